@@ -1,0 +1,26 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { CommonModule } from '@app/common';
+import { ConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { ObservabilityModule } from '@app/observability';
+
+export interface AppModuleOptions {
+  /** The environment to configure from; process.env by default (tests pass their own). */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The HTTP API: composes the libs, nothing else. */
+@Module({})
+export class AppModule {
+  static register(options: AppModuleOptions = {}): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot({ env: options.env }),
+        DatabaseModule.forRoot({ applicationName: 'clearmark-api' }),
+        ObservabilityModule,
+        CommonModule,
+      ],
+    };
+  }
+}

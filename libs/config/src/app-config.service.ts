@@ -1,0 +1,33 @@
+import { Injectable } from '@nestjs/common';
+import { ConfigService } from '@nestjs/config';
+import type { AppConfig, DatabaseConfig, HttpConfig, ObservabilityConfig } from './app-config';
+
+/** Typed access to the configuration validated at boot (see `loadConfig`). */
+@Injectable()
+export class AppConfigService {
+  private readonly config: AppConfig;
+
+  constructor(configService: ConfigService) {
+    this.config = configService.getOrThrow<AppConfig>('app');
+  }
+
+  get env(): AppConfig['env'] {
+    return this.config.env;
+  }
+
+  get isProduction(): boolean {
+    return this.config.env === 'production';
+  }
+
+  get http(): HttpConfig {
+    return this.config.http;
+  }
+
+  get database(): DatabaseConfig {
+    return this.config.database;
+  }
+
+  get observability(): ObservabilityConfig {
+    return this.config.observability;
+  }
+}

@@ -1,0 +1,233 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import {
+  ConfigValidationError,
+  EnvironmentVariables,
+  LogLevel,
+  NodeEnv,
+  validateEnvironment,
+} from './environment';
+
+export interface DatabaseTlsConfig {
+  /** PEM text of the CA bundle, read at boot from DATABASE_SSL_CA_FILE. */
+  ca?: string;
+  rejectUnauthorized: boolean;
+}
+
+export interface DatabaseConnectionConfig {
+  host: string;
+  port: number;
+  user: string;
+  password?: string;
+  database: string;
+  tls?: DatabaseTlsConfig;
+}
+
+export interface DatabaseConfig {
+  /** Undefined when neither DATABASE_URL nor PGHOST is set: the embedded server is used. */
+  connection?: DatabaseConnectionConfig;
+  pool: { max: number; min: number; acquireMs: number; idleMs: number };
+  statementTimeoutMs: number;
+  idleInTransactionTimeoutMs: number;
+  connect: { attempts: number; baseDelayMs: number; maxDelayMs: number };
+  slowQueryMs: number;
+  migrateOnStart: boolean;
+  /** 0 = no limit: migrations may legitimately run long (index builds on big tables). */
+  migrationStatementTimeoutMs: number;
+  embedded: { dataDir: string; port: number };
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  bodyLimitBytes: number;
+  /** Fastify `trustProxy`: false, or the addresses/CIDRs of the proxies we trust. */
+  trustProxy: boolean | string[];
+  corsOrigins: string[];
+  rateLimit: { ttlMs: number; max: number };
+  shutdownDelayMs: number;
+  shutdownGraceMs: number;
+  docsEnabled: boolean;
+}
+
+export interface ObservabilityConfig {
+  logLevel: LogLevel;
+  logPretty: boolean;
+  metricsToken?: string;
+  healthDbTimeoutMs: number;
+  healthHeapLimitBytes: number;
+}
+
+export interface AppConfig {
+  env: NodeEnv;
+  http: HttpConfig;
+  database: DatabaseConfig;
+  observability: ObservabilityConfig;
+}
+
+function list(value: string | undefined): string[] {
+  return (value ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}
+
+function parseTrustProxy(value: string | undefined): boolean | string[] {
+  if (value === undefined) return false;
+  const v = value.trim().toLowerCase();
+  if (v === 'false' || v === '0' || v === 'no') return false;
+  // `true` would trust any X-Forwarded-For sender: that is never what an operator means.
+  if (v === 'true') {
+    throw new ConfigValidationError([
+      'TRUST_PROXY=true: name the trusted proxies (comma-separated IPs or CIDRs), e.g. 10.0.0.0/8',
+    ]);
+  }
+  return list(value);
+}
+
+function connectionFromEnv(env: EnvironmentVariables, problems: string[]): DatabaseConnectionConfig | undefined {
+  if (env.DATABASE_URL) {
+    let url: URL;
+    try {
+      url = new URL(env.DATABASE_URL);
+    } catch {
+      problems.push('DATABASE_URL: not a valid URL (expected postgres://user:password@host:5432/dbname)');
+      return undefined;
+    }
+    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+      problems.push(`DATABASE_URL: scheme must be postgres:// or postgresql://, got ${url.protocol}//`);
+      return undefined;
+    }
+    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+    if (!database) problems.push('DATABASE_URL: names no database (add /dbname)');
+    const sslmode = url.searchParams.get('sslmode');
+    return {
+      host: decodeURIComponent(url.hostname) || 'localhost',
+      port: url.port ? Number(url.port) : 5432,
+      user: decodeURIComponent(url.username) || 'postgres',
+      password: url.password ? decodeURIComponent(url.password) : undefined,
+      database,
+      // sslmode in the URL is honoured as a request for TLS; certificate checks follow the
+      // DATABASE_SSL_* variables so that production cannot be weakened through the URL.
+      ...(sslmode && sslmode !== 'disable' ? { tls: { rejectUnauthorized: true } } : {}),
+    };
+  }
+  if (env.PGHOST) {
+    return {
+      host: env.PGHOST,
+      port: env.PGPORT ?? 5432,
+      user: env.PGUSER ?? 'postgres',
+      password: env.PGPASSWORD,
+      database: env.PGDATABASE ?? env.PGUSER ?? 'postgres',
+    };
+  }
+  return undefined;
+}
+
+/**
+ * Validates the environment and builds the typed configuration, applying the per-environment
+ * defaults of the design (pool, migrations on start, log format). Throws
+ * `ConfigValidationError` naming every offending variable.
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
+  const env = validateEnvironment(rawEnv);
+  const problems: string[] = [];
+  const production = env.NODE_ENV === 'production';
+  const development = env.NODE_ENV === 'development';
+
+  const connection = connectionFromEnv(env, problems);
+  const wantsTls = env.DATABASE_SSL ?? connection?.tls !== undefined;
+  const rejectUnauthorized = env.DATABASE_SSL_REJECT_UNAUTHORIZED ?? true;
+  if (connection) {
+    if (wantsTls) {
+      let ca: string | undefined;
+      if (env.DATABASE_SSL_CA_FILE) {
+        try {
+          ca = readFileSync(resolve(env.DATABASE_SSL_CA_FILE), 'utf8');
+        } catch (e) {
+          problems.push(`DATABASE_SSL_CA_FILE=${env.DATABASE_SSL_CA_FILE}: cannot be read (${(e as Error).message})`);
+        }
+      }
+      connection.tls = { ca, rejectUnauthorized };
+    } else {
+      delete connection.tls;
+    }
+  }
+  if (production) {
+    if (!connection) {
+      problems.push('DATABASE_URL: required in production (the embedded PostgreSQL is for development only)');
+    } else if (!connection.tls) {
+      problems.push('DATABASE_SSL: production requires TLS to the database (set DATABASE_SSL=true, and DATABASE_SSL_CA_FILE for a private CA)');
+    }
+    if (!rejectUnauthorized) {
+      problems.push('DATABASE_SSL_REJECT_UNAUTHORIZED=false: production must verify the database certificate');
+    }
+  }
+
+  const poolMax = env.DB_POOL_MAX ?? (production ? 50 : 20);
+  const poolMin = Math.min(env.DB_POOL_MIN ?? 5, poolMax);
+  if (env.DB_POOL_MIN !== undefined && env.DB_POOL_MIN > poolMax) {
+    problems.push(`DB_POOL_MIN=${env.DB_POOL_MIN}: must not exceed DB_POOL_MAX (${poolMax})`);
+  }
+  const baseDelayMs = env.DB_CONNECT_BASE_DELAY_MS ?? 250;
+  const maxDelayMs = env.DB_CONNECT_MAX_DELAY_MS ?? 10_000;
+  if (maxDelayMs < baseDelayMs) {
+    problems.push(`DB_CONNECT_MAX_DELAY_MS=${maxDelayMs}: must be at least DB_CONNECT_BASE_DELAY_MS (${baseDelayMs})`);
+  }
+
+  let trustProxy: boolean | string[] = false;
+  try {
+    trustProxy = parseTrustProxy(env.TRUST_PROXY);
+  } catch (e) {
+    problems.push(...(e as ConfigValidationError).problems);
+  }
+  const corsOrigins = list(env.CORS_ORIGINS);
+  for (const origin of corsOrigins) {
+    if (!/^https?:\/\/[^/\s]+$/.test(origin)) {
+      problems.push(`CORS_ORIGINS: "${origin}" is not an origin (scheme://host[:port], no path)`);
+    }
+  }
+
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  return {
+    env: env.NODE_ENV,
+    http: {
+      host: env.HOST ?? '0.0.0.0',
+      port: env.PORT ?? 3000,
+      bodyLimitBytes: env.BODY_LIMIT_BYTES ?? 1024 * 1024,
+      trustProxy,
+      corsOrigins,
+      rateLimit: { ttlMs: env.RATE_LIMIT_TTL_MS ?? 60_000, max: env.RATE_LIMIT_MAX ?? 600 },
+      shutdownDelayMs: env.SHUTDOWN_DELAY_MS ?? (production ? 5_000 : 0),
+      shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
+      docsEnabled: env.DOCS_ENABLED ?? true,
+    },
+    database: {
+      connection,
+      pool: {
+        max: poolMax,
+        min: poolMin,
+        acquireMs: env.DB_POOL_ACQUIRE_TIMEOUT_MS ?? 60_000,
+        idleMs: env.DB_POOL_IDLE_TIMEOUT_MS ?? 10_000,
+      },
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS ?? 1_000,
+      idleInTransactionTimeoutMs: env.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS ?? 10_000,
+      connect: { attempts: env.DB_CONNECT_ATTEMPTS ?? 30, baseDelayMs, maxDelayMs },
+      slowQueryMs: env.DB_SLOW_QUERY_MS ?? 200,
+      migrateOnStart: env.MIGRATE_ON_START ?? !production,
+      migrationStatementTimeoutMs: env.MIGRATION_STATEMENT_TIMEOUT_MS ?? 0,
+      embedded: {
+        dataDir: resolve(env.EMBEDDED_PG_DATA_DIR ?? '.data/postgres'),
+        port: env.EMBEDDED_PG_PORT ?? 0,
+      },
+    },
+    observability: {
+      logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
+      logPretty: env.LOG_PRETTY ?? development,
+      metricsToken: env.METRICS_TOKEN,
+      healthDbTimeoutMs: env.HEALTH_DB_TIMEOUT_MS ?? 1_000,
+      healthHeapLimitBytes: (env.HEALTH_HEAP_LIMIT_MB ?? 1024) * 1024 * 1024,
+    },
+  };
+}

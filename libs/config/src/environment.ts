@@ -1,0 +1,122 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  Min,
+  MinLength,
+  validateSync,
+  ValidationError,
+} from 'class-validator';
+
+export const NODE_ENVS = ['development', 'test', 'production'] as const;
+export type NodeEnv = (typeof NODE_ENVS)[number];
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Environment strings to booleans; anything else is left for @IsBoolean to reject by name. */
+function toBoolean({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const v = value.trim().toLowerCase();
+  if (['true', '1', 'yes', 'on'].includes(v)) return true;
+  if (['false', '0', 'no', 'off'].includes(v)) return false;
+  return value;
+}
+
+/** Environment strings to integers; a non-integer stays a string so @IsInt names the variable. */
+function toInt({ value }: { value: unknown }): unknown {
+  if (typeof value !== 'string') return value;
+  const v = value.trim();
+  return /^-?\d+$/.test(v) ? Number(v) : value;
+}
+
+const Bool = () => Transform(toBoolean);
+const Int = () => Transform(toInt);
+
+/**
+ * The raw environment the process accepts. Every variable is listed here, validated once at
+ * boot; `README.md` has the same table for operators. Defaults that depend on NODE_ENV are
+ * applied in `loadConfig`, not here, so that "unset" stays distinguishable.
+ */
+export class EnvironmentVariables {
+  @IsIn(NODE_ENVS) NODE_ENV: NodeEnv = 'development';
+
+  // HTTP
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(65535) PORT?: number;
+  @IsOptional() @IsString() HOST?: string;
+  @IsOptional() @Int() @IsInt() @Min(1024) @Max(100 * 1024 * 1024) BODY_LIMIT_BYTES?: number;
+  @IsOptional() @IsString() TRUST_PROXY?: string;
+  @IsOptional() @IsString() CORS_ORIGINS?: string;
+  @IsOptional() @Int() @IsInt() @Min(1) RATE_LIMIT_TTL_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) RATE_LIMIT_MAX?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) SHUTDOWN_DELAY_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) SHUTDOWN_GRACE_MS?: number;
+  @IsOptional() @Bool() @IsBoolean() DOCS_ENABLED?: boolean;
+
+  // Database
+  @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsOptional() @IsString() PGHOST?: string;
+  @IsOptional() @Int() @IsInt() @Min(1) @Max(65535) PGPORT?: number;
+  @IsOptional() @IsString() PGUSER?: string;
+  @IsOptional() @IsString() PGPASSWORD?: string;
+  @IsOptional() @IsString() PGDATABASE?: string;
+  @IsOptional() @Bool() @IsBoolean() DATABASE_SSL?: boolean;
+  @IsOptional() @IsString() DATABASE_SSL_CA_FILE?: string;
+  @IsOptional() @Bool() @IsBoolean() DATABASE_SSL_REJECT_UNAUTHORIZED?: boolean;
+  @IsOptional() @Int() @IsInt() @Min(1) @Max(1000) DB_POOL_MAX?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(1000) DB_POOL_MIN?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) DB_POOL_ACQUIRE_TIMEOUT_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) DB_POOL_IDLE_TIMEOUT_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) DB_STATEMENT_TIMEOUT_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) DB_IDLE_IN_TRANSACTION_TIMEOUT_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) DB_CONNECT_ATTEMPTS?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) DB_CONNECT_BASE_DELAY_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) DB_CONNECT_MAX_DELAY_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) DB_SLOW_QUERY_MS?: number;
+  @IsOptional() @Bool() @IsBoolean() MIGRATE_ON_START?: boolean;
+  @IsOptional() @Int() @IsInt() @Min(0) MIGRATION_STATEMENT_TIMEOUT_MS?: number;
+  @IsOptional() @IsString() EMBEDDED_PG_DATA_DIR?: string;
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(65535) EMBEDDED_PG_PORT?: number;
+
+  // Observability
+  @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: LogLevel;
+  @IsOptional() @Bool() @IsBoolean() LOG_PRETTY?: boolean;
+  @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
+  @IsOptional() @Int() @IsInt() @Min(1) HEALTH_DB_TIMEOUT_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(16) HEALTH_HEAP_LIMIT_MB?: number;
+}
+
+export class ConfigValidationError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigValidationError';
+  }
+}
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.map((e) => {
+    const reasons = Object.values(e.constraints ?? {}).join('; ');
+    const shown = SECRET_VARIABLES.has(e.property) ? '(hidden)' : JSON.stringify(e.value);
+    return `${e.property}=${shown}: ${reasons}`;
+  });
+}
+
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN']);
+
+/** Validates the raw environment; throws `ConfigValidationError` naming every bad variable. */
+export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
+  // Empty strings mean "unset": docker-compose and shells produce them for blank variables.
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
+  );
+  const parsed = plainToInstance(EnvironmentVariables, present, {
+    enableImplicitConversion: false,
+  });
+  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
+  return parsed;
+}

@@ -1,0 +1,6 @@
+export * from './app-config';
+export * from './app-config.service';
+export * from './config.module';
+export { ConfigValidationError, NODE_ENVS } from './environment';
+export type { NodeEnv, LogLevel } from './environment';
+export * from './read-environment';

@@ -1,0 +1,71 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { SequelizeModule } from '@nestjs/sequelize';
+import { getToken } from '@willsoto/nestjs-prometheus';
+import type { Counter } from 'prom-client';
+import { AppConfigService } from '@app/config';
+import { sequelizeOptions } from './connection/sequelize-options';
+import { waitForDatabase } from './connection/wait-for-database';
+import { DATABASE_MODULE_OPTIONS, DatabaseModuleOptions } from './database.constants';
+import { AdvisoryLockService } from './locks/advisory-lock.service';
+import { DatabaseInstrumentation } from './metrics/database-instrumentation';
+import { DB_CONNECTION_ATTEMPTS, databaseMetricProviders } from './metrics/database-metrics';
+import { MigrationService } from './migrations/migration.service';
+import { ALL_MODELS } from './models';
+import { TransactionRunner } from './transactions/transaction-runner';
+
+@Module({ providers: databaseMetricProviders, exports: databaseMetricProviders })
+class DatabaseMetricsModule {}
+
+/**
+ * The application's PostgreSQL connection (Sequelize over pg), its metrics, migrations,
+ * transactions and advisory locks. Waits for the database with backoff before connecting.
+ */
+@Module({})
+export class DatabaseModule {
+  static forRoot(options: DatabaseModuleOptions = {}): DynamicModule {
+    const logger = new Logger('Database');
+    return {
+      module: DatabaseModule,
+      global: true,
+      imports: [
+        DatabaseMetricsModule,
+        SequelizeModule.forRootAsync({
+          imports: [DatabaseMetricsModule],
+          inject: [AppConfigService, getToken(DB_CONNECTION_ATTEMPTS)],
+          useFactory: async (config: AppConfigService, attempts: Counter<string>) => {
+            const { connection, connect } = config.database;
+            if (!connection) throw new Error('DATABASE_URL is not set and no embedded database was started');
+            await waitForDatabase(connection, connect, {
+              onAttempt: (outcome, attempt, error) => {
+                attempts.inc({ outcome });
+                if (error) {
+                  logger.warn(
+                    `Database ${connection.host}:${connection.port} not reachable (attempt ${attempt}/${connect.attempts}): ${error.message}`,
+                  );
+                } else if (attempt > 1) {
+                  logger.log(`Database reachable after ${attempt} attempts`);
+                }
+              },
+            });
+            return {
+              ...sequelizeOptions(config.database, options.applicationName ?? 'clearmark'),
+              models: ALL_MODELS,
+              autoLoadModels: false,
+              synchronize: false,
+              // waitForDatabase above has already retried; fail fast from here on.
+              retryAttempts: 0,
+            };
+          },
+        }),
+      ],
+      providers: [
+        { provide: DATABASE_MODULE_OPTIONS, useValue: options },
+        DatabaseInstrumentation,
+        TransactionRunner,
+        AdvisoryLockService,
+        MigrationService,
+      ],
+      exports: [TransactionRunner, AdvisoryLockService, MigrationService],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import { Logger } from '@nestjs/common';
+import { loadConfig, type AppConfig } from '@app/config';
+import { startEmbeddedPostgres } from './embedded-postgres';
+
+export interface DatabaseDefault {
+  config: AppConfig;
+  /** Stops the embedded server if this process started it; no-op otherwise. */
+  stop(): Promise<void>;
+}
+
+/**
+ * With no DATABASE_URL (or PGHOST) configured, starts the embedded PostgreSQL under
+ * EMBEDDED_PG_DATA_DIR (or attaches to the one another process of ours already runs there),
+ * exports its DATABASE_URL to this process and returns the configuration reloaded with it.
+ */
+export async function useEmbeddedDatabaseByDefault(config: AppConfig, env: NodeJS.ProcessEnv = process.env): Promise<DatabaseDefault> {
+  if (config.database.connection) return { config, stop: async () => undefined };
+  const logger = new Logger('EmbeddedPostgres');
+  const { dataDir, port } = config.database.embedded;
+  logger.log(`No DATABASE_URL set: starting the embedded PostgreSQL with its data in ${dataDir}`);
+  const server = await startEmbeddedPostgres({
+    dataDir,
+    port,
+  });
+  env.DATABASE_URL = server.url;
+  const shown = server.url.replace(/:[^:@/]+@/, ':****@');
+  logger.log(
+    `${server.owned ? 'Embedded PostgreSQL is running' : 'Attached to the embedded PostgreSQL already running'} on port ${server.port}. ` +
+      `Connect with: psql "${shown}" (password in ${dataDir}/../embedded-credentials.json)`,
+  );
+  return { config: loadConfig(env), stop: () => server.stop() };
+}

@@ -1,0 +1,18 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/sequelize';
+import { Sequelize } from 'sequelize-typescript';
+import { AdvisoryLock, LockOptions, LockResult } from './advisory-lock';
+
+/** Nest-injectable face of `AdvisoryLock` on the application pool. */
+@Injectable()
+export class AdvisoryLockService {
+  private readonly lock: AdvisoryLock;
+
+  constructor(@InjectConnection() sequelize: Sequelize) {
+    this.lock = new AdvisoryLock(sequelize);
+  }
+
+  withLock<T>(name: string, work: () => Promise<T>, options?: LockOptions): Promise<LockResult<T>> {
+    return this.lock.withLock(name, work, options);
+  }
+}

@@ -1,0 +1,52 @@
+import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Counter, Histogram } from 'prom-client';
+
+export const HTTP_REQUEST_DURATION = 'http_request_duration_seconds';
+export const HTTP_REQUESTS_TOTAL = 'http_requests_total';
+
+const LABELS = ['method', 'route', 'status_code'];
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+
+export const httpMetricProviders = [
+  makeHistogramProvider({
+    name: HTTP_REQUEST_DURATION,
+    help: 'Time from receiving a request to sending its response, by method, route template and status code.',
+    labelNames: LABELS,
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  }),
+  makeCounterProvider({
+    name: HTTP_REQUESTS_TOTAL,
+    help: 'Requests answered, by method, route template and status code.',
+    labelNames: LABELS,
+  }),
+];
+
+const started = new WeakMap<FastifyRequest, bigint>();
+
+/**
+ * Labels stay bounded: the route is the matched template (`/v1/users/:id`), never the raw path,
+ * and an unmatched request counts under `route="unmatched"`.
+ */
+export function httpLabels(request: FastifyRequest, statusCode: number): Record<string, string> {
+  const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
+  const route = request.routeOptions?.url ?? 'unmatched';
+  return { method, route, status_code: String(statusCode) };
+}
+
+/** Observes every request Fastify answers, including 404s and errors raised before routing. */
+export function instrumentHttp(
+  fastify: FastifyInstance,
+  duration: Histogram<string>,
+  total: Counter<string>,
+): void {
+  fastify.addHook('onRequest', async (request) => {
+    started.set(request, process.hrtime.bigint());
+  });
+  fastify.addHook('onResponse', async (request, reply) => {
+    const start = started.get(request);
+    const labels = httpLabels(request, reply.statusCode);
+    total.inc(labels);
+    if (start !== undefined) duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+  });
+}

@@ -1,0 +1,28 @@
+import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { PrometheusModule } from '@willsoto/nestjs-prometheus';
+import { collectDefaultMetricsOnce } from './default-metrics';
+import { httpMetricProviders } from './http-metrics';
+import { MetricsController } from './metrics.controller';
+
+/**
+ * Prometheus metrics on the default registry: process defaults, HTTP (here) and the metrics the
+ * database and feature libs define next to their code. Exposed at GET /metrics by the api.
+ */
+@Global()
+@Module({
+  imports: [
+    PrometheusModule.register({
+      controller: MetricsController,
+      // Collected below, once per process: a second app in the same process (tests) would
+      // otherwise fail on duplicate registration.
+      defaultMetrics: { enabled: false },
+    }),
+  ],
+  providers: httpMetricProviders,
+  exports: httpMetricProviders,
+})
+export class MetricsModule implements OnModuleInit {
+  onModuleInit(): void {
+    collectDefaultMetricsOnce();
+  }
+}
