@@ -9,7 +9,7 @@ import { AppConfigService } from '@app/config';
     ThrottlerModule.forRootAsync({
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => [
-        { name: 'global', ttl: config.http.rateLimit.ttlMs, limit: config.http.rateLimit.max },
+        { name: 'default', ttl: config.http.rateLimit.ttlMs, limit: config.http.rateLimit.max },
       ],
     }),
   ],

@@ -13,3 +13,4 @@ export * from './migrations/create-migration';
 export * from './metrics/database-metrics';
 export * from './embedded/embedded-postgres';
 export * from './embedded/embedded-default';
+export * from './schema/schema-drift';

@@ -1,0 +1,148 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadConfig } from './app-config';
+import { ConfigValidationError } from './environment';
+
+function problemsOf(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    return (error as ConfigValidationError).problems;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('loadConfig', () => {
+  it('applies development defaults', () => {
+    const config = loadConfig({ NODE_ENV: 'development' });
+    expect(config.env).toBe('development');
+    expect(config.http.port).toBe(3000);
+    expect(config.http.bodyLimitBytes).toBe(1024 * 1024);
+    expect(config.database.connection).toBeUndefined();
+    expect(config.database.pool).toEqual({ max: 20, min: 5, acquireMs: 60_000, idleMs: 10_000 });
+    expect(config.database.statementTimeoutMs).toBe(1_000);
+    expect(config.database.idleInTransactionTimeoutMs).toBe(10_000);
+    expect(config.database.migrateOnStart).toBe(true);
+    expect(config.observability.logPretty).toBe(true);
+  });
+
+  it('defaults NODE_ENV to development', () => {
+    expect(loadConfig({}).env).toBe('development');
+  });
+
+  it('applies production defaults (pool 50, no migration on start)', () => {
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app:pw@db.internal:5432/clearmark',
+      DATABASE_SSL: 'true',
+    });
+    expect(config.database.pool.max).toBe(50);
+    expect(config.database.migrateOnStart).toBe(false);
+    expect(config.database.connection?.tls).toEqual({ rejectUnauthorized: true, ca: undefined });
+    expect(config.observability.logPretty).toBe(false);
+  });
+
+  it('parses DATABASE_URL, including encoded credentials', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgresql://us%40er:p%2Fss@db:6543/main' });
+    expect(config.database.connection).toMatchObject({ host: 'db', port: 6543, user: 'us@er', password: 'p/ss', database: 'main' });
+  });
+
+  it('falls back to the PG* variables', () => {
+    const config = loadConfig({ PGHOST: 'pg', PGUSER: 'app', PGDATABASE: 'clear', PGPORT: '5433' });
+    expect(config.database.connection).toMatchObject({ host: 'pg', port: 5433, user: 'app', database: 'clear' });
+  });
+
+  it('lets every pool and timeout setting be overridden', () => {
+    const config = loadConfig({
+      DB_POOL_MAX: '7',
+      DB_POOL_MIN: '2',
+      DB_POOL_ACQUIRE_TIMEOUT_MS: '1000',
+      DB_POOL_IDLE_TIMEOUT_MS: '2000',
+      DB_STATEMENT_TIMEOUT_MS: '300',
+      DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: '400',
+      MIGRATE_ON_START: 'false',
+    });
+    expect(config.database.pool).toEqual({ max: 7, min: 2, acquireMs: 1000, idleMs: 2000 });
+    expect(config.database.statementTimeoutMs).toBe(300);
+    expect(config.database.idleInTransactionTimeoutMs).toBe(400);
+    expect(config.database.migrateOnStart).toBe(false);
+  });
+
+  it('names an invalid NODE_ENV', () => {
+    expect(problemsOf({ NODE_ENV: 'staging' }).join('\n')).toMatch(/^NODE_ENV="staging"/);
+  });
+
+  it('names every invalid variable at once', () => {
+    const problems = problemsOf({ PORT: 'eighty', DB_POOL_MAX: '0', LOG_LEVEL: 'loud', MIGRATE_ON_START: 'maybe' });
+    const named = problems.map((p) => p.split('=')[0]).sort();
+    expect(named).toEqual(['DB_POOL_MAX', 'LOG_LEVEL', 'MIGRATE_ON_START', 'PORT']);
+  });
+
+  it('never echoes a secret while naming it', () => {
+    const problems = problemsOf({ METRICS_TOKEN: 'short' });
+    expect(problems.join('\n')).toMatch(/METRICS_TOKEN=\(hidden\)/);
+    expect(problems.join('\n')).not.toContain('short"');
+  });
+
+  it('refuses a malformed DATABASE_URL without printing it', () => {
+    const problems = problemsOf({ DATABASE_URL: 'mysql://root:topsecret@db/x' });
+    expect(problems.join('\n')).toMatch(/DATABASE_URL: scheme must be postgres/);
+    expect(problems.join('\n')).not.toContain('topsecret');
+  });
+
+  it('refuses production without TLS to the database', () => {
+    const problems = problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/clearmark' });
+    expect(problems.join('\n')).toMatch(/^DATABASE_SSL: production requires TLS/m);
+  });
+
+  it('refuses production without certificate verification', () => {
+    const problems = problemsOf({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app@db/clearmark',
+      DATABASE_SSL: 'true',
+      DATABASE_SSL_REJECT_UNAUTHORIZED: 'false',
+    });
+    expect(problems.join('\n')).toMatch(/DATABASE_SSL_REJECT_UNAUTHORIZED=false/);
+  });
+
+  it('refuses production without a database (no embedded server there)', () => {
+    expect(problemsOf({ NODE_ENV: 'production' }).join('\n')).toMatch(/^DATABASE_URL: required in production/m);
+  });
+
+  it('reads the CA file and fails naming it when it cannot', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'clearmark-ca-'));
+    const ca = join(dir, 'ca.pem');
+    writeFileSync(ca, '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n');
+    const config = loadConfig({
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://app@db/clearmark',
+      DATABASE_SSL: 'true',
+      DATABASE_SSL_CA_FILE: ca,
+    });
+    expect(config.database.connection?.tls?.ca).toContain('BEGIN CERTIFICATE');
+    expect(problemsOf({ DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', DATABASE_SSL_CA_FILE: join(dir, 'missing.pem') }).join('\n')).toMatch(
+      /^DATABASE_SSL_CA_FILE=.*cannot be read/m,
+    );
+  });
+
+  it('refuses TRUST_PROXY=true and accepts a list of proxies', () => {
+    expect(problemsOf({ TRUST_PROXY: 'true' }).join('\n')).toMatch(/^TRUST_PROXY=true/);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, 127.0.0.1' }).http.trustProxy).toEqual(['10.0.0.0/8', '127.0.0.1']);
+    expect(loadConfig({}).http.trustProxy).toBe(false);
+  });
+
+  it('refuses CORS origins that are not origins', () => {
+    expect(problemsOf({ CORS_ORIGINS: 'https://app.example.com/path' }).join('\n')).toMatch(/^CORS_ORIGINS/);
+    expect(loadConfig({ CORS_ORIGINS: 'https://app.example.com,http://localhost:5173' }).http.corsOrigins).toHaveLength(2);
+  });
+
+  it('refuses a pool minimum above its maximum', () => {
+    expect(problemsOf({ DB_POOL_MAX: '3', DB_POOL_MIN: '4' }).join('\n')).toMatch(/^DB_POOL_MIN=4/);
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
+  });
+});
