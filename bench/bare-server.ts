@@ -1,0 +1,49 @@
+/**
+ * The bare baseline of the HTTP benchmark: plain Fastify 5 and a `pg.Pool`, nothing else (no
+ * NestJS, no Sequelize, no logging, no hooks). It runs as a child process of
+ * `http-baseline.ts`, so that, like the API, it has an event loop of its own and does not share
+ * one with autocannon.
+ *
+ * Input: BENCH_BARE_DATABASE_URL. Output: sends `{ port }` to the parent over IPC once it
+ * listens on 127.0.0.1 (any free port). Stops on SIGTERM/SIGINT or when the parent goes away.
+ */
+import Fastify from 'fastify';
+import { Pool } from 'pg';
+
+async function main(): Promise<void> {
+  const connectionString = process.env.BENCH_BARE_DATABASE_URL;
+  if (!connectionString) throw new Error('BENCH_BARE_DATABASE_URL is not set');
+  if (!process.send) throw new Error('bare-server must be started with an IPC channel (child_process.fork)');
+
+  // Same pool size as the API's (DB_POOL_MAX=20).
+  const pool = new Pool({ connectionString, max: 20 });
+  const app = Fastify({ logger: false });
+
+  app.get('/live', async () => ({ status: 'ok' }));
+  app.get('/db', async () => {
+    const { rows } = await pool.query<{ ok: number }>('SELECT 1 AS ok');
+    return { status: 'ok', database: rows[0]?.ok === 1 ? 'up' : 'down' };
+  });
+
+  let stopping = false;
+  const stop = async (): Promise<void> => {
+    if (stopping) return;
+    stopping = true;
+    await app.close().catch(() => undefined);
+    await pool.end().catch(() => undefined);
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  process.on('disconnect', () => void stop());
+
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('bare server has no TCP address');
+  process.send({ port: address.port });
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bare-server failed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});
