@@ -1,14 +1,29 @@
 /**
  * The bare baseline of the HTTP benchmark: plain Fastify 5 and a `pg.Pool`, nothing else (no
  * NestJS, no Sequelize, no logging, no hooks). It runs as a child process of
- * `http-baseline.ts`, so that, like the API, it has an event loop of its own and does not share
- * one with autocannon.
+ * `http-baseline.ts` and `identity.ts`, so that, like the API, it has an event loop of its own
+ * and does not share one with autocannon.
+ *
+ * Routes: GET /live (no database), GET /db (`SELECT 1`), GET /user/:id (one user by primary
+ * key, the baseline of the API's GET /v1/users/me; needs the API's migrations applied).
  *
  * Input: BENCH_BARE_DATABASE_URL. Output: sends `{ port }` to the parent over IPC once it
  * listens on 127.0.0.1 (any free port). Stops on SIGTERM/SIGINT or when the parent goes away.
  */
 import Fastify from 'fastify';
 import { Pool } from 'pg';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+interface UserRow {
+  id: string;
+  email: string;
+  name: string | null;
+  role: string;
+  status: string;
+  created_at: Date;
+  last_login_at: Date | null;
+}
 
 async function main(): Promise<void> {
   const connectionString = process.env.BENCH_BARE_DATABASE_URL;
@@ -23,6 +38,25 @@ async function main(): Promise<void> {
   app.get('/db', async () => {
     const { rows } = await pool.query<{ ok: number }>('SELECT 1 AS ok');
     return { status: 'ok', database: rows[0]?.ok === 1 ? 'up' : 'down' };
+  });
+  // The same columns and JSON shape as the API's user profile (GET /v1/users/me).
+  app.get<{ Params: { id: string } }>('/user/:id', async (request, reply) => {
+    if (!UUID.test(request.params.id)) return reply.code(400).send({ error: 'not a uuid' });
+    const { rows } = await pool.query<UserRow>(
+      'SELECT id, email, name, role, status, created_at, last_login_at FROM users WHERE id = $1',
+      [request.params.id],
+    );
+    const user = rows[0];
+    if (!user) return reply.code(404).send({ error: 'no such user' });
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      role: user.role,
+      status: user.status,
+      createdAt: user.created_at,
+      lastLoginAt: user.last_login_at,
+    };
   });
 
   let stopping = false;

@@ -3,6 +3,7 @@ import { CommonModule } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { ObservabilityModule } from '@app/observability';
+import { identityModules } from '@app/sessions';
 
 export interface AppModuleOptions {
   /** The environment to configure from; process.env by default (tests pass their own). */
@@ -20,6 +21,7 @@ export class AppModule {
         DatabaseModule.forRoot({ applicationName: 'clearmark-api' }),
         ObservabilityModule,
         CommonModule,
+        ...identityModules(),
       ],
     };
   }

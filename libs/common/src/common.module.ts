@@ -1,7 +1,8 @@
-import { Module } from '@nestjs/common';
+import { ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
 import { AppConfigService } from '@app/config';
+import { AUTH_RATE_LIMITED } from './auth/auth.decorators';
 
 /** Cross-cutting HTTP behaviour every api instance has: the global rate limit (per client IP). */
 @Module({
@@ -10,6 +11,14 @@ import { AppConfigService } from '@app/config';
       inject: [AppConfigService],
       useFactory: (config: AppConfigService) => [
         { name: 'default', ttl: config.http.rateLimit.ttlMs, limit: config.http.rateLimit.max },
+        {
+          name: 'auth',
+          ttl: config.auth.rateLimit.ttlMs,
+          limit: config.auth.rateLimit.max,
+          // Only the routes marked @AuthRateLimited() (sign-in, registration, refresh).
+          skipIf: (context: ExecutionContext) =>
+            !Reflect.getMetadata(AUTH_RATE_LIMITED, context.getClass()) && !Reflect.getMetadata(AUTH_RATE_LIMITED, context.getHandler()),
+        },
       ],
     }),
   ],

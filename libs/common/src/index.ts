@@ -6,3 +6,7 @@ export * from './validation/validation-pipe';
 export * from './http/fastify-adapter';
 export * from './http/configure-http-app';
 export * from './http/graceful-shutdown';
+export * from './auth/principal';
+export * from './auth/access.guard';
+export * from './auth/auth.decorators';
+export * from './pagination/cursor';

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AppConfig, DatabaseConfig, HttpConfig, ObservabilityConfig } from './app-config';
+import type { AppConfig, AuthConfig, DatabaseConfig, HttpConfig, NotificationsConfig, ObservabilityConfig } from './app-config';
 
 /** Typed access to the configuration validated at boot (see `loadConfig`). */
 @Injectable()
@@ -13,6 +13,10 @@ export class AppConfigService {
 
   get env(): AppConfig['env'] {
     return this.config.env;
+  }
+
+  get seedDemoData(): boolean {
+    return this.config.seedDemoData;
   }
 
   get isProduction(): boolean {
@@ -29,5 +33,13 @@ export class AppConfigService {
 
   get observability(): ObservabilityConfig {
     return this.config.observability;
+  }
+
+  get auth(): AuthConfig {
+    return this.config.auth;
+  }
+
+  get notifications(): NotificationsConfig {
+    return this.config.notifications;
   }
 }

@@ -37,8 +37,11 @@ describe('loadConfig', () => {
       NODE_ENV: 'production',
       DATABASE_URL: 'postgres://app:pw@db.internal:5432/clearmark',
       DATABASE_SSL: 'true',
+      JWT_SECRET: 'x'.repeat(32),
     });
     expect(config.database.pool.max).toBe(50);
+    expect(config.auth.bcryptCost).toBe(12);
+    expect(config.auth.ephemeralSecret).toBe(false);
     expect(config.database.migrateOnStart).toBe(false);
     expect(config.database.connection?.tls).toEqual({ rejectUnauthorized: true, ca: undefined });
     expect(config.observability.logPretty).toBe(false);
@@ -120,6 +123,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://app@db/clearmark',
       DATABASE_SSL: 'true',
       DATABASE_SSL_CA_FILE: ca,
+      JWT_SECRET: 'x'.repeat(32),
     });
     expect(config.database.connection?.tls?.ca).toContain('BEGIN CERTIFICATE');
     expect(problemsOf({ DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', DATABASE_SSL_CA_FILE: join(dir, 'missing.pem') }).join('\n')).toMatch(
@@ -140,6 +144,33 @@ describe('loadConfig', () => {
 
   it('refuses a pool minimum above its maximum', () => {
     expect(problemsOf({ DB_POOL_MAX: '3', DB_POOL_MIN: '4' }).join('\n')).toMatch(/^DB_POOL_MIN=4/);
+  });
+
+  it('requires a JWT secret of at least 32 bytes, and one in production', () => {
+    expect(problemsOf({ JWT_SECRET: 'too-short' }).join('\n')).toMatch(/^JWT_SECRET=\(hidden\): must be at least 32 bytes/m);
+    expect(problemsOf({ JWT_SECRET: 'too-short' }).join('\n')).not.toContain('too-short');
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true' };
+    expect(problemsOf(production).join('\n')).toMatch(/^JWT_SECRET: required in production/m);
+    const dev = loadConfig({});
+    expect(dev.auth.ephemeralSecret).toBe(true);
+    expect(Buffer.byteLength(dev.auth.jwt.secret)).toBeGreaterThanOrEqual(32);
+    expect(problemsOf({ JWT_ALGORITHM: 'none' }).join('\n')).toMatch(/^JWT_ALGORITHM="none"/);
+  });
+
+  it('applies identity defaults', () => {
+    const { auth } = loadConfig({ NODE_ENV: 'test' });
+    expect(auth.jwt.accessTtlS).toBe(900);
+    expect(auth.refresh).toEqual({ idleTtlS: 7 * 86_400, absoluteTtlS: 30 * 86_400, retentionDays: 30 });
+    expect(auth.bcryptCost).toBe(4);
+    expect(auth.lockout).toEqual({ threshold: 5, maxMinutes: 60 });
+  });
+
+  it('seeds demo data in development only, and never in production', () => {
+    expect(loadConfig({ NODE_ENV: 'development' }).seedDemoData).toBe(true);
+    expect(loadConfig({ NODE_ENV: 'test' }).seedDemoData).toBe(false);
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', JWT_SECRET: 'x'.repeat(32) };
+    expect(loadConfig(production).seedDemoData).toBe(false);
+    expect(problemsOf({ ...production, SEED_DEMO_DATA: 'true' }).join('\n')).toMatch(/^SEED_DEMO_DATA=true/m);
   });
 
   it('treats empty variables as unset', () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import {
@@ -58,11 +59,31 @@ export interface ObservabilityConfig {
   healthHeapLimitBytes: number;
 }
 
+export interface AuthConfig {
+  jwt: { secret: string; algorithm: 'HS256' | 'HS384' | 'HS512'; issuer: string; audience: string; accessTtlS: number };
+  /** True when JWT_SECRET was not set and a random one was made for this process (dev/test only). */
+  ephemeralSecret: boolean;
+  refresh: { idleTtlS: number; absoluteTtlS: number; retentionDays: number };
+  sessionCacheTtlMs: number;
+  bcryptCost: number;
+  rateLimit: { max: number; ttlMs: number };
+  lockout: { threshold: number; maxMinutes: number };
+}
+
+export interface NotificationsConfig {
+  smtpUrl?: string;
+  from: string;
+}
+
 export interface AppConfig {
   env: NodeEnv;
+  /** Create the demo account (and, later, demo data) at start; development only by default. */
+  seedDemoData: boolean;
   http: HttpConfig;
   database: DatabaseConfig;
   observability: ObservabilityConfig;
+  auth: AuthConfig;
+  notifications: NotificationsConfig;
 }
 
 function list(value: string | undefined): string[] {
@@ -188,10 +209,31 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
+  let jwtSecret = env.JWT_SECRET;
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < 32) {
+    problems.push('JWT_SECRET=(hidden): must be at least 32 bytes (e.g. openssl rand -base64 48)');
+  }
+  if (jwtSecret === undefined && production) {
+    problems.push('JWT_SECRET: required in production (at least 32 bytes, e.g. openssl rand -base64 48)');
+  }
+  const ephemeralSecret = jwtSecret === undefined;
+  // Development and tests may run without one: tokens then last as long as the process.
+  jwtSecret ??= randomBytes(48).toString('base64');
+  const idleTtlS = env.REFRESH_IDLE_TTL_S ?? 7 * 86_400;
+  const absoluteTtlS = env.REFRESH_ABSOLUTE_TTL_S ?? 30 * 86_400;
+  if (idleTtlS > absoluteTtlS) {
+    problems.push(`REFRESH_IDLE_TTL_S=${idleTtlS}: must not exceed REFRESH_ABSOLUTE_TTL_S (${absoluteTtlS})`);
+  }
+  if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) problems.push('SMTP_URL=(hidden): must start with smtp:// or smtps://');
+
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+
+  if (production && env.SEED_DEMO_DATA) problems.push('SEED_DEMO_DATA=true: demo data (with a published password) is refused in production');
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
   return {
     env: env.NODE_ENV,
+    seedDemoData: env.SEED_DEMO_DATA ?? development,
     http: {
       host: env.HOST ?? '0.0.0.0',
       port: env.PORT ?? 3000,
@@ -222,6 +264,22 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         port: env.EMBEDDED_PG_PORT ?? 0,
       },
     },
+    auth: {
+      jwt: {
+        secret: jwtSecret,
+        algorithm: env.JWT_ALGORITHM ?? 'HS256',
+        issuer: env.JWT_ISSUER ?? 'clearmark',
+        audience: env.JWT_AUDIENCE ?? 'clearmark-api',
+        accessTtlS: env.ACCESS_TOKEN_TTL_S ?? 900,
+      },
+      ephemeralSecret,
+      refresh: { idleTtlS, absoluteTtlS, retentionDays: env.SESSION_RETENTION_DAYS ?? 30 },
+      sessionCacheTtlMs: env.SESSION_CACHE_TTL_MS ?? 2_000,
+      bcryptCost: env.BCRYPT_COST ?? (production ? 12 : env.NODE_ENV === 'test' ? 4 : 10),
+      rateLimit: { max: env.AUTH_RATE_LIMIT_MAX ?? 20, ttlMs: env.AUTH_RATE_LIMIT_TTL_MS ?? 60_000 },
+      lockout: { threshold: env.LOCKOUT_THRESHOLD ?? 5, maxMinutes: env.LOCKOUT_MAX_MINUTES ?? 60 },
+    },
+    notifications: { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM ?? 'Clearmark <no-reply@clearmark.dev>' },
     observability: {
       logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
       logPretty: env.LOG_PRETTY ?? development,

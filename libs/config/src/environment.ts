@@ -82,6 +82,25 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() EMBEDDED_PG_DATA_DIR?: string;
   @IsOptional() @Int() @IsInt() @Min(0) @Max(65535) EMBEDDED_PG_PORT?: number;
 
+  // Identity
+  @IsOptional() @IsString() JWT_SECRET?: string;
+  @IsOptional() @IsIn(['HS256', 'HS384', 'HS512']) JWT_ALGORITHM?: 'HS256' | 'HS384' | 'HS512';
+  @IsOptional() @IsString() JWT_ISSUER?: string;
+  @IsOptional() @IsString() JWT_AUDIENCE?: string;
+  @IsOptional() @Int() @IsInt() @Min(60) @Max(86_400) ACCESS_TOKEN_TTL_S?: number;
+  @IsOptional() @Int() @IsInt() @Min(60) REFRESH_IDLE_TTL_S?: number;
+  @IsOptional() @Int() @IsInt() @Min(60) REFRESH_ABSOLUTE_TTL_S?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) SESSION_RETENTION_DAYS?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(5_000) SESSION_CACHE_TTL_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(4) @Max(15) BCRYPT_COST?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_MAX?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_TTL_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) LOCKOUT_THRESHOLD?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) LOCKOUT_MAX_MINUTES?: number;
+  @IsOptional() @IsString() SMTP_URL?: string;
+  @IsOptional() @IsString() SMTP_FROM?: string;
+  @IsOptional() @Bool() @IsBoolean() SEED_DEMO_DATA?: boolean;
+
   // Observability
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: LogLevel;
   @IsOptional() @Bool() @IsBoolean() LOG_PRETTY?: boolean;
@@ -105,7 +124,7 @@ function describe(errors: ValidationError[]): string[] {
   });
 }
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN']);
+const SECRET_VARIABLES = new Set(['DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN', 'JWT_SECRET', 'SMTP_URL']);
 
 /** Validates the raw environment; throws `ConfigValidationError` naming every bad variable. */
 export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {

@@ -1,7 +1,12 @@
 import type { ModelCtor } from 'sequelize-typescript';
+// By path, not through the libs' index files: those import @app/database themselves.
+import { Notification } from '../../notifications/src/models/notification.model';
+import { Session } from '../../sessions/src/models/session.model';
+import { User } from '../../users/src/models/user.model';
+import { UserPreference } from '../../users/src/models/user-preference.model';
 
 /**
  * Every model of every feature lib, in one list: the app, the tests and the schema-drift check
  * all register exactly these. A feature adds its models here when it adds their migration.
  */
-export const ALL_MODELS: ModelCtor[] = [];
+export const ALL_MODELS: ModelCtor[] = [User, UserPreference, Session, Notification];

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Logger } from '@nestjs/common';
 import { LifecycleService } from '@app/observability';
+import { loggableError } from '../problem/problem.filter';
 
 export interface ShutdownOptions {
   /** Readiness answers 503 this long before the server stops accepting (lets balancers notice). */
@@ -36,7 +37,7 @@ export async function gracefulShutdown(app: INestApplication, options: ShutdownO
     if (!finished) logger.error(`Shutdown did not finish within ${options.graceMs} ms`);
     return finished;
   } catch (error) {
-    logger.error({ err: error }, 'Shutdown failed');
+    logger.error({ err: loggableError(error) }, 'Shutdown failed');
     return false;
   } finally {
     clearTimeout(timer);

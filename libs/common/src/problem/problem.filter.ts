@@ -125,6 +125,17 @@ export function toProblem(exception: unknown): MappedProblem {
 }
 
 /**
+ * What of an error may be logged: its kind, message, SQLSTATE and stack. Never the SQL
+ * parameters, the failing row or the constraint detail Sequelize and pg attach, which can hold
+ * e-mail addresses, password hashes or tokens.
+ */
+export function loggableError(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { message: String(error) };
+  const code = (error as { parent?: { code?: unknown }; code?: unknown }).parent?.code ?? (error as { code?: unknown }).code;
+  return { type: error.name, message: error.message, ...(typeof code === 'string' ? { code } : {}), stack: error.stack };
+}
+
+/**
  * Turns every error (Nest, Fastify, validation, database, anything else) into an
  * `application/problem+json` answer with the request id, and never lets a stack trace out.
  */
@@ -141,7 +152,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     if (unexpected) {
       this.logger.error(
-        { err: exception, requestId, status: body.status },
+        { err: loggableError(exception), requestId, status: body.status },
         `${request.method} ${request.routeOptions?.url ?? 'unmatched'} failed`,
       );
     }
@@ -149,6 +160,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
 
     const problem: ProblemDetails = { ...body, instance: (request.url ?? '').split('?')[0], requestId };
     reply.status(body.status);
+    // A named throttler sets Retry-After-<name>; clients look for the plain header.
+    if (body.status === 429 && !reply.getHeader('retry-after')) {
+      const named = Object.entries(reply.getHeaders()).find(([name]) => name.toLowerCase().startsWith('retry-after-'));
+      if (named) reply.header('retry-after', String(named[1]));
+    }
     for (const [name, value] of Object.entries(headers ?? {})) reply.header(name, value);
     reply.header('content-type', PROBLEM_CONTENT_TYPE);
     void reply.send(problem);

@@ -1,0 +1,42 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { FastifyRequest } from 'fastify';
+import { AppError } from '../problem/app-error';
+import { AccessTokenVerifier, Principal, Role } from './principal';
+
+export const REQUIRED_ROLES = 'clearmark:required-roles';
+
+export class UnauthenticatedError extends AppError {
+  constructor(detail = 'A valid access token is required') {
+    super('unauthenticated', 401, 'Unauthorized', { detail, headers: { 'www-authenticate': 'Bearer' } });
+  }
+}
+
+export class ForbiddenError extends AppError {
+  constructor(detail = 'Your role does not allow this') {
+    super('forbidden', 403, 'Forbidden', { detail });
+  }
+}
+
+export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
+
+/** Bearer access token -> live session -> required role. */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly reflector: Reflector,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = request.headers.authorization ?? '';
+    const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
+    if (!token) throw new UnauthenticatedError();
+    const principal = await this.verifier.verify(token);
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    if (roles && roles.length > 0 && !roles.includes(principal.role)) throw new ForbiddenError();
+    request.principal = principal;
+    return true;
+  }
+}

@@ -1,0 +1,5 @@
+export * from './notifications.module';
+export * from './notifications.service';
+export * from './notifications.constants';
+export * from './notifications.types';
+export type { NotificationsModuleOptions, ProviderRecipe } from './notifications.providers';

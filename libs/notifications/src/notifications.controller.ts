@@ -1,0 +1,42 @@
+import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, type Principal } from '@app/common';
+import { ListNotificationsDto } from './dto/list-notifications.dto';
+import { NotificationListResponseDto } from './dto/notification-response.dto';
+import { NotificationsService } from './notifications.service';
+
+@ApiTags('notifications')
+@Authenticated()
+@Controller({ path: 'notifications', version: '1' })
+export class NotificationsController {
+  constructor(private readonly notifications: NotificationsService) {}
+
+  @Get()
+  @ApiOperation({ summary: "The caller's notifications, newest first" })
+  @ApiOkResponse({ type: NotificationListResponseDto })
+  async list(@CurrentUser() user: Principal, @Query() query: ListNotificationsDto): Promise<NotificationListResponseDto> {
+    const page = await this.notifications.list(user.userId, {
+      unread: query.unread,
+      limit: query.limit,
+      cursor: query.cursor,
+    });
+    return NotificationListResponseDto.from(page);
+  }
+
+  @Post('read-all')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: "Marks all of the caller's notifications read" })
+  @ApiNoContentResponse()
+  async markAllRead(@CurrentUser() user: Principal): Promise<void> {
+    await this.notifications.markAllRead(user.userId);
+  }
+
+  @Post(':id/read')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Marks one notification read (idempotent)' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No notification of the caller has this id' })
+  async markRead(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.notifications.markRead(user.userId, id);
+  }
+}

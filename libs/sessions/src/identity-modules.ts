@@ -1,0 +1,20 @@
+import type { DynamicModule, Type } from '@nestjs/common';
+import { AppConfigService } from '@app/config';
+import { NotificationsModule } from '@app/notifications';
+import { UserContacts, UsersModule } from '@app/users';
+import { SessionsModule } from './sessions.module';
+
+/**
+ * Users, sessions and notifications, wired together: every app that touches accounts (api,
+ * worker, cli) imports exactly this set, so the wiring exists once.
+ */
+export function identityModules(): Array<Type<unknown> | DynamicModule> {
+  return [
+    UsersModule,
+    SessionsModule,
+    NotificationsModule.forRoot({
+      contacts: { useExisting: UserContacts },
+      mailer: { useFactory: (config: AppConfigService) => config.notifications, inject: [AppConfigService] },
+    }),
+  ];
+}

@@ -1,0 +1,30 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { SequelizeModule } from '@nestjs/sequelize';
+import { AccessTokenVerifier } from '@app/common';
+import { SessionTerminator } from '@app/users';
+import { AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { Session } from './models/session.model';
+import { SessionsController } from './sessions.controller';
+import { SessionsRepository } from './sessions.repository';
+import { SessionsService } from './sessions.service';
+
+/**
+ * Sessions, tokens and the account flows. Global: it provides the AccessTokenVerifier behind
+ * every feature's `@Authenticated()` and the SessionTerminator the users lib calls.
+ */
+@Global()
+@Module({
+  imports: [SequelizeModule.forFeature([Session]), JwtModule.register({})],
+  controllers: [AuthController, SessionsController],
+  providers: [
+    SessionsRepository,
+    SessionsService,
+    AuthService,
+    { provide: AccessTokenVerifier, useExisting: SessionsService },
+    { provide: SessionTerminator, useExisting: SessionsService },
+  ],
+  exports: [SessionsService, AccessTokenVerifier, SessionTerminator],
+})
+export class SessionsModule {}

@@ -1,0 +1,81 @@
+import { ApiProperty } from '@nestjs/swagger';
+import {
+  ArrayMaxSize,
+  ArrayUnique,
+  IsArray,
+  IsInt,
+  IsObject,
+  Matches,
+  Max,
+  Min,
+  registerDecorator,
+  type ValidationOptions,
+} from 'class-validator';
+
+const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
+
+/** An IANA time zone name that this runtime knows (e.g. Europe/Paris). */
+function IsIanaTimeZone(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isIanaTimeZone',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: 'must be an IANA time zone such as Europe/Paris', ...options },
+      validator: { validate: (value: unknown) => typeof value === 'string' && TIME_ZONES.has(value) },
+    });
+}
+
+export const NOTIFICATION_TYPES = ['*', 'security', 'trademark-watch', 'copyright', 'billing'] as const;
+
+/** Per-type channel switches; in-app delivery is always on. */
+function IsNotificationSettings(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isNotificationSettings',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: `must map notification types (${NOTIFICATION_TYPES.join(', ')}) to { "email": boolean }`,
+        ...options,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.entries(value).every(
+            ([type, setting]) =>
+              (NOTIFICATION_TYPES as readonly string[]).includes(type) &&
+              typeof setting === 'object' &&
+              setting !== null &&
+              Object.keys(setting).every((k) => k === 'email') &&
+              typeof (setting as { email?: unknown }).email === 'boolean',
+          ),
+      },
+    });
+}
+
+export class PreferencesDto {
+  @ApiProperty({ example: 'en-GB', description: 'BCP 47 language tag' })
+  @Matches(/^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/, { message: 'must be a language tag such as en or en-GB' })
+  locale: string;
+
+  @ApiProperty({ example: 'Europe/Paris' })
+  @IsIanaTimeZone()
+  timezone: string;
+
+  @ApiProperty({ example: { security: { email: true }, 'trademark-watch': { email: false } } })
+  @IsObject()
+  @IsNotificationSettings()
+  notifications: Record<string, { email: boolean }>;
+
+  @ApiProperty({ type: [Number], example: [9, 42], description: 'Nice classes searched by default (1 to 45)' })
+  @IsArray()
+  @ArrayMaxSize(45)
+  @ArrayUnique()
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(45, { each: true })
+  defaultClasses: number[];
+}

@@ -1,0 +1,36 @@
+import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, type Principal } from '@app/common';
+import { PreferencesDto } from './dto/preferences.dto';
+import { UpdateMeDto } from './dto/update-me.dto';
+import { UsersService, type Preferences, type UserProfile } from './users.service';
+
+@ApiTags('account')
+@Authenticated()
+@Controller({ path: 'users/me', version: '1' })
+export class UsersController {
+  constructor(private readonly users: UsersService) {}
+
+  @Get()
+  @ApiOperation({ summary: 'The signed-in account' })
+  me(@CurrentUser() user: Principal): Promise<UserProfile> {
+    return this.users.profile(user.userId);
+  }
+
+  @Patch()
+  @ApiOperation({ summary: 'Change the display name' })
+  update(@CurrentUser() user: Principal, @Body() body: UpdateMeDto): Promise<UserProfile> {
+    return this.users.updateProfile(user.userId, body);
+  }
+
+  @Get('preferences')
+  preferences(@CurrentUser() user: Principal): Promise<Preferences> {
+    return this.users.preferences(user.userId);
+  }
+
+  @Put('preferences')
+  @ApiOperation({ summary: 'Replace the preferences (locale, IANA time zone, e-mail per notification type, default Nice classes)' })
+  replacePreferences(@CurrentUser() user: Principal, @Body() body: PreferencesDto): Promise<Preferences> {
+    return this.users.replacePreferences(user.userId, body);
+  }
+}

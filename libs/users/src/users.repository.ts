@@ -1,0 +1,162 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/sequelize';
+import { literal, QueryTypes, UniqueConstraintError } from 'sequelize';
+import type { DbTransaction } from '@app/database';
+import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
+import { User } from './models/user.model';
+import { UserPreference, type NotificationChannelSettings } from './models/user-preference.model';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  name: string | null;
+  passwordHash: string;
+  role: 'user' | 'admin';
+  status: 'active' | 'disabled';
+  failedLogins: number;
+  lockoutCount: number;
+  lockedUntil: Date | null;
+  lastLoginAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export interface PreferencesRecord {
+  locale: string;
+  timezone: string;
+  notifications: NotificationChannelSettings;
+  defaultClasses: number[];
+}
+
+export class EmailTakenError extends Error {}
+
+function toRecord(user: User): UserRecord {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    passwordHash: user.passwordHash,
+    role: user.role,
+    status: user.status,
+    failedLogins: user.failedLogins,
+    lockoutCount: user.lockoutCount,
+    lockedUntil: user.lockedUntil,
+    lastLoginAt: user.lastLoginAt,
+    createdAt: user.createdAt,
+    updatedAt: user.updatedAt,
+  };
+}
+
+function toPreferences(p: UserPreference): PreferencesRecord {
+  return { locale: p.locale, timezone: p.timezone, notifications: p.notifications, defaultClasses: p.defaultClasses };
+}
+
+@Injectable()
+export class UsersRepository {
+  constructor(
+    @InjectModel(User) private readonly users: typeof User,
+    @InjectModel(UserPreference) private readonly preferences: typeof UserPreference,
+  ) {}
+
+  /** Creates the account and its preferences row together; EmailTakenError if the address is in use. */
+  async create(
+    input: { email: string; name: string | null; passwordHash: string; role: 'user' | 'admin' },
+    transaction: DbTransaction,
+  ): Promise<UserRecord> {
+    try {
+      const user = await this.users.create(input, { transaction });
+      await this.preferences.create({ userId: user.id }, { transaction });
+      return toRecord(user);
+    } catch (error) {
+      if (error instanceof UniqueConstraintError) throw new EmailTakenError();
+      throw error;
+    }
+  }
+
+  async findByEmail(email: string): Promise<UserRecord | null> {
+    const user = await this.users.findOne({ where: { email } });
+    return user ? toRecord(user) : null;
+  }
+
+  async findById(id: string, transaction?: DbTransaction): Promise<UserRecord | null> {
+    const user = await this.users.findByPk(id, { transaction });
+    return user ? toRecord(user) : null;
+  }
+
+  /**
+   * Counts a failed login in one statement (safe under concurrent attempts). On reaching the
+   * threshold the counter restarts and the account locks for 2^(previous lockouts) minutes,
+   * capped at `maxMinutes`. Returns the lock when this failure caused one.
+   */
+  async recordFailedLogin(id: string, threshold: number, maxMinutes: number): Promise<{ lockedUntil: Date; lockoutCount: number } | null> {
+    const rows = await this.users.sequelize!.query<{ locked_until: Date | null; lockout_count: number; locked_now: boolean }>(
+      `UPDATE users SET
+         failed_logins = CASE WHEN failed_logins + 1 >= :threshold THEN 0 ELSE failed_logins + 1 END,
+         lockout_count = CASE WHEN failed_logins + 1 >= :threshold THEN lockout_count + 1 ELSE lockout_count END,
+         locked_until = CASE WHEN failed_logins + 1 >= :threshold
+                          THEN now() + make_interval(mins => LEAST(:maxMinutes, power(2, LEAST(lockout_count, 16))::int))
+                          ELSE locked_until END,
+         updated_at = now()
+       WHERE id = :id
+       RETURNING locked_until, lockout_count, (failed_logins = 0) AS locked_now`,
+      { replacements: { id, threshold, maxMinutes }, type: QueryTypes.SELECT },
+    );
+    const row = rows[0];
+    return row?.locked_now && row.locked_until ? { lockedUntil: row.locked_until, lockoutCount: row.lockout_count } : null;
+  }
+
+  async recordSuccessfulLogin(id: string): Promise<void> {
+    await this.users.update(
+      { failedLogins: 0, lockoutCount: 0, lockedUntil: null, lastLoginAt: new Date() },
+      { where: { id } },
+    );
+  }
+
+  async updatePasswordHash(id: string, passwordHash: string, transaction: DbTransaction): Promise<void> {
+    await this.users.update({ passwordHash }, { where: { id }, transaction });
+  }
+
+  async updateProfile(id: string, changes: { name?: string | null }): Promise<UserRecord | null> {
+    const [, rows] = await this.users.update(changes, { where: { id }, returning: true });
+    return rows[0] ? toRecord(rows[0]) : null;
+  }
+
+  async updateRoleAndStatus(
+    id: string,
+    changes: { role?: 'user' | 'admin'; status?: 'active' | 'disabled' },
+    transaction: DbTransaction,
+  ): Promise<{ before: UserRecord; after: UserRecord } | null> {
+    const user = await this.users.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });
+    if (!user) return null;
+    const before = toRecord(user);
+    await user.update(changes, { transaction });
+    return { before, after: toRecord(user) };
+  }
+
+  /**
+   * Newest first, keyset-paginated on (created_at, id) through users_created_at_id_idx; fetches
+   * `limit + 1` rows so the caller knows whether more exist.
+   */
+  async list(limit: number, after?: KeysetPosition): Promise<Array<{ user: UserRecord; position: KeysetPosition }>> {
+    const users = await this.users.findAll({
+      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
+      ...(after ? { where: literal(KEYSET_AFTER_SQL), replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit: limit + 1,
+    });
+    return users.map((u) => ({ user: toRecord(u), position: { createdAt: u.get('cursorCreatedAt') as string, id: u.id } }));
+  }
+
+  async getPreferences(userId: string): Promise<PreferencesRecord | null> {
+    const row = await this.preferences.findByPk(userId);
+    return row ? toPreferences(row) : null;
+  }
+
+  async putPreferences(userId: string, preferences: PreferencesRecord): Promise<PreferencesRecord | null> {
+    const [count, rows] = await this.preferences.update(preferences, { where: { userId }, returning: true });
+    return count > 0 && rows[0] ? toPreferences(rows[0]) : null;
+  }
+}

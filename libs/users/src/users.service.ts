@@ -1,0 +1,208 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { ConflictError, NotFoundError, toPage, decodeCursor, type Page } from '@app/common';
+import { AppConfigService } from '@app/config';
+import { TransactionRunner, type DbTransaction } from '@app/database';
+import { PasswordHasher } from './password-hasher';
+import { passwordProblem } from './password-policy';
+import { SessionTerminator } from './session-terminator';
+import { EmailTakenError, UsersRepository, type PreferencesRecord, type UserRecord } from './users.repository';
+import { AccountLockedProblem, EmailTakenProblem, InvalidCredentialsProblem, WeakPasswordProblem, WrongPasswordProblem } from './users.errors';
+
+export type Role = 'user' | 'admin';
+export type UserStatus = 'active' | 'disabled';
+
+/** What an account looks like to its owner and to admins (never the hash or counters). */
+export interface UserProfile {
+  id: string;
+  email: string;
+  name: string | null;
+  role: Role;
+  status: UserStatus;
+  createdAt: Date;
+  lastLoginAt: Date | null;
+}
+
+export type Preferences = PreferencesRecord;
+
+function profileOf(user: UserRecord): UserProfile {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    status: user.status,
+    createdAt: user.createdAt,
+    lastLoginAt: user.lastLoginAt,
+  };
+}
+
+/** NFC, trimmed, lower-cased: one spelling per address (the column is citext as well). */
+export function normalizeEmail(email: string): string {
+  return email.normalize('NFC').trim().toLowerCase();
+}
+
+interface PhantomLock {
+  failures: number;
+  lockouts: number;
+  lockedUntil: number;
+}
+
+const MAX_PHANTOMS = 10_000;
+
+@Injectable()
+export class UsersService {
+  private readonly logger = new Logger(UsersService.name);
+  /**
+   * Failed-login state for addresses that have no account, kept so that an unknown address
+   * locks exactly like a real one and a 423 reveals nothing. Per instance, bounded.
+   */
+  private readonly phantoms = new Map<string, PhantomLock>();
+
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly transactions: TransactionRunner,
+    private readonly config: AppConfigService,
+    private readonly sessions: SessionTerminator,
+  ) {}
+
+  /** Creates an account (and its preferences) in the caller's transaction. */
+  async register(input: { email: string; password: string; name?: string | null; role?: Role }, transaction: DbTransaction): Promise<UserProfile> {
+    const problem = passwordProblem(input.password);
+    if (problem) throw new WeakPasswordProblem('password', problem);
+    const passwordHash = await this.hasher.hash(input.password);
+    try {
+      const user = await this.users.create(
+        { email: normalizeEmail(input.email), name: input.name?.trim() || null, passwordHash, role: input.role ?? 'user' },
+        transaction,
+      );
+      return profileOf(user);
+    } catch (error) {
+      if (error instanceof EmailTakenError) throw new EmailTakenProblem();
+      throw error;
+    }
+  }
+
+  /**
+   * Checks a sign-in. Unknown address, wrong password and disabled account all throw the same
+   * InvalidCredentialsProblem after the same bcrypt work; repeated failures lock the address
+   * (known or not) for growing periods (AccountLockedProblem, 423 with Retry-After).
+   */
+  async authenticate(email: string, password: string): Promise<UserProfile> {
+    const normalized = normalizeEmail(email);
+    const user = await this.users.findByEmail(normalized);
+    if (!user) {
+      await this.hasher.burn(password);
+      this.phantomFailure(normalized);
+      throw new InvalidCredentialsProblem();
+    }
+    const lockedForS = user.lockedUntil ? (user.lockedUntil.getTime() - Date.now()) / 1000 : 0;
+    const matches = await this.hasher.verify(password, user.passwordHash);
+    if (lockedForS > 0) throw new AccountLockedProblem(lockedForS);
+    if (!matches || user.status !== 'active') {
+      const { threshold, maxMinutes } = this.config.auth.lockout;
+      const lock = await this.users.recordFailedLogin(user.id, threshold, maxMinutes);
+      if (lock) {
+        this.logger.warn({ event: 'auth.lockout', userId: user.id, lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount }, 'account locked after repeated failed sign-ins');
+        throw new AccountLockedProblem((lock.lockedUntil.getTime() - Date.now()) / 1000);
+      }
+      throw new InvalidCredentialsProblem();
+    }
+    await this.users.recordSuccessfulLogin(user.id);
+    return profileOf({ ...user, lastLoginAt: new Date() });
+  }
+
+  private phantomFailure(email: string): void {
+    const key = createHash('sha256').update(email).digest('base64url');
+    const now = Date.now();
+    const state = this.phantoms.get(key) ?? { failures: 0, lockouts: 0, lockedUntil: 0 };
+    this.phantoms.delete(key);
+    if (this.phantoms.size >= MAX_PHANTOMS) this.phantoms.delete(this.phantoms.keys().next().value as string);
+    this.phantoms.set(key, state);
+    if (state.lockedUntil > now) throw new AccountLockedProblem((state.lockedUntil - now) / 1000);
+    const { threshold, maxMinutes } = this.config.auth.lockout;
+    state.failures += 1;
+    if (state.failures >= threshold) {
+      state.failures = 0;
+      const minutes = Math.min(maxMinutes, 2 ** Math.min(state.lockouts, 16));
+      state.lockouts += 1;
+      state.lockedUntil = now + minutes * 60_000;
+      this.logger.warn({ event: 'auth.lockout', unknownAccount: true, lockoutCount: state.lockouts }, 'sign-ins for an unknown address locked after repeated failures');
+      throw new AccountLockedProblem(minutes * 60);
+    }
+  }
+
+  /**
+   * Creates an admin account (the CLI's users:create-admin). An address already registered is
+   * refused rather than promoted, so the command cannot take over an existing account.
+   */
+  createAdmin(email: string, password: string): Promise<UserProfile> {
+    return this.transactions.run((transaction) => this.register({ email, password, role: 'admin', name: 'Administrator' }, transaction));
+  }
+
+  /** Verifies the current password and stores the new one, in the caller's transaction. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string, transaction: DbTransaction): Promise<void> {
+    const user = await this.users.findById(userId, transaction);
+    if (!user) throw new NotFoundError('The account does not exist');
+    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new WrongPasswordProblem();
+    const problem = passwordProblem(newPassword);
+    if (problem) throw new WeakPasswordProblem('newPassword', problem);
+    await this.users.updatePasswordHash(userId, await this.hasher.hash(newPassword), transaction);
+  }
+
+  async profile(userId: string): Promise<UserProfile> {
+    const user = await this.users.findById(userId);
+    if (!user) throw new NotFoundError('The account does not exist');
+    return profileOf(user);
+  }
+
+  async updateProfile(userId: string, changes: { name?: string | null }): Promise<UserProfile> {
+    const user = await this.users.updateProfile(userId, { ...(changes.name !== undefined ? { name: changes.name?.trim() || null } : {}) });
+    if (!user) throw new NotFoundError('The account does not exist');
+    return profileOf(user);
+  }
+
+  async preferences(userId: string): Promise<Preferences> {
+    const preferences = await this.users.getPreferences(userId);
+    if (!preferences) throw new NotFoundError('The account does not exist');
+    return preferences;
+  }
+
+  async replacePreferences(userId: string, preferences: Preferences): Promise<Preferences> {
+    const stored = await this.users.putPreferences(userId, {
+      ...preferences,
+      defaultClasses: [...new Set(preferences.defaultClasses)].sort((a, b) => a - b),
+    });
+    if (!stored) throw new NotFoundError('The account does not exist');
+    return stored;
+  }
+
+  async list(limit: number, cursor?: string): Promise<Page<UserProfile>> {
+    const rows = await this.users.list(limit, decodeCursor(cursor));
+    const page = toPage(rows, limit, (row) => row.position);
+    return { data: page.data.map((row) => profileOf(row.user)), nextCursor: page.nextCursor };
+  }
+
+  /**
+   * An admin changes another account's role or status. Disabling ends every session of that
+   * user in the same transaction. Admins cannot demote or disable themselves (the last admin
+   * would lock everyone out).
+   */
+  async adminUpdate(actorId: string, userId: string, changes: { role?: Role; status?: UserStatus }): Promise<{ before: UserProfile; after: UserProfile }> {
+    if (actorId === userId && (changes.role === 'user' || changes.status === 'disabled')) {
+      throw new ConflictError('Admins cannot demote or disable their own account');
+    }
+    return this.transactions.run(async (transaction) => {
+      const result = await this.users.updateRoleAndStatus(userId, changes, transaction);
+      if (!result) throw new NotFoundError('No such user');
+      if (result.before.status !== 'disabled' && result.after.status === 'disabled') {
+        await this.sessions.endAllSessions(userId, 'user-disabled', transaction);
+      } else if (result.before.role !== result.after.role) {
+        // Tokens carry the role: a changed role starts from fresh sessions.
+        await this.sessions.endAllSessions(userId, 'role-changed', transaction);
+      }
+      return { before: profileOf(result.before), after: profileOf(result.after) };
+    });
+  }
+}
