@@ -12,10 +12,13 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.register(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  // The worker serves no sockets: keep the process alive explicitly until it is told to stop.
+  const keepAlive = setInterval(() => undefined, 60_000);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
+    clearInterval(keepAlive);
     new NestLogger('Worker').log(`${signal} received: stopping`);
     await app.close();
     await database.stop();

@@ -122,8 +122,19 @@ export class MigrationRunner {
     return result.sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The migration files, sorted by name; `source` is the `.ts` file the checksum is taken of. */
+  private cachedFiles?: Array<{ name: string; path: string; source: string }>;
+
+  /**
+   * The migration files, sorted by name; `source` is the `.ts` file the checksum is taken of.
+   * Read once per runner: the files a process ships do not change while it runs (readiness asks
+   * for the pending list on every probe).
+   */
   files(): Array<{ name: string; path: string; source: string }> {
+    this.cachedFiles ??= this.readFiles();
+    return this.cachedFiles;
+  }
+
+  private readFiles(): Array<{ name: string; path: string; source: string }> {
     if (!existsSync(this.directory)) return [];
     const extension = RUNNING_TYPESCRIPT ? '.ts' : '.js';
     const sourceDir = resolve(this.directory, '../../migrations');
