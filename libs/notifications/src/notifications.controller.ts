@@ -1,5 +1,6 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
 import { Authenticated, CurrentUser, type Principal } from '@app/common';
 import { ListNotificationsDto } from './dto/list-notifications.dto';
 import { NotificationListResponseDto } from './dto/notification-response.dto';
@@ -24,6 +25,7 @@ export class NotificationsController {
   }
 
   @Post('read-all')
+  @Audit({ action: 'notifications.mark-all-read', entityType: 'notification' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: "Marks all of the caller's notifications read" })
   @ApiNoContentResponse()
@@ -32,6 +34,7 @@ export class NotificationsController {
   }
 
   @Post(':id/read')
+  @Audit({ action: 'notifications.mark-read', entityType: 'notification', entityIdParam: 'id' })
   @HttpCode(HttpStatus.NO_CONTENT)
   @ApiOperation({ summary: 'Marks one notification read (idempotent)' })
   @ApiNoContentResponse()

@@ -6,3 +6,4 @@ export * from './metrics/metrics.module';
 export * from './metrics/http-metrics';
 export * from './health/health.module';
 export * from './health/lifecycle.service';
+export * from './context/request-context';

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
+import { Audit } from '@app/auditing';
 import { AuthRateLimited, Authenticated, CurrentUser, type Principal } from '@app/common';
 import { AuthService, type SignedIn } from './auth.service';
 import { clientInfo } from './client-info';
@@ -18,12 +19,14 @@ export class AuthController {
    * so it cannot pretend to succeed; enumeration through it is bounded by the per-IP limit.
    */
   @Post('register')
+  @Audit({ action: 'auth.register', entityType: 'user' })
   @ApiOperation({ summary: 'Create an account and sign in (409 if the address is already registered)' })
   register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<SignedIn> {
     return this.auth.register(body, clientInfo(request));
   }
 
   @Post('login')
+  @Audit({ action: 'auth.login', entityType: 'user' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in; 401 alike for an unknown address and a wrong password; 423 while locked' })
   login(@Body() body: LoginDto, @Req() request: FastifyRequest): Promise<SignedIn> {
@@ -31,6 +34,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @Audit({ action: 'auth.refresh', entityType: 'session' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (it is rotated: use each once)' })
   refresh(@Body() body: RefreshDto, @Req() request: FastifyRequest): Promise<IssuedTokens> {
@@ -38,6 +42,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @Audit({ action: 'auth.logout', entityType: 'session' })
   @HttpCode(204)
   @Authenticated()
   @ApiOperation({ summary: 'End the current session' })
@@ -46,6 +51,7 @@ export class AuthController {
   }
 
   @Post('logout-all')
+  @Audit({ action: 'auth.logout-all', entityType: 'user' })
   @HttpCode(204)
   @Authenticated()
   @ApiOperation({ summary: 'End every session of the account' })
@@ -54,6 +60,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @Audit({ action: 'auth.password-change', entityType: 'user' })
   @HttpCode(204)
   @Authenticated()
   @ApiOperation({ summary: 'Change the password; ends every other session' })

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { loggableError, NotFoundError, type Principal } from '@app/common';
 import { TransactionRunner } from '@app/database';
+import { RequestContext } from '@app/observability';
 import { NotificationsService } from '@app/notifications';
 import { UsersService, type UserProfile } from '@app/users';
 import { SessionsService, type ClientInfo, type IssuedTokens } from './sessions.service';
@@ -23,15 +24,19 @@ export class AuthService {
 
   /** Creates the account and its first session in one transaction. */
   register(input: { email: string; password: string; name?: string }, client: ClientInfo): Promise<SignedIn> {
+    RequestContext.audit({ metadata: { email: input.email } });
     return this.transactions.run(async (transaction) => {
       const user = await this.users.register(input, transaction);
       const tokens = await this.sessions.start(user, client, transaction);
+      RequestContext.audit({ actorId: user.id, actorRole: user.role, entityId: user.id });
       return { user, ...tokens };
     });
   }
 
   async login(email: string, password: string, client: ClientInfo): Promise<SignedIn> {
+    RequestContext.audit({ metadata: { email } });
     const user = await this.users.authenticate(email, password);
+    RequestContext.audit({ actorId: user.id, actorRole: user.role, entityId: user.id });
     const knownDevice = await this.sessions.hasSeenUserAgent(user.id, client.userAgent);
     const tokens = await this.sessions.start(user, client);
     if (!knownDevice) {
@@ -58,15 +63,18 @@ export class AuthService {
   }
 
   logout(principal: Principal): Promise<void> {
+    RequestContext.audit({ entityId: principal.sessionId });
     return this.sessions.endFamily(principal.sessionId, 'logout');
   }
 
   async logoutAll(principal: Principal): Promise<void> {
+    RequestContext.audit({ entityId: principal.userId });
     await this.sessions.endAllSessions(principal.userId, 'logout-all');
   }
 
   /** Changes the password and ends every other session of the user, together. */
   async changePassword(principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+    RequestContext.audit({ entityId: principal.userId });
     await this.transactions.run(async (transaction) => {
       await this.users.changePassword(principal.userId, currentPassword, newPassword, transaction);
       await this.sessions.endAllSessions(principal.userId, 'password-changed', transaction, principal.sessionId);

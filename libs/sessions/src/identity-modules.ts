@@ -1,15 +1,17 @@
 import type { DynamicModule, Type } from '@nestjs/common';
+import { AuditingModule } from '@app/auditing';
 import { AppConfigService } from '@app/config';
 import { NotificationsModule } from '@app/notifications';
 import { UserContacts, UsersModule } from '@app/users';
 import { SessionsModule } from './sessions.module';
 
 /**
- * Users, sessions and notifications, wired together: every app that touches accounts (api,
- * worker, cli) imports exactly this set, so the wiring exists once.
+ * Users, sessions, notifications and the auditing they record into, wired together: every app
+ * that touches accounts (api, worker, cli) imports exactly this set, so the wiring exists once.
  */
 export function identityModules(): Array<Type<unknown> | DynamicModule> {
   return [
+    AuditingModule,
     UsersModule,
     SessionsModule,
     NotificationsModule.forRoot({

@@ -1,5 +1,6 @@
 import { Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
 import { Authenticated, CurrentUser, type Principal } from '@app/common';
 import { SessionsService, type SessionView } from './sessions.service';
 
@@ -16,6 +17,7 @@ export class SessionsController {
   }
 
   @Delete(':id')
+  @Audit({ action: 'sessions.revoke', entityType: 'session', entityIdParam: 'id' })
   @HttpCode(204)
   @ApiOperation({ summary: 'End one of your sessions (another user’s id answers 404)' })
   async end(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {

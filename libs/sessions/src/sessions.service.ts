@@ -4,7 +4,9 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { AccessTokenVerifier, AppError, loggableError, NotFoundError, UnauthenticatedError, type Principal, type Role } from '@app/common';
 import { AppConfigService } from '@app/config';
 import { TransactionRunner, type DbTransaction } from '@app/database';
+import { AuditService } from '@app/auditing';
 import { NotificationsService } from '@app/notifications';
+import { RequestContext } from '@app/observability';
 import { SessionTerminator } from '@app/users';
 import { SessionsRepository, type SessionRecord } from './sessions.repository';
 
@@ -76,6 +78,7 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
     private readonly config: AppConfigService,
     private readonly transactions: TransactionRunner,
     private readonly notifications: NotificationsService,
+    private readonly audit: AuditService,
   ) {}
 
   /** Starts a session (a new token family) and issues its first tokens. */
@@ -136,6 +139,7 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
       );
       return { parent, role, child };
     });
+    if (rotated) RequestContext.audit({ actorId: rotated.parent.userId, entityId: rotated.parent.familyId });
     if (rotated?.role && rotated.child) return this.issue(rotated.parent.userId, rotated.parent.familyId, rotated.role, rotated.child);
     if (rotated) {
       await this.endFamily(rotated.parent.familyId, 'user-inactive');
@@ -162,6 +166,14 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   /** A used or revoked token came back: someone holds a copy. End the family, tell the owner. */
   private async onReuse(token: SessionRecord, client: ClientInfo): Promise<void> {
     await this.endFamily(token.familyId, 'refresh-token-reuse');
+    RequestContext.audit({ actorId: token.userId, entityId: token.familyId });
+    await this.audit.recordQuietly({
+      action: 'auth.refresh-token-reuse',
+      actorId: token.userId,
+      entityType: 'session',
+      entityId: token.familyId,
+      metadata: { revokedFamily: token.familyId, tokenUsedAt: token.usedAt },
+    });
     this.logger.warn(
       { event: 'auth.refresh-token-reuse', userId: token.userId, sessionId: token.familyId, ip: client.ip, userAgent: client.userAgent },
       'refresh token reuse detected: session family revoked',

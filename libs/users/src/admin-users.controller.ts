@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Query } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
 import { Authenticated, CurrentUser, PageQueryDto, type Page, type Principal } from '@app/common';
 import { AdminUpdateUserDto } from './dto/admin-update-user.dto';
 import { UsersService, type UserProfile } from './users.service';
@@ -17,6 +18,7 @@ export class AdminUsersController {
   }
 
   @Patch(':id')
+  @Audit({ action: 'admin.users.update', entityType: 'user', entityIdParam: 'id' })
   @ApiOperation({ summary: "Change an account's role or status; disabling ends all of its sessions" })
   async update(
     @CurrentUser() admin: Principal,

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
 import { Authenticated, CurrentUser, type Principal } from '@app/common';
 import { PreferencesDto } from './dto/preferences.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
@@ -18,6 +19,7 @@ export class UsersController {
   }
 
   @Patch()
+  @Audit({ action: 'users.update-profile', entityType: 'user' })
   @ApiOperation({ summary: 'Change the display name' })
   update(@CurrentUser() user: Principal, @Body() body: UpdateMeDto): Promise<UserProfile> {
     return this.users.updateProfile(user.userId, body);
@@ -29,6 +31,7 @@ export class UsersController {
   }
 
   @Put('preferences')
+  @Audit({ action: 'users.update-preferences', entityType: 'user' })
   @ApiOperation({ summary: 'Replace the preferences (locale, IANA time zone, e-mail per notification type, default Nice classes)' })
   replacePreferences(@CurrentUser() user: Principal, @Body() body: PreferencesDto): Promise<Preferences> {
     return this.users.replacePreferences(user.userId, body);

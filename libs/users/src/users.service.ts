@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
+import { AuditService } from '@app/auditing';
 import { ConflictError, NotFoundError, toPage, decodeCursor, type Page } from '@app/common';
 import { AppConfigService } from '@app/config';
 import { TransactionRunner, type DbTransaction } from '@app/database';
+import { RequestContext } from '@app/observability';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
 import { SessionTerminator } from './session-terminator';
@@ -65,6 +67,7 @@ export class UsersService {
     private readonly transactions: TransactionRunner,
     private readonly config: AppConfigService,
     private readonly sessions: SessionTerminator,
+    private readonly audit: AuditService,
   ) {}
 
   /** Creates an account (and its preferences) in the caller's transaction. */
@@ -105,6 +108,12 @@ export class UsersService {
       const lock = await this.users.recordFailedLogin(user.id, threshold, maxMinutes);
       if (lock) {
         this.logger.warn({ event: 'auth.lockout', userId: user.id, lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount }, 'account locked after repeated failed sign-ins');
+        await this.audit.recordQuietly({
+          action: 'auth.lockout',
+          entityType: 'user',
+          entityId: user.id,
+          metadata: { lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount },
+        });
         throw new AccountLockedProblem((lock.lockedUntil.getTime() - Date.now()) / 1000);
       }
       throw new InvalidCredentialsProblem();
@@ -158,8 +167,10 @@ export class UsersService {
   }
 
   async updateProfile(userId: string, changes: { name?: string | null }): Promise<UserProfile> {
+    const before = await this.users.findById(userId);
     const user = await this.users.updateProfile(userId, { ...(changes.name !== undefined ? { name: changes.name?.trim() || null } : {}) });
-    if (!user) throw new NotFoundError('The account does not exist');
+    if (!user || !before) throw new NotFoundError('The account does not exist');
+    RequestContext.audit({ entityId: userId, before: { name: before.name }, after: { name: user.name } });
     return profileOf(user);
   }
 
@@ -196,6 +207,17 @@ export class UsersService {
     return this.transactions.run(async (transaction) => {
       const result = await this.users.updateRoleAndStatus(userId, changes, transaction);
       if (!result) throw new NotFoundError('No such user');
+      const before = { role: result.before.role, status: result.before.status };
+      const after = { role: result.after.role, status: result.after.status };
+      RequestContext.audit({ before, after });
+      for (const field of ['role', 'status'] as const) {
+        if (before[field] !== after[field]) {
+          await this.audit.record(
+            { action: `users.${field}-changed`, entityType: 'user', entityId: userId, before: { [field]: before[field] }, after: { [field]: after[field] } },
+            { transaction },
+          );
+        }
+      }
       if (result.before.status !== 'disabled' && result.after.status === 'disabled') {
         await this.sessions.endAllSessions(userId, 'user-disabled', transaction);
       } else if (result.before.role !== result.after.role) {

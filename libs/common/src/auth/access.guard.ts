@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
+import { RequestContext } from '@app/observability';
 import { AppError } from '../problem/app-error';
 import { AccessTokenVerifier, Principal, Role } from './principal';
 
@@ -37,6 +38,11 @@ export class AccessGuard implements CanActivate {
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
     if (roles && roles.length > 0 && !roles.includes(principal.role)) throw new ForbiddenError();
     request.principal = principal;
+    const requestContext = RequestContext.current();
+    if (requestContext) {
+      requestContext.userId = principal.userId;
+      requestContext.role = principal.role;
+    }
     return true;
   }
 }

@@ -6,7 +6,7 @@ import { getToken } from '@willsoto/nestjs-prometheus';
 import { Logger } from 'nestjs-pino';
 import type { Counter, Histogram } from 'prom-client';
 import { AppConfigService } from '@app/config';
-import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER } from '@app/observability';
+import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER, RequestContext } from '@app/observability';
 import { ProblemDetailsFilter } from '../problem/problem.filter';
 import { createValidationPipe } from '../validation/validation-pipe';
 
@@ -26,8 +26,14 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   // JSON only: Fastify's built-in text/plain parser would let plain text reach the handlers.
   fastify.removeContentTypeParser('text/plain');
   const lifecycle = app.get(LifecycleService);
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
+    const userAgent = request.headers['user-agent'];
+    // Everything after this hook (guards, handlers, services) runs inside the request's context.
+    RequestContext.run(
+      { requestId: request.id, ip: request.ip ?? null, userAgent: typeof userAgent === 'string' ? userAgent.slice(0, 512) : null, audit: {} },
+      done,
+    );
   });
   // While draining, every answer tells keep-alive clients to reconnect (to another instance):
   // otherwise a connection that falls idle after its in-flight request holds the close open.

@@ -1,0 +1,22 @@
+import { Global, Module } from '@nestjs/common';
+import { APP_INTERCEPTOR } from '@nestjs/core';
+import { SequelizeModule } from '@nestjs/sequelize';
+import { AdminAuditLogsController } from './audit-log/admin-audit-logs.controller';
+import { AuditLogRepository } from './audit-log/audit-log.repository';
+import { AuditInterceptor } from './audit-log/audit.interceptor';
+import { auditMetricProviders } from './audit-log/audit.metrics';
+import { AuditService } from './audit-log/audit.service';
+import { AuditLog } from './audit-log/models/audit-log.model';
+
+/**
+ * The audit log (and its global interceptor) and the request log. Global: every feature records
+ * its critical events through AuditService in its own transactions.
+ */
+@Global()
+@Module({
+  imports: [SequelizeModule.forFeature([AuditLog])],
+  controllers: [AdminAuditLogsController],
+  providers: [AuditLogRepository, AuditService, ...auditMetricProviders, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
+  exports: [AuditService],
+})
+export class AuditingModule {}
