@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_INTERCEPTOR } from '@nestjs/core';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { ApiLog, apiLogControllers, apiLogProviders, ApiLogService } from './api-log';
 import { AdminAuditLogsController } from './audit-log/admin-audit-logs.controller';
 import { AuditLogRepository } from './audit-log/audit-log.repository';
 import { AuditInterceptor } from './audit-log/audit.interceptor';
@@ -14,9 +15,15 @@ import { AuditLog } from './audit-log/models/audit-log.model';
  */
 @Global()
 @Module({
-  imports: [SequelizeModule.forFeature([AuditLog])],
-  controllers: [AdminAuditLogsController],
-  providers: [AuditLogRepository, AuditService, ...auditMetricProviders, { provide: APP_INTERCEPTOR, useClass: AuditInterceptor }],
-  exports: [AuditService],
+  imports: [SequelizeModule.forFeature([AuditLog, ApiLog])],
+  controllers: [AdminAuditLogsController, ...apiLogControllers],
+  providers: [
+    AuditLogRepository,
+    AuditService,
+    ...auditMetricProviders,
+    ...apiLogProviders,
+    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+  ],
+  exports: [AuditService, ApiLogService],
 })
 export class AuditingModule {}

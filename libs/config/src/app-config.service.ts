@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AppConfig, AuthConfig, DatabaseConfig, HttpConfig, NotificationsConfig, ObservabilityConfig } from './app-config';
+import type { AppConfig, AuditingConfig, AuthConfig, DatabaseConfig, HttpConfig, NotificationsConfig, ObservabilityConfig } from './app-config';
 
 /** Typed access to the configuration validated at boot (see `loadConfig`). */
 @Injectable()
@@ -41,5 +41,9 @@ export class AppConfigService {
 
   get notifications(): NotificationsConfig {
     return this.config.notifications;
+  }
+
+  get auditing(): AuditingConfig {
+    return this.config.auditing;
   }
 }

@@ -173,6 +173,17 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...production, SEED_DEMO_DATA: 'true' }).join('\n')).toMatch(/^SEED_DEMO_DATA=true/m);
   });
 
+  it('applies the request-log defaults and refuses a buffer smaller than a batch', () => {
+    expect(loadConfig({ NODE_ENV: 'test' }).auditing.apiLog).toEqual({ flushIntervalMs: 1_000, batchSize: 500, bufferMax: 10_000, retentionDays: 90 });
+    expect(problemsOf({ API_LOG_BATCH_SIZE: '600', API_LOG_BUFFER_MAX: '100' })).toEqual([
+      'API_LOG_BUFFER_MAX=100: must be at least API_LOG_BATCH_SIZE (600)',
+    ]);
+    expect(problemsOf({ API_LOG_BATCH_SIZE: '6000', API_LOG_FLUSH_INTERVAL_MS: '0' }).map((p) => p.split('=')[0]).sort()).toEqual([
+      'API_LOG_BATCH_SIZE',
+      'API_LOG_FLUSH_INTERVAL_MS',
+    ]);
+  });
+
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
   });

@@ -75,6 +75,18 @@ export interface NotificationsConfig {
   from: string;
 }
 
+export interface ApiLogConfig {
+  flushIntervalMs: number;
+  batchSize: number;
+  /** Rows held in memory at most; when full, new rows are dropped and counted. */
+  bufferMax: number;
+  retentionDays: number;
+}
+
+export interface AuditingConfig {
+  apiLog: ApiLogConfig;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   /** Create the demo account (and, later, demo data) at start; development only by default. */
@@ -84,6 +96,7 @@ export interface AppConfig {
   observability: ObservabilityConfig;
   auth: AuthConfig;
   notifications: NotificationsConfig;
+  auditing: AuditingConfig;
 }
 
 function list(value: string | undefined): string[] {
@@ -225,6 +238,11 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`REFRESH_IDLE_TTL_S=${idleTtlS}: must not exceed REFRESH_ABSOLUTE_TTL_S (${absoluteTtlS})`);
   }
   if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) problems.push('SMTP_URL=(hidden): must start with smtp:// or smtps://');
+  const apiLogBatchSize = env.API_LOG_BATCH_SIZE ?? 500;
+  const apiLogBufferMax = env.API_LOG_BUFFER_MAX ?? 10_000;
+  if (apiLogBufferMax < apiLogBatchSize) {
+    problems.push(`API_LOG_BUFFER_MAX=${apiLogBufferMax}: must be at least API_LOG_BATCH_SIZE (${apiLogBatchSize})`);
+  }
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
@@ -280,6 +298,14 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       lockout: { threshold: env.LOCKOUT_THRESHOLD ?? 5, maxMinutes: env.LOCKOUT_MAX_MINUTES ?? 60 },
     },
     notifications: { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM ?? 'Clearmark <no-reply@clearmark.dev>' },
+    auditing: {
+      apiLog: {
+        flushIntervalMs: env.API_LOG_FLUSH_INTERVAL_MS ?? 1_000,
+        batchSize: apiLogBatchSize,
+        bufferMax: apiLogBufferMax,
+        retentionDays: env.API_LOG_RETENTION_DAYS ?? 90,
+      },
+    },
     observability: {
       logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
       logPretty: env.LOG_PRETTY ?? development,

@@ -107,6 +107,13 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Int() @IsInt() @Min(1) HEALTH_DB_TIMEOUT_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(16) HEALTH_HEAP_LIMIT_MB?: number;
+
+  // Auditing
+  @IsOptional() @Int() @IsInt() @Min(10) @Max(60_000) API_LOG_FLUSH_INTERVAL_MS?: number;
+  // 11 bind parameters per row: PostgreSQL takes at most 65535 in one statement.
+  @IsOptional() @Int() @IsInt() @Min(1) @Max(5_000) API_LOG_BATCH_SIZE?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) @Max(1_000_000) API_LOG_BUFFER_MAX?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) API_LOG_RETENTION_DAYS?: number;
 }
 
 export class ConfigValidationError extends Error {

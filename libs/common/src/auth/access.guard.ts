@@ -35,14 +35,15 @@ export class AccessGuard implements CanActivate {
     const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
     if (!token) throw new UnauthenticatedError();
     const principal = await this.verifier.verify(token);
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
-    if (roles && roles.length > 0 && !roles.includes(principal.role)) throw new ForbiddenError();
+    // Known before the role check, so that a refused request is still logged with its caller.
     request.principal = principal;
     const requestContext = RequestContext.current();
     if (requestContext) {
       requestContext.userId = principal.userId;
       requestContext.role = principal.role;
     }
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
+    if (roles && roles.length > 0 && !roles.includes(principal.role)) throw new ForbiddenError();
     return true;
   }
 }
