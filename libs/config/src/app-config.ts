@@ -81,10 +81,14 @@ export interface ApiLogConfig {
   /** Rows held in memory at most; when full, new rows are dropped and counted. */
   bufferMax: number;
   retentionDays: number;
+  /** Off only to measure its cost (bench) or in an emergency: requests then go unlogged. */
+  enabled: boolean;
 }
 
 export interface AuditingConfig {
   apiLog: ApiLogConfig;
+  /** Record every mutating request through the audit interceptor (explicit events are always recorded). */
+  auditRequests: boolean;
 }
 
 export interface AppConfig {
@@ -304,7 +308,9 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         batchSize: apiLogBatchSize,
         bufferMax: apiLogBufferMax,
         retentionDays: env.API_LOG_RETENTION_DAYS ?? 90,
+        enabled: env.API_LOG_ENABLED ?? true,
       },
+      auditRequests: env.AUDIT_REQUESTS_ENABLED ?? true,
     },
     observability: {
       logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),

@@ -114,6 +114,8 @@ export class EnvironmentVariables {
   @IsOptional() @Int() @IsInt() @Min(1) @Max(5_000) API_LOG_BATCH_SIZE?: number;
   @IsOptional() @Int() @IsInt() @Min(1) @Max(1_000_000) API_LOG_BUFFER_MAX?: number;
   @IsOptional() @Int() @IsInt() @Min(1) API_LOG_RETENTION_DAYS?: number;
+  @IsOptional() @Bool() @IsBoolean() API_LOG_ENABLED?: boolean;
+  @IsOptional() @Bool() @IsBoolean() AUDIT_REQUESTS_ENABLED?: boolean;
 }
 
 export class ConfigValidationError extends Error {

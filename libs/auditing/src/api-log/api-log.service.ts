@@ -71,6 +71,10 @@ export class ApiLogService implements OnModuleInit, OnApplicationBootstrap, OnAp
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
     if (!adapter || adapter.getType() !== 'fastify') return;
+    if (!this.config.auditing.apiLog.enabled) {
+      this.logger.warn('API_LOG_ENABLED=false: requests are not logged');
+      return;
+    }
     const fastify = adapter.getInstance<FastifyInstance>();
     if (hookedServers.has(fastify)) {
       this.logger.warn('The request log is already hooked into this HTTP server; not hooking it twice');

@@ -3,6 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { toProblem } from '@app/common';
+import { AppConfigService } from '@app/config';
 import { RequestContext } from '@app/observability';
 import { AUDIT_OPTIONS, type AuditOptions } from './audit.decorator';
 import { AuditService } from './audit.service';
@@ -29,10 +30,11 @@ export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
+    private readonly config: AppConfigService,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http') return next.handle();
+    if (context.getType() !== 'http' || !this.config.auditing.auditRequests) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!MUTATING.has(request.method)) return next.handle();
     const options = this.reflector.getAllAndOverride<AuditOptions | undefined>(AUDIT_OPTIONS, [context.getHandler(), context.getClass()]) ?? {};
