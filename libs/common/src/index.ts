@@ -10,3 +10,4 @@ export * from './auth/principal';
 export * from './auth/access.guard';
 export * from './auth/auth.decorators';
 export * from './pagination/cursor';
+export * from './rate-limit/fixed-window-throttler.storage';

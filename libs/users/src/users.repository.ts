@@ -30,6 +30,21 @@ export interface PreferencesRecord {
 
 export class EmailTakenError extends Error {}
 
+interface UserRow {
+  id: string;
+  email: string;
+  name: string | null;
+  password_hash: string;
+  role: 'user' | 'admin';
+  status: 'active' | 'disabled';
+  failed_logins: number;
+  lockout_count: number;
+  locked_until: Date | null;
+  last_login_at: Date | null;
+  created_at: Date;
+  updated_at: Date;
+}
+
 function toRecord(user: User): UserRecord {
   return {
     id: user.id,
@@ -78,9 +93,34 @@ export class UsersRepository {
     return user ? toRecord(user) : null;
   }
 
+  /**
+   * By primary key, in plain SQL: this read serves every authenticated profile request, and
+   * Sequelize's query building and instance hydration cost more CPU than the query itself.
+   */
   async findById(id: string, transaction?: DbTransaction): Promise<UserRecord | null> {
-    const user = await this.users.findByPk(id, { transaction });
-    return user ? toRecord(user) : null;
+    const rows = await this.users.sequelize!.query<UserRow>(
+      `SELECT id, email, name, password_hash, role, status, failed_logins, lockout_count, locked_until,
+              last_login_at, created_at, updated_at
+         FROM users WHERE id = $1 AND deleted_at IS NULL`,
+      { bind: [id], type: QueryTypes.SELECT, transaction },
+    );
+    const row = rows[0];
+    return row
+      ? {
+          id: row.id,
+          email: row.email,
+          name: row.name,
+          passwordHash: row.password_hash,
+          role: row.role,
+          status: row.status,
+          failedLogins: row.failed_logins,
+          lockoutCount: row.lockout_count,
+          lockedUntil: row.locked_until,
+          lastLoginAt: row.last_login_at,
+          createdAt: row.created_at,
+          updatedAt: row.updated_at,
+        }
+      : null;
   }
 
   /**
