@@ -22,7 +22,7 @@ RUN npm run build \
 # --- runtime: compiled code, production dependencies, pg_dump/psql for the operations ---
 FROM node:20-bookworm-slim AS runtime
 
-# postgresql-client-15 matches the server major version (backups will use pg_dump).
+# postgresql-client-15 matches the server major version: backups use its pg_dump and pg_restore.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends postgresql-client-15 \
  && rm -rf /var/lib/apt/lists/*
@@ -39,8 +39,13 @@ COPY --from=build /app/dist ./dist
 COPY --from=build /app/migrations ./migrations
 # data/ (reference data) is not copied yet: it holds nothing the code reads so far.
 
+# Backups are written here (a volume in docker-compose.yml); the one path the process writes to.
+ENV BACKUP_DIR=/var/lib/clearmark/backups
+RUN mkdir -p /var/lib/clearmark/backups && chown -R node:node /var/lib/clearmark && chmod 700 /var/lib/clearmark/backups
+
 USER node
-EXPOSE 3000
+# 3000: the api; 9464: the worker's /metrics (WORKER_METRICS_PORT).
+EXPOSE 3000 9464
 
 # Liveness only (readiness also needs the database). Probes 127.0.0.1, so keep HOST at its
 # default 0.0.0.0 in containers. The worker serves no HTTP: disable this check for it.

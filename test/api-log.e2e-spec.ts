@@ -1,13 +1,15 @@
 import { randomBytes } from 'node:crypto';
-import { Module } from '@nestjs/common';
+import { Module, type DynamicModule } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { Test } from '@nestjs/testing';
 import { Client } from 'pg';
 import { ApiLog, apiLogProviders, ApiLogService } from '@app/auditing/api-log';
 import { gracefulShutdown } from '@app/common';
+import { JobsService } from '@app/jobs';
 import { client, GOOD_PASSWORD, uniqueEmail, type Tokens } from './support/auth-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { TestJobsModule } from './support/test-jobs.module';
 import { TestRoutesModule } from './support/test-routes.module';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 
@@ -48,10 +50,10 @@ describe('request log (e2e)', () => {
   const apps: TestApp[] = [];
   const clients: Client[] = [];
 
-  async function boot(env: Record<string, string> = {}): Promise<{ t: TestApp; sql: Client; service: ApiLogService }> {
+  async function boot(env: Record<string, string> = {}, imports: DynamicModule[] = []): Promise<{ t: TestApp; sql: Client; service: ApiLogService }> {
     const db = await createTestDatabase();
     databases.push(db);
-    const t = await startTestApp({ databaseUrl: db.url, env, imports: [TestRoutesModule] });
+    const t = await startTestApp({ databaseUrl: db.url, env, imports: [TestRoutesModule, ...imports] });
     apps.push(t);
     const sql = new Client({ connectionString: db.url });
     await sql.connect();
@@ -59,11 +61,12 @@ describe('request log (e2e)', () => {
     return { t, sql, service: t.app.get(ApiLogService) };
   }
 
+  // Several apps, each draining its writer and scheduler: allow for a loaded machine.
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.end()));
-    for (const t of apps) await t.close().catch(() => undefined);
+    await Promise.all(apps.map((t) => t.close().catch(() => undefined)));
     await Promise.all(databases.map((d) => d.drop()));
-  });
+  }, 120_000);
 
   it('a journey of N requests (2xx, 400, 401, 403, 404, 429, 500) leaves exactly N rows, right and without secrets', async () => {
     // AUTH_RATE_LIMIT_MAX=2 (per route and client IP): the journey's third guarded login gets its 429.
@@ -292,8 +295,14 @@ describe('request log (e2e)', () => {
     });
   });
 
-  it('a graceful shutdown during load loses no accepted request', async () => {
-    const { t, sql } = await boot({ AUTH_RATE_LIMIT_MAX: '10000' });
+  it('a graceful shutdown during load loses no accepted request, and lets a running job finish', async () => {
+    // This instance also runs the scheduler, with a job in progress when the shutdown starts.
+    const slowJob = { name: 'drain-test', schedule: null, description: 'slow', run: () => sleep(600).then(() => ({ details: { finished: true } })) };
+    const { t, sql } = await boot(
+      { AUTH_RATE_LIMIT_MAX: '10000', SCHEDULER_ENABLED: 'true', JOB_SESSION_PURGE_CRON: 'off', JOB_API_LOG_PARTITIONS_CRON: 'off', JOB_BACKUP_CRON: 'off', JOB_BACKUP_DRILL_CRON: 'off' },
+      [TestJobsModule.with([slowJob])],
+    );
+    const jobs = t.app.get(JobsService);
     const prefix = `drain-${randomBytes(4).toString('hex')}-`;
     let n = 0;
     const fire = (path: string) => {
@@ -313,12 +322,16 @@ describe('request log (e2e)', () => {
       ...Array.from({ length: 20 }, () => fire('/v1/__test/slow?ms=400')),
       ...Array.from({ length: 20 }, (_, i) => fire(['/v1/users/me', '/v1/missing', '/v1/__test/slow?ms=1', '/v1/__test/boom'][i % 4])),
     ];
+    const job = jobs.runNow('drain-test');
     await sleep(150);
     const shutdown = gracefulShutdown(t.app, { delayMs: 0, graceMs: 5_000 });
     // And more arriving while it drains.
     load.push(...Array.from({ length: 20 }, () => fire('/v1/users/me')));
     const results = await Promise.all(load);
     expect(await shutdown).toBe(true);
+    // The job finished and was recorded before the pool closed; no tick is taken any more.
+    expect(await job).toMatchObject({ status: 'ran', run: { outcome: 'success', details: { finished: true } } });
+    expect(await jobs.runTick('drain-test', new Date(), 'schedule')).toEqual({ status: 'skipped', reason: 'stopping' });
 
     const accepted = results.filter((r) => r.accepted);
     expect(results.filter((r) => r.status === 200 && r.accepted).length).toBeGreaterThanOrEqual(20);

@@ -1,7 +1,10 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule } from '@app/common';
 import { ConfigModule } from '@app/config';
+import { BackupsModule } from '@app/backups';
 import { DatabaseModule } from '@app/database';
+import { JobsModule } from '@app/jobs';
+import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { ObservabilityModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 
@@ -22,6 +25,10 @@ export class AppModule {
         ObservabilityModule,
         CommonModule,
         ...identityModules(),
+        // Runs scheduled jobs only where SCHEDULER_ENABLED says so (by default: in development).
+        JobsModule.forRoot({ process: 'api' }),
+        MaintenanceJobsModule,
+        BackupsModule,
       ],
     };
   }

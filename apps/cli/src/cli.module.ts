@@ -1,9 +1,14 @@
 import { Module } from '@nestjs/common';
+import { BackupsModule } from '@app/backups';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { JobsModule } from '@app/jobs';
+import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
+import { BackupCreateCommand, BackupListCommand, BackupRestoreCommand } from './commands/backup.command';
 import { CreateAdminCommand } from './commands/create-admin.command';
+import { JobsListCommand, JobsRunCommand } from './commands/jobs.command';
 import { MigrateCommand } from './commands/migrate.command';
 
 /** Operator commands; never migrates implicitly (that is what `migrate up` is for). */
@@ -14,7 +19,19 @@ import { MigrateCommand } from './commands/migrate.command';
     LoggingModule,
     MetricsModule,
     ...identityModules(),
+    // The cli never schedules: it runs single jobs with jobs:run.
+    JobsModule.forRoot({ process: 'cli' }),
+    MaintenanceJobsModule,
+    BackupsModule,
   ],
-  providers: [MigrateCommand, CreateAdminCommand],
+  providers: [
+    MigrateCommand,
+    CreateAdminCommand,
+    JobsRunCommand,
+    JobsListCommand,
+    BackupCreateCommand,
+    BackupListCommand,
+    BackupRestoreCommand,
+  ],
 })
 export class CliModule {}

@@ -16,6 +16,8 @@ async function main(): Promise<void> {
   // Commands print their own results; the logs are for warnings and errors only.
   process.env.LOG_LEVEL ??= 'warn';
   process.env.LOG_PRETTY ??= 'false';
+  // Operator commands never create demo data (and may run before the schema exists).
+  process.env.SEED_DEMO_DATA = 'false';
   const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit());
   try {
     await CommandFactory.run(CliModule, {

@@ -4,15 +4,29 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit, readDotEnv } from '@app/config';
 import { useEmbeddedDatabaseByDefault } from '@app/database';
+import { startMetricsServer, type MetricsServer } from '@app/observability';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
   readDotEnv();
   const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit());
+  const { config } = database;
   const app = await NestFactory.createApplicationContext(WorkerModule.register(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.flushLogs();
-  // The worker serves no sockets: keep the process alive explicitly until it is told to stop.
+  // The worker runs the jobs, so Prometheus scrapes their metrics here (it has no HTTP app).
+  let metrics: MetricsServer | undefined;
+  const { workerMetricsPort, metricsToken } = config.observability;
+  if (workerMetricsPort > 0) {
+    try {
+      metrics = await startMetricsServer({ host: config.http.host, port: workerMetricsPort, token: metricsToken });
+      new NestLogger('Worker').log(`Metrics on http://${config.http.host}:${metrics.port}/metrics`);
+    } catch (error) {
+      // A second worker on the same host: it still runs jobs, only its metrics are not served.
+      new NestLogger('Worker').warn(`Metrics not served: port ${workerMetricsPort} (WORKER_METRICS_PORT): ${(error as Error).message}`);
+    }
+  }
+  // Keep the process alive explicitly until it is told to stop (the metrics server may be off).
   const keepAlive = setInterval(() => undefined, 60_000);
   let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
@@ -20,6 +34,7 @@ async function main(): Promise<void> {
     stopping = true;
     clearInterval(keepAlive);
     new NestLogger('Worker').log(`${signal} received: stopping`);
+    await metrics?.close();
     await app.close();
     await database.stop();
     setTimeout(() => process.exit(0), 100).unref();

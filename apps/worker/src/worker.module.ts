@@ -1,13 +1,21 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { BackupsModule } from '@app/backups';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
+import { JobsModule } from '@app/jobs';
+import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { LoggingModule, MetricsModule } from '@app/observability';
+import { identityModules } from '@app/sessions';
 
 export interface WorkerModuleOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** The worker: the same libs as the api without HTTP routes; runs the scheduled jobs. */
+/**
+ * The worker: the same libs as the api without HTTP routes; the process that runs the scheduled
+ * jobs (SCHEDULER_ENABLED defaults to true here). Any number of workers and api instances may
+ * run side by side: each tick runs once among them (see JobsService).
+ */
 @Module({})
 export class WorkerModule {
   static register(options: WorkerModuleOptions = {}): DynamicModule {
@@ -18,6 +26,10 @@ export class WorkerModule {
         DatabaseModule.forRoot({ applicationName: 'clearmark-worker' }),
         LoggingModule,
         MetricsModule,
+        ...identityModules(),
+        JobsModule.forRoot({ process: 'worker' }),
+        MaintenanceJobsModule,
+        BackupsModule,
       ],
     };
   }

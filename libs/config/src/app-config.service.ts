@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type { AppConfig, AuditingConfig, AuthConfig, DatabaseConfig, HttpConfig, NotificationsConfig, ObservabilityConfig } from './app-config';
+import type {
+  AppConfig,
+  AuditingConfig,
+  AuthConfig,
+  BackupsConfig,
+  DatabaseConfig,
+  HttpConfig,
+  JobsConfig,
+  NotificationsConfig,
+  ObservabilityConfig,
+} from './app-config';
 
 /** Typed access to the configuration validated at boot (see `loadConfig`). */
 @Injectable()
@@ -45,5 +55,13 @@ export class AppConfigService {
 
   get auditing(): AuditingConfig {
     return this.config.auditing;
+  }
+
+  get jobs(): JobsConfig {
+    return this.config.jobs;
+  }
+
+  get backups(): BackupsConfig {
+    return this.config.backups;
   }
 }

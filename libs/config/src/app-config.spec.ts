@@ -1,6 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { loadConfig } from './app-config';
 import { ConfigValidationError } from './environment';
 
@@ -174,7 +174,7 @@ describe('loadConfig', () => {
   });
 
   it('applies the request-log defaults and refuses a buffer smaller than a batch', () => {
-    expect(loadConfig({ NODE_ENV: 'test' }).auditing.apiLog).toEqual({ flushIntervalMs: 1_000, batchSize: 500, bufferMax: 10_000, retentionDays: 90 });
+    expect(loadConfig({ NODE_ENV: 'test' }).auditing.apiLog).toEqual({ flushIntervalMs: 1_000, batchSize: 500, bufferMax: 10_000, retentionDays: 90, enabled: true });
     expect(problemsOf({ API_LOG_BATCH_SIZE: '600', API_LOG_BUFFER_MAX: '100' })).toEqual([
       'API_LOG_BUFFER_MAX=100: must be at least API_LOG_BATCH_SIZE (600)',
     ]);
@@ -186,5 +186,45 @@ describe('loadConfig', () => {
 
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
+  });
+
+  it('leaves SCHEDULER_ENABLED to each process when unset, and reads the job schedules (UTC cron, "off")', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    expect(config.jobs).toEqual({
+      schedulerEnabled: undefined,
+      schedules: { sessionPurge: '17 * * * *', apiLogPartitions: '7 0 * * *', backup: '0 2 * * *', backupDrill: '0 4 * * 0' },
+    });
+    const custom = loadConfig({ SCHEDULER_ENABLED: 'false', JOB_SESSION_PURGE_CRON: '*/1 * * * * *', JOB_BACKUP_CRON: 'off', JOB_BACKUP_DRILL_CRON: ' OFF ' });
+    expect(custom.jobs.schedulerEnabled).toBe(false);
+    expect(custom.jobs.schedules).toMatchObject({ sessionPurge: '*/1 * * * * *', backup: null, backupDrill: null });
+  });
+
+  it('refuses an invalid cron expression, naming the variable', () => {
+    expect(problemsOf({ SCHEDULER_ENABLED: 'maybe' }).map((p) => p.split('=')[0])).toEqual(['SCHEDULER_ENABLED']);
+    expect(problemsOf({ JOB_BACKUP_CRON: '0 2 * * * * *', JOB_SESSION_PURGE_CRON: 'hourly' }).map((p) => p.split('=')[0]).sort()).toEqual([
+      'JOB_BACKUP_CRON',
+      'JOB_SESSION_PURGE_CRON',
+    ]);
+  });
+
+  it("serves the worker's metrics on 9464 unless told otherwise (0 = not served)", () => {
+    expect(loadConfig({}).observability.workerMetricsPort).toBe(9464);
+    expect(loadConfig({ WORKER_METRICS_PORT: '0' }).observability.workerMetricsPort).toBe(0);
+  });
+
+  it('applies the backup defaults and refuses a retention that keeps nothing', () => {
+    const config = loadConfig({ NODE_ENV: 'test' });
+    expect(config.backups).toEqual({
+      dir: resolve('.data/backups'),
+      pgDumpPath: undefined,
+      keep: { daily: 7, weekly: 4, monthly: 12 },
+      staleAfterHours: 26,
+    });
+    expect(loadConfig({ BACKUP_DIR: '/var/backups/clearmark', PG_DUMP_PATH: '/usr/lib/postgresql/15/bin/pg_dump', BACKUP_KEEP_WEEKLY: '0' }).backups).toMatchObject({
+      dir: '/var/backups/clearmark',
+      pgDumpPath: '/usr/lib/postgresql/15/bin/pg_dump',
+      keep: { daily: 7, weekly: 0, monthly: 12 },
+    });
+    expect(problemsOf({ BACKUP_KEEP_DAILY: '0', BACKUP_KEEP_MONTHLY: '-1' }).map((p) => p.split('=')[0]).sort()).toEqual(['BACKUP_KEEP_DAILY', 'BACKUP_KEEP_MONTHLY']);
   });
 });

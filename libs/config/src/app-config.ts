@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { validateCronExpression } from 'cron';
 import {
   ConfigValidationError,
   EnvironmentVariables,
@@ -12,6 +13,8 @@ import {
 export interface DatabaseTlsConfig {
   /** PEM text of the CA bundle, read at boot from DATABASE_SSL_CA_FILE. */
   ca?: string;
+  /** DATABASE_SSL_CA_FILE itself (absolute), for the PostgreSQL client tools (pg_dump, pg_restore). */
+  caFile?: string;
   rejectUnauthorized: boolean;
 }
 
@@ -57,6 +60,8 @@ export interface ObservabilityConfig {
   metricsToken?: string;
   healthDbTimeoutMs: number;
   healthHeapLimitBytes: number;
+  /** The worker's own /metrics port (it has no HTTP app); 0 = not served. */
+  workerMetricsPort: number;
 }
 
 export interface AuthConfig {
@@ -91,6 +96,33 @@ export interface AuditingConfig {
   auditRequests: boolean;
 }
 
+/** A cron expression (five fields, or six with seconds first), evaluated in UTC; null = not scheduled. */
+export type JobSchedule = string | null;
+
+export interface JobsConfig {
+  /**
+   * SCHEDULER_ENABLED as set; undefined when unset, and each process applies its own default
+   * (the worker runs the scheduler, the api only in development, the cli never).
+   */
+  schedulerEnabled?: boolean;
+  schedules: {
+    sessionPurge: JobSchedule;
+    apiLogPartitions: JobSchedule;
+    backup: JobSchedule;
+    backupDrill: JobSchedule;
+  };
+}
+
+export interface BackupsConfig {
+  /** Absolute path of BACKUP_DIR. */
+  dir: string;
+  /** PG_DUMP_PATH: the pg_dump binary (or the folder holding it); undefined = search the PATH. */
+  pgDumpPath?: string;
+  keep: { daily: number; weekly: number; monthly: number };
+  /** Readiness reports the backup as degraded when the newest good one is older than this. */
+  staleAfterHours: number;
+}
+
 export interface AppConfig {
   env: NodeEnv;
   /** Create the demo account (and, later, demo data) at start; development only by default. */
@@ -101,7 +133,17 @@ export interface AppConfig {
   auth: AuthConfig;
   notifications: NotificationsConfig;
   auditing: AuditingConfig;
+  jobs: JobsConfig;
+  backups: BackupsConfig;
 }
+
+/** Schedules when their variable is unset (UTC): off the hour, so jobs do not all start at once. */
+export const DEFAULT_SCHEDULES = {
+  sessionPurge: '17 * * * *',
+  apiLogPartitions: '7 0 * * *',
+  backup: '0 2 * * *',
+  backupDrill: '0 4 * * 0',
+} as const;
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -123,33 +165,40 @@ function parseTrustProxy(value: string | undefined): boolean | string[] {
   return list(value);
 }
 
-function connectionFromEnv(env: EnvironmentVariables, problems: string[]): DatabaseConnectionConfig | undefined {
-  if (env.DATABASE_URL) {
-    let url: URL;
-    try {
-      url = new URL(env.DATABASE_URL);
-    } catch {
-      problems.push('DATABASE_URL: not a valid URL (expected postgres://user:password@host:5432/dbname)');
-      return undefined;
-    }
-    if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
-      problems.push(`DATABASE_URL: scheme must be postgres:// or postgresql://, got ${url.protocol}//`);
-      return undefined;
-    }
-    const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
-    if (!database) problems.push('DATABASE_URL: names no database (add /dbname)');
-    const sslmode = url.searchParams.get('sslmode');
-    return {
-      host: decodeURIComponent(url.hostname) || 'localhost',
-      port: url.port ? Number(url.port) : 5432,
-      user: decodeURIComponent(url.username) || 'postgres',
-      password: url.password ? decodeURIComponent(url.password) : undefined,
-      database,
-      // sslmode in the URL is honoured as a request for TLS; certificate checks follow the
-      // DATABASE_SSL_* variables so that production cannot be weakened through the URL.
-      ...(sslmode && sslmode !== 'disable' ? { tls: { rejectUnauthorized: true } } : {}),
-    };
+/**
+ * Parses a `postgres://user:password@host:5432/dbname` URL into connection settings; problems
+ * are pushed (never echoing the URL, which holds a password) and undefined returned. `name` is
+ * how the problems call the URL (DATABASE_URL, --target-url).
+ */
+export function parseDatabaseUrl(value: string, problems: string[], name = 'DATABASE_URL'): DatabaseConnectionConfig | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    problems.push(`${name}: not a valid URL (expected postgres://user:password@host:5432/dbname)`);
+    return undefined;
   }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    problems.push(`${name}: scheme must be postgres:// or postgresql://, got ${url.protocol}//`);
+    return undefined;
+  }
+  const database = decodeURIComponent(url.pathname.replace(/^\//, ''));
+  if (!database) problems.push(`${name}: names no database (add /dbname)`);
+  const sslmode = url.searchParams.get('sslmode');
+  return {
+    host: decodeURIComponent(url.hostname) || 'localhost',
+    port: url.port ? Number(url.port) : 5432,
+    user: decodeURIComponent(url.username) || 'postgres',
+    password: url.password ? decodeURIComponent(url.password) : undefined,
+    database,
+    // sslmode in the URL is honoured as a request for TLS; certificate checks follow the
+    // DATABASE_SSL_* variables so that production cannot be weakened through the URL.
+    ...(sslmode && sslmode !== 'disable' ? { tls: { rejectUnauthorized: true } } : {}),
+  };
+}
+
+function connectionFromEnv(env: EnvironmentVariables, problems: string[]): DatabaseConnectionConfig | undefined {
+  if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, problems);
   if (env.PGHOST) {
     return {
       host: env.PGHOST,
@@ -179,14 +228,15 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   if (connection) {
     if (wantsTls) {
       let ca: string | undefined;
-      if (env.DATABASE_SSL_CA_FILE) {
+      const caFile = env.DATABASE_SSL_CA_FILE ? resolve(env.DATABASE_SSL_CA_FILE) : undefined;
+      if (caFile) {
         try {
-          ca = readFileSync(resolve(env.DATABASE_SSL_CA_FILE), 'utf8');
+          ca = readFileSync(caFile, 'utf8');
         } catch (e) {
           problems.push(`DATABASE_SSL_CA_FILE=${env.DATABASE_SSL_CA_FILE}: cannot be read (${(e as Error).message})`);
         }
       }
-      connection.tls = { ca, rejectUnauthorized };
+      connection.tls = { ca, ...(caFile ? { caFile } : {}), rejectUnauthorized };
     } else {
       delete connection.tls;
     }
@@ -247,6 +297,22 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
   if (apiLogBufferMax < apiLogBatchSize) {
     problems.push(`API_LOG_BUFFER_MAX=${apiLogBufferMax}: must be at least API_LOG_BATCH_SIZE (${apiLogBatchSize})`);
   }
+
+  const schedule = (name: keyof EnvironmentVariables, fallback: string): JobSchedule => {
+    const value = (env[name] as string | undefined)?.trim() ?? fallback;
+    if (value.toLowerCase() === 'off') return null;
+    const check = validateCronExpression(value);
+    if (!check.valid) {
+      problems.push(`${name}=${JSON.stringify(value)}: not a cron expression (${check.error?.message ?? 'invalid'}); use five fields, six with seconds first, or "off"`);
+    }
+    return value;
+  };
+  const schedules: JobsConfig['schedules'] = {
+    sessionPurge: schedule('JOB_SESSION_PURGE_CRON', DEFAULT_SCHEDULES.sessionPurge),
+    apiLogPartitions: schedule('JOB_API_LOG_PARTITIONS_CRON', DEFAULT_SCHEDULES.apiLogPartitions),
+    backup: schedule('JOB_BACKUP_CRON', DEFAULT_SCHEDULES.backup),
+    backupDrill: schedule('JOB_BACKUP_DRILL_CRON', DEFAULT_SCHEDULES.backupDrill),
+  };
 
   if (problems.length > 0) throw new ConfigValidationError(problems);
 
@@ -312,12 +378,20 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       },
       auditRequests: env.AUDIT_REQUESTS_ENABLED ?? true,
     },
+    jobs: { schedulerEnabled: env.SCHEDULER_ENABLED, schedules },
+    backups: {
+      dir: resolve(env.BACKUP_DIR ?? '.data/backups'),
+      pgDumpPath: env.PG_DUMP_PATH,
+      keep: { daily: env.BACKUP_KEEP_DAILY ?? 7, weekly: env.BACKUP_KEEP_WEEKLY ?? 4, monthly: env.BACKUP_KEEP_MONTHLY ?? 12 },
+      staleAfterHours: env.BACKUP_STALE_AFTER_HOURS ?? 26,
+    },
     observability: {
       logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
       logPretty: env.LOG_PRETTY ?? development,
       metricsToken: env.METRICS_TOKEN,
       healthDbTimeoutMs: env.HEALTH_DB_TIMEOUT_MS ?? 1_000,
       healthHeapLimitBytes: (env.HEALTH_HEAP_LIMIT_MB ?? 1024) * 1024 * 1024,
+      workerMetricsPort: env.WORKER_METRICS_PORT ?? 9464,
     },
   };
 }

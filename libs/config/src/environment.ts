@@ -107,6 +107,7 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() @MinLength(16) METRICS_TOKEN?: string;
   @IsOptional() @Int() @IsInt() @Min(1) HEALTH_DB_TIMEOUT_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(16) HEALTH_HEAP_LIMIT_MB?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT?: number;
 
   // Auditing
   @IsOptional() @Int() @IsInt() @Min(10) @Max(60_000) API_LOG_FLUSH_INTERVAL_MS?: number;
@@ -116,6 +117,22 @@ export class EnvironmentVariables {
   @IsOptional() @Int() @IsInt() @Min(1) API_LOG_RETENTION_DAYS?: number;
   @IsOptional() @Bool() @IsBoolean() API_LOG_ENABLED?: boolean;
   @IsOptional() @Bool() @IsBoolean() AUDIT_REQUESTS_ENABLED?: boolean;
+
+  // Scheduled jobs (cron expressions are checked in loadConfig, where the parser names the fault)
+  @IsOptional() @Bool() @IsBoolean() SCHEDULER_ENABLED?: boolean;
+  @IsOptional() @IsString() JOB_SESSION_PURGE_CRON?: string;
+  @IsOptional() @IsString() JOB_API_LOG_PARTITIONS_CRON?: string;
+  @IsOptional() @IsString() JOB_BACKUP_CRON?: string;
+  @IsOptional() @IsString() JOB_BACKUP_DRILL_CRON?: string;
+
+  // Backups
+  @IsOptional() @IsString() BACKUP_DIR?: string;
+  @IsOptional() @IsString() PG_DUMP_PATH?: string;
+  // At least one daily backup is kept: retention must never delete the backup it just made.
+  @IsOptional() @Int() @IsInt() @Min(1) @Max(3_650) BACKUP_KEEP_DAILY?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(520) BACKUP_KEEP_WEEKLY?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(1_200) BACKUP_KEEP_MONTHLY?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) BACKUP_STALE_AFTER_HOURS?: number;
 }
 
 export class ConfigValidationError extends Error {

@@ -4,6 +4,8 @@ export * from './logging/pino-options';
 export * from './logging/request-id';
 export * from './metrics/metrics.module';
 export * from './metrics/http-metrics';
+export * from './metrics/metrics-server';
 export * from './health/health.module';
 export * from './health/lifecycle.service';
+export * from './health/backup-status.reporter';
 export * from './context/request-context';

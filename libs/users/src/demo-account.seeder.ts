@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { AppConfigService } from '@app/config';
-import { TransactionRunner } from '@app/database';
+import { MigrationService, TransactionRunner } from '@app/database';
 import { UsersService } from './users.service';
 import { EmailTakenProblem } from './users.errors';
 
@@ -19,10 +19,15 @@ export class DemoAccountSeeder implements OnApplicationBootstrap {
     private readonly config: AppConfigService,
     private readonly users: UsersService,
     private readonly transactions: TransactionRunner,
+    private readonly migrations: MigrationService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     if (!this.config.seedDemoData) return;
+    if ((await this.migrations.pending()).length > 0) {
+      this.logger.warn('Demo account not created: the database has pending migrations');
+      return;
+    }
     try {
       await this.transactions.run((t) => this.users.register({ email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User' }, t));
       this.logger.log(`Demo account created: ${DEMO_EMAIL} / "${DEMO_PASSWORD}" (SEED_DEMO_DATA)`);

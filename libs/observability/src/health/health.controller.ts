@@ -1,16 +1,19 @@
-import { Controller, Get, VERSION_NEUTRAL } from '@nestjs/common';
+import { Controller, Get, Optional, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
   HealthCheck,
   HealthCheckResult,
   HealthCheckService,
+  HealthIndicatorFunction,
+  HealthIndicatorResult,
   HealthIndicatorService,
   MemoryHealthIndicator,
   SequelizeHealthIndicator,
 } from '@nestjs/terminus';
 import { AppConfigService } from '@app/config';
 import { MigrationService } from '@app/database';
+import { BackupStatusReporter, type BackupStatus } from './backup-status.reporter';
 import { LifecycleService } from './lifecycle.service';
 
 @ApiTags('operations')
@@ -25,6 +28,7 @@ export class HealthController {
     private readonly migrations: MigrationService,
     private readonly lifecycle: LifecycleService,
     private readonly config: AppConfigService,
+    @Optional() private readonly backups?: BackupStatusReporter,
   ) {}
 
   @Get('live')
@@ -36,9 +40,13 @@ export class HealthController {
 
   @Get('ready')
   @HealthCheck()
-  @ApiOperation({ summary: 'Readiness: not shutting down, database answers, schema migrated, heap below its limit' })
+  @ApiOperation({
+    summary: 'Readiness: not shutting down, database answers, schema migrated, heap below its limit; backup status reported, never failing',
+  })
   ready(): Promise<HealthCheckResult> {
     const { healthDbTimeoutMs, healthHeapLimitBytes } = this.config.observability;
+    const reporter = this.backups;
+    const optional: HealthIndicatorFunction[] = reporter ? [() => this.backupCheck(reporter, healthDbTimeoutMs)] : [];
     return this.health.check([
       () => {
         const indicator = this.indicators.check('lifecycle');
@@ -47,10 +55,45 @@ export class HealthController {
       () => this.db.pingCheck('database', { timeout: healthDbTimeoutMs }),
       async () => {
         const indicator = this.indicators.check('migrations');
-        const pending = await this.migrations.pending();
-        return pending.length === 0 ? indicator.up() : indicator.down({ pending });
+        // Reads the database: bounded like the ping, and reported (not thrown) when it fails, so
+        // that an outage answers with the checks rather than a bare error.
+        const answer = await within(this.migrations.pending(), healthDbTimeoutMs);
+        if (answer.kind === 'timeout') return indicator.down({ error: `no answer within ${healthDbTimeoutMs} ms` });
+        if (answer.kind === 'error') return indicator.down({ error: 'could not read the applied migrations' });
+        return answer.value.length === 0 ? indicator.up() : indicator.down({ pending: answer.value });
       },
       () => this.memory.checkHeap('heap', healthHeapLimitBytes),
+      ...optional,
     ]);
+  }
+
+  /** Always `up`: a failed or stale backup is reported as `state: degraded`, not as unreadiness. */
+  private async backupCheck(reporter: BackupStatusReporter, timeoutMs: number): Promise<HealthIndicatorResult> {
+    const answer = await within(reporter.backupStatus(), timeoutMs);
+    // Readiness is unauthenticated: no error text (it may name hosts) goes out.
+    const status: BackupStatus =
+      answer.kind === 'value'
+        ? answer.value
+        : { state: 'unknown', reason: answer.kind === 'timeout' ? `no answer within ${timeoutMs} ms` : 'could not read the backup status' };
+    return this.indicators.check('backup').up({ ...status });
+  }
+}
+
+type Answer<T> = { kind: 'value'; value: T } | { kind: 'error'; error: unknown } | { kind: 'timeout' };
+
+/** How a promise settles within `ms`: its value, its error, or not at all. */
+async function within<T>(promise: Promise<T>, ms: number): Promise<Answer<T>> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<Answer<T>>((resolve) => {
+    timer = setTimeout(() => resolve({ kind: 'timeout' }), ms);
+  });
+  const settled = promise.then(
+    (value): Answer<T> => ({ kind: 'value', value }),
+    (error: unknown): Answer<T> => ({ kind: 'error', error }),
+  );
+  try {
+    return await Promise.race([settled, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

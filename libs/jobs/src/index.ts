@@ -1,0 +1,10 @@
+export * from './jobs.module';
+export * from './jobs.service';
+export * from './jobs.scheduler';
+export * from './jobs.types';
+export * from './jobs.errors';
+export * from './jobs.metrics';
+export { JOBS_MODULE_OPTIONS, schedulerEnabled, type JobsModuleOptions } from './jobs.constants';
+export { jobLockKey } from './job-runs.repository';
+export * from './cron-schedule.util';
+export { JobRun } from './models/job-run.model';

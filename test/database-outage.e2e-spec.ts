@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+import { ApiLogService } from '@app/auditing';
+import { client } from './support/auth-client';
+import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface Sent {
+  requestId: string;
+  at: number;
+  ms: number;
+  status: number;
+  problemType?: string;
+}
+
+const ACQUIRE_TIMEOUT_MS = 1_000;
+
+describe('a database restart under load (e2e)', () => {
+  let db: TestDatabase;
+  let proxy: TcpProxy;
+  let t: TestApp;
+  let sql: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    // The app reaches the database through a proxy the test can cut, as a restart would.
+    proxy = await startTcpProxy(db.url);
+    t = await startTestApp({
+      databaseUrl: proxy.via(db.url),
+      env: {
+        DB_POOL_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS),
+        HEALTH_DB_TIMEOUT_MS: '500',
+        // Every request asks the database whether its session is live.
+        SESSION_CACHE_TTL_MS: '0',
+        RATE_LIMIT_MAX: '100000',
+        API_LOG_FLUSH_INTERVAL_MS: '100',
+      },
+    });
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await t?.close();
+    await proxy?.close();
+    await db?.drop();
+  });
+
+  it('answers 503 problems during the outage (never hangs), reports it in readiness, and recovers by itself', async () => {
+    const { accessToken } = await client(t.url).register();
+    const prefix = `outage-${randomBytes(4).toString('hex')}-`;
+    const sent: Sent[] = [];
+    let running = true;
+    const loop = async () => {
+      while (running) {
+        const requestId = `${prefix}${randomBytes(6).toString('hex')}`;
+        const at = Date.now();
+        const res = await fetch(`${t.url}/v1/users/me`, { headers: { authorization: `Bearer ${accessToken}`, 'x-request-id': requestId } });
+        const body = (await res.json()) as { type?: string };
+        sent.push({ requestId, at, ms: Date.now() - at, status: res.status, problemType: res.status === 200 ? undefined : body.type });
+      }
+    };
+    const load = Array.from({ length: 4 }, loop);
+
+    let cutAt = 0;
+    let restoredAt = 0;
+    let readiness: { checks: Record<string, { status: string; state?: string }> } | undefined;
+    let readinessStatus = 0;
+    try {
+      await sleep(600);
+      cutAt = Date.now();
+      await proxy.cut('refuse');
+      await sleep(1_200);
+      const ready = await fetch(`${t.url}/health/ready`);
+      readinessStatus = ready.status;
+      readiness = (await ready.json()) as typeof readiness;
+      await sleep(1_200);
+      restoredAt = Date.now();
+      await proxy.restore();
+      // Back on its own within seconds, without a restart: wait for a run of successes.
+      for (const deadline = restoredAt + 8_000; Date.now() < deadline; await sleep(100)) {
+        const last = sent.slice(-12);
+        if (last.length === 12 && last.every((s) => s.status === 200 && s.at > restoredAt)) break;
+      }
+    } finally {
+      running = false;
+      await proxy.restore();
+      await Promise.all(load);
+    }
+
+    // During the outage readiness said why, with the checks; backups stay information only.
+    expect(readinessStatus).toBe(503);
+    expect(readiness?.checks.database.status).toBe('down');
+    expect(readiness?.checks.migrations.status).toBe('down');
+    expect(readiness?.checks.backup.status).toBe('up');
+    expect((await fetch(`${t.url}/health/ready`)).status).toBe(200);
+
+    const before = sent.filter((s) => s.at + s.ms < cutAt);
+    const during = sent.filter((s) => s.at > cutAt + 50 && s.at + s.ms < restoredAt);
+    const firstGoodAfter = sent.find((s) => s.at > restoredAt && s.status === 200);
+    expect(before.length).toBeGreaterThan(5);
+    expect(before.every((s) => s.status === 200)).toBe(true);
+    expect(during.length).toBeGreaterThan(5);
+    expect(new Set(during.map((s) => `${s.status} ${s.problemType}`))).toEqual(new Set(['503 https://clearmark.dev/problems/database-unavailable']));
+    // Nothing but 200 and 503, and no request waited past the pool's acquire timeout (plus slack).
+    expect(new Set(sent.map((s) => s.status))).toEqual(new Set([200, 503]));
+    expect(Math.max(...sent.map((s) => s.ms))).toBeLessThan(ACQUIRE_TIMEOUT_MS + 1_500);
+    expect(firstGoodAfter!.at - restoredAt).toBeLessThan(5_000);
+    expect(sent.slice(-12).every((s) => s.status === 200)).toBe(true);
+
+    // The request log held the outage's rows in memory and wrote them once the database was back.
+    const service = t.app.get(ApiLogService);
+    let logged = 0;
+    for (const deadline = Date.now() + 10_000; Date.now() < deadline; await sleep(200)) {
+      await service.flush();
+      logged = (await sql.query<{ n: number }>('SELECT count(*)::int AS n FROM api_logs WHERE request_id LIKE $1', [`${prefix}%`])).rows[0].n;
+      if (logged === sent.length) break;
+    }
+    expect(logged).toBe(sent.length);
+  });
+
+  it('a network that swallows packets: requests still answer 503 within the acquire timeout, readiness within its own', async () => {
+    const { accessToken } = await client(t.url).register();
+    await proxy.cut('hang');
+    try {
+      const started = Date.now();
+      const answers = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const at = Date.now();
+          const res = await fetch(`${t.url}/v1/users/me`, { headers: { authorization: `Bearer ${accessToken}` } });
+          await res.arrayBuffer();
+          return { status: res.status, ms: Date.now() - at };
+        }),
+      );
+      expect(answers.map((a) => a.status)).toEqual(Array(6).fill(503));
+      expect(Math.max(...answers.map((a) => a.ms))).toBeLessThan(ACQUIRE_TIMEOUT_MS + 1_500);
+      const readyAt = Date.now();
+      expect((await fetch(`${t.url}/health/ready`)).status).toBe(503);
+      expect(Date.now() - readyAt).toBeLessThan(1_500);
+      expect(Date.now() - started).toBeLessThan(5_000);
+    } finally {
+      await proxy.restore();
+    }
+    for (let i = 0; i < 50; i++) {
+      if ((await fetch(`${t.url}/v1/users/me`, { headers: { authorization: `Bearer ${accessToken}` } })).status === 200) return;
+      await sleep(100);
+    }
+    throw new Error('did not recover within 5 s');
+  });
+});
