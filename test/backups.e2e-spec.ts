@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,17 @@ import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Dumping needs PostgreSQL's client programs, which a machine with only Node.js lacks (the
+ * embedded server ships none): there, the cases that dump are skipped and say so, while the
+ * missing-pg_dump cases still run. CI's machine has postgresql-client, so they run there.
+ */
+const pgDumpAvailable = spawnSync(process.env.PG_DUMP_PATH || 'pg_dump', ['--version']).status === 0;
+if (!pgDumpAvailable) {
+  process.stderr.write('backups e2e: pg_dump not found (install postgresql-client-15): skipping the cases that dump\n');
+}
+const describeWithPgDump = pgDumpAvailable ? describe : describe.skip;
 
 function tableNames(): string[] {
   return [...new Set(ALL_MODELS.map((m) => m.getTableName() as string))].sort();
@@ -67,7 +79,7 @@ describe('backups (e2e)', () => {
     return { t, service: t.app.get(BackupsService), admin, user };
   }
 
-  describe('with pg_dump available', () => {
+  describeWithPgDump('with pg_dump available', () => {
     let source: TestDatabase;
     let dir: string;
     let t: TestApp;
