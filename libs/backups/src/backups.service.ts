@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap }
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { decodeCursor, loggableError, toPage, type Page } from '@app/common';
+import { decodeCursor, loggableError, toPage, type Page, InFlightWork } from '@app/common';
 import { AppConfigService, parseDatabaseUrl } from '@app/config';
 import { BackupStatusReporter, type BackupStatus } from '@app/observability';
 import { BackupDatabaseRepository, type ExportedSnapshot } from './backup-database.repository';
@@ -27,7 +27,6 @@ const ABORT_GRACE_MS = 2_000;
 /** PostgreSQL's undefined_table: backup_runs does not exist yet. */
 const UNDEFINED_TABLE = '42P01';
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 function message(error: unknown): string {
   const text = error instanceof Error ? error.message : String(error);
@@ -63,7 +62,7 @@ interface Tools {
 @Injectable()
 export class BackupsService extends BackupStatusReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(BackupsService.name);
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlightWork();
   private readonly shutdown = new AbortController();
 
   constructor(
@@ -102,22 +101,22 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
   async beforeApplicationShutdown(): Promise<void> {
     if (this.inFlight.size === 0) return;
     const drainMs = Math.max(1_000, Math.floor(this.config.http.shutdownGraceMs / 2));
-    if (await this.settled(drainMs)) return;
+    if (await this.inFlight.settled(drainMs)) return;
     this.shutdown.abort(new Error('the instance is shutting down'));
-    await this.settled(ABORT_GRACE_MS);
+    await this.inFlight.settled(ABORT_GRACE_MS);
   }
 
   /** Starts a backup and answers at once with its running row; the work goes on in the background. */
   async start(): Promise<BackupRunRecord> {
     const run = await this.runs.create('backup');
-    void this.track(this.performBackup(run));
+    void this.inFlight.track(this.performBackup(run));
     return run;
   }
 
   /** Makes a backup and answers with its finished row; a failed backup is a row with status failure, not a throw. */
   async createBackup(signal?: AbortSignal): Promise<BackupRunRecord> {
     const run = await this.runs.create('backup');
-    return this.track(this.performBackup(run, signal));
+    return this.inFlight.track(this.performBackup(run, signal));
   }
 
   /**
@@ -128,7 +127,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
   async drill(signal?: AbortSignal): Promise<BackupRunRecord> {
     const source = await this.runs.latestVerified();
     const run = await this.runs.create('drill', source ? { backupId: source.id, file: source.file } : undefined);
-    return this.track(this.performDrill(run, source, signal));
+    return this.inFlight.track(this.performDrill(run, source, signal));
   }
 
   /**
@@ -402,17 +401,5 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     return signal ? AbortSignal.any([signal, this.shutdown.signal]) : this.shutdown.signal;
   }
 
-  private async settled(timeoutMs: number): Promise<boolean> {
-    const all = Promise.allSettled([...this.inFlight]).then(() => true);
-    return Promise.race([all, sleep(timeoutMs).then(() => false)]);
-  }
 
-  private async track<T>(work: Promise<T>): Promise<T> {
-    this.inFlight.add(work);
-    try {
-      return await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
-  }
 }

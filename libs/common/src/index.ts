@@ -11,3 +11,4 @@ export * from './auth/access.guard';
 export * from './auth/auth.decorators';
 export * from './pagination/cursor';
 export * from './rate-limit/fixed-window-throttler.storage';
+export * from './util/in-flight-work.util';

@@ -3,7 +3,7 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Counter, Gauge, Histogram } from 'prom-client';
-import { loggableError } from '@app/common';
+import { loggableError, InFlightWork } from '@app/common';
 import { AppConfigService } from '@app/config';
 import { AdvisoryLockService } from '@app/database';
 import { LifecycleService } from '@app/observability';
@@ -19,7 +19,6 @@ const MAX_ERROR_LENGTH = 2_000;
 /** After the drain period and the abort signal, how long jobs get to record that they stopped. */
 const ABORT_GRACE_MS = 1_000;
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 function describeError(error: unknown): string {
   const text = error instanceof Error ? `${error.name === 'Error' ? '' : `${error.name}: `}${error.message}` : String(error);
@@ -41,7 +40,7 @@ export class JobsService implements BeforeApplicationShutdown {
   /** Names this process in job_runs.instance: host, pid, app, and a random part (tests run several apps in one process). */
   readonly instance: string;
   private readonly jobs = new Map<string, JobDefinition>();
-  private readonly inFlight = new Set<Promise<unknown>>();
+  private readonly inFlight = new InFlightWork();
   private readonly shutdown = new AbortController();
   private stopping = false;
   private frozen = false;
@@ -95,7 +94,7 @@ export class JobsService implements BeforeApplicationShutdown {
     const job = this.jobs.get(name);
     if (!job) throw new UnknownJobError(name, [...this.jobs.keys()].sort());
     if ((this.stopping || this.lifecycle?.isShuttingDown) && trigger === 'schedule') return { status: 'skipped', reason: 'stopping' };
-    return this.track(this.attempt(job, tick, trigger));
+    return this.inFlight.track(this.attempt(job, tick, trigger));
   }
 
   /**
@@ -103,7 +102,7 @@ export class JobsService implements BeforeApplicationShutdown {
    * JobsScheduler runs it every minute on each instance that takes ticks.
    */
   async sweepAbandoned(): Promise<JobRunRecord[]> {
-    const abandoned = await this.track(
+    const abandoned = await this.inFlight.track(
       this.repository.markAbandoned('the instance running this job stopped or lost its database connection before recording an outcome'),
     );
     for (const run of abandoned) {
@@ -139,25 +138,13 @@ export class JobsService implements BeforeApplicationShutdown {
     if (this.inFlight.size === 0) return;
     const drainMs = Math.max(1_000, Math.floor(this.config.http.shutdownGraceMs / 2));
     this.logger.log(`Waiting up to ${drainMs} ms for ${this.inFlight.size} running job(s)`);
-    if (await this.settled(drainMs)) return;
+    if (await this.inFlight.settled(drainMs)) return;
     this.shutdown.abort(new Error('the instance is shutting down'));
-    if (await this.settled(ABORT_GRACE_MS)) return;
+    if (await this.inFlight.settled(ABORT_GRACE_MS)) return;
     this.logger.warn(`${this.inFlight.size} job(s) still running at shutdown; their locks are released when this process exits`);
   }
 
-  private async settled(timeoutMs: number): Promise<boolean> {
-    const all = Promise.allSettled([...this.inFlight]).then(() => true);
-    return Promise.race([all, sleep(timeoutMs).then(() => false)]);
-  }
 
-  private async track<T>(work: Promise<T>): Promise<T> {
-    this.inFlight.add(work);
-    try {
-      return await work;
-    } finally {
-      this.inFlight.delete(work);
-    }
-  }
 
   private async attempt(job: JobDefinition, tick: Date, trigger: JobTrigger): Promise<TickResult> {
     let result: TickResult;

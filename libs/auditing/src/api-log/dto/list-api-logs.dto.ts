@@ -1,4 +1,5 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import { PageQueryDto } from '@app/common';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Max, MaxLength, Min } from 'class-validator';
 
@@ -10,7 +11,7 @@ const toInteger = ({ value }: { value: unknown }): unknown => (typeof value === 
 const toUpperCase = ({ value }: { value: unknown }): unknown => (typeof value === 'string' ? value.toUpperCase() : value);
 
 /** `GET /v1/admin/api-logs?userId=&method=&status=&route=&from=&to=&limit=&cursor=` */
-export class ListApiLogsDto {
+export class ListApiLogsDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Requests of this authenticated user' })
   @IsOptional()
   @IsUUID()
@@ -45,18 +46,4 @@ export class ListApiLogsDto {
   @IsOptional()
   @IsISO8601({ strict: true })
   to?: string;
-
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Transform(toInteger)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
 }
