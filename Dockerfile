@@ -37,7 +37,8 @@ COPY --from=build /app/dist ./dist
 # The .ts sources beside dist/: the migration runner checksums them, so that `migrate status`
 # agrees with databases migrated from a source checkout.
 COPY --from=build /app/migrations ./migrations
-# data/ (reference data) is not copied yet: it holds nothing the code reads so far.
+# Reference data read at run time: the Nice classification and the sample registry (see README.md).
+COPY data ./data
 
 # Backups are written here (a volume in docker-compose.yml); the one path the process writes to.
 ENV BACKUP_DIR=/var/lib/clearmark/backups

@@ -7,6 +7,7 @@ import { JobsModule } from '@app/jobs';
 import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { ObservabilityModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
+import { TrademarksModule } from '@app/trademarks';
 
 export interface AppModuleOptions {
   /** The environment to configure from; process.env by default (tests pass their own). */
@@ -29,6 +30,8 @@ export class AppModule {
         JobsModule.forRoot({ process: 'api' }),
         MaintenanceJobsModule,
         BackupsModule,
+        // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
+        TrademarksModule.forRoot({ loadSampleRegistry: true }),
       ],
     };
   }

@@ -6,10 +6,12 @@ import { JobsModule } from '@app/jobs';
 import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
+import { TrademarksModule } from '@app/trademarks';
 import { BackupCreateCommand, BackupListCommand, BackupRestoreCommand } from './commands/backup.command';
 import { CreateAdminCommand } from './commands/create-admin.command';
 import { JobsListCommand, JobsRunCommand } from './commands/jobs.command';
 import { MigrateCommand } from './commands/migrate.command';
+import { RegistryImportCommand } from './commands/registry-import.command';
 
 /** Operator commands; never migrates implicitly (that is what `migrate up` is for). */
 @Module({
@@ -23,6 +25,7 @@ import { MigrateCommand } from './commands/migrate.command';
     JobsModule.forRoot({ process: 'cli' }),
     MaintenanceJobsModule,
     BackupsModule,
+    TrademarksModule.forRoot(),
   ],
   providers: [
     MigrateCommand,
@@ -32,6 +35,7 @@ import { MigrateCommand } from './commands/migrate.command';
     BackupCreateCommand,
     BackupListCommand,
     BackupRestoreCommand,
+    RegistryImportCommand,
   ],
 })
 export class CliModule {}

@@ -6,6 +6,9 @@ import { BackupRun } from '../../backups/src/models/backup-run.model';
 import { JobRun } from '../../jobs/src/models/job-run.model';
 import { Notification } from '../../notifications/src/models/notification.model';
 import { Session } from '../../sessions/src/models/session.model';
+import { TrademarkRecord } from '../../trademarks/src/registry/models/trademark-record.model';
+import { TrademarkLog } from '../../trademarks/src/search/models/trademark-log.model';
+import { TrademarkSearch } from '../../trademarks/src/search/models/trademark-search.model';
 import { User } from '../../users/src/models/user.model';
 import { UserPreference } from '../../users/src/models/user-preference.model';
 
@@ -13,4 +16,4 @@ import { UserPreference } from '../../users/src/models/user-preference.model';
  * Every model of every feature lib, in one list: the app, the tests and the schema-drift check
  * all register exactly these. A feature adds its models here when it adds their migration.
  */
-export const ALL_MODELS: ModelCtor[] = [User, UserPreference, Session, Notification, AuditLog, ApiLog, JobRun, BackupRun];
+export const ALL_MODELS: ModelCtor[] = [User, UserPreference, Session, Notification, AuditLog, ApiLog, JobRun, BackupRun, TrademarkRecord, TrademarkSearch, TrademarkLog];

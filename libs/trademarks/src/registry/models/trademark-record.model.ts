@@ -1,0 +1,34 @@
+import { fn } from 'sequelize';
+import { Column, DataType, Model, Table } from 'sequelize-typescript';
+
+/** One registry case (USPTO serial number): what a clearance search compares a mark against. */
+@Table({
+  tableName: 'trademark_records',
+  underscored: true,
+  timestamps: false,
+  indexes: [
+    { name: 'trademark_records_classes_gin_idx', using: 'gin', fields: ['classes'] },
+    // Created by the search migration (202611250410): the candidate signals of a clearance search.
+    { name: 'trademark_records_normalized_mark_trgm_idx', using: 'gin', fields: [{ name: 'normalized_mark', operator: 'gin_trgm_ops' }] },
+    { name: 'trademark_records_phonetic_keys_gin_idx', using: 'gin', fields: ['phonetic_keys'] },
+  ],
+})
+export class TrademarkRecord extends Model {
+  @Column({ type: DataType.UUID, primaryKey: true, defaultValue: fn('gen_random_uuid') }) declare id: string;
+  @Column({ type: DataType.TEXT, allowNull: false, unique: 'trademark_records_serial_number_key' }) declare serialNumber: string;
+  @Column({ type: DataType.TEXT, allowNull: true }) declare registrationNumber: string | null;
+  @Column({ type: DataType.TEXT, allowNull: true }) declare mark: string | null;
+  @Column({ type: DataType.TEXT, allowNull: true }) declare normalizedMark: string | null;
+  @Column({ type: DataType.ARRAY(DataType.TEXT), allowNull: false }) declare phoneticKeys: string[];
+  @Column({ type: DataType.TEXT, allowNull: true }) declare statusCode: string | null;
+  @Column({ type: DataType.BOOLEAN, allowNull: false }) declare live: boolean;
+  @Column({ type: DataType.DATEONLY, allowNull: true }) declare statusDate: string | null;
+  @Column({ type: DataType.DATEONLY, allowNull: true }) declare filingDate: string | null;
+  @Column({ type: DataType.DATEONLY, allowNull: true }) declare registrationDate: string | null;
+  @Column({ type: DataType.TEXT, allowNull: true }) declare owner: string | null;
+  @Column({ type: DataType.ARRAY(DataType.INTEGER), allowNull: false }) declare classes: number[];
+  @Column({ type: DataType.TEXT, allowNull: true }) declare goodsServices: string | null;
+  @Column({ type: DataType.TEXT, allowNull: false }) declare source: string;
+  @Column({ type: DataType.DATE, allowNull: false }) declare importedAt: Date;
+  @Column({ type: DataType.DATE, allowNull: false }) declare updatedAt: Date;
+}

@@ -1,0 +1,152 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/sequelize';
+import { QueryTypes } from 'sequelize';
+import { TrademarkLog } from '../search/models/trademark-log.model';
+import { TrademarkRecord } from './models/trademark-record.model';
+import type { StagedRecord, TrademarkRecordView } from './registry.types';
+
+/** A registry event for trademark_logs (record views, import runs). */
+export interface RegistryLogEntry {
+  userId: string | null;
+  action: 'record.view' | 'registry.import';
+  entityType: 'trademark_record' | 'registry_file';
+  entityId: string;
+  details: Record<string, unknown>;
+}
+
+export interface UpsertCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+/** A batch has its own, longer limit than the 1 s of request statements. */
+const BATCH_STATEMENT_TIMEOUT = '120s';
+
+/**
+ * Columns whose change makes an import update a record. `source` is left out: the same case in
+ * a later file, unchanged, is not a change.
+ */
+const COMPARED_COLUMNS = [
+  'registration_number',
+  'mark',
+  'normalized_mark',
+  'phonetic_keys',
+  'status_code',
+  'live',
+  'status_date',
+  'filing_date',
+  'registration_date',
+  'owner',
+  'classes',
+  'goods_services',
+] as const;
+
+const STORED_COLUMNS = ['serial_number', ...COMPARED_COLUMNS, 'source'] as const;
+
+function toView(row: TrademarkRecord): TrademarkRecordView {
+  return {
+    id: row.id,
+    serialNumber: row.serialNumber,
+    registrationNumber: row.registrationNumber,
+    mark: row.mark,
+    normalizedMark: row.normalizedMark,
+    phoneticKeys: row.phoneticKeys,
+    statusCode: row.statusCode,
+    live: row.live,
+    statusDate: row.statusDate,
+    filingDate: row.filingDate,
+    registrationDate: row.registrationDate,
+    owner: row.owner,
+    classes: row.classes,
+    goodsServices: row.goodsServices,
+    source: row.source,
+    importedAt: row.importedAt,
+    updatedAt: row.updatedAt,
+  };
+}
+
+/** trademark_records: the only place that talks to the table. */
+@Injectable()
+export class TrademarkRecordsRepository {
+  constructor(
+    @InjectModel(TrademarkRecord) private readonly records: typeof TrademarkRecord,
+    @InjectModel(TrademarkLog) private readonly logs: typeof TrademarkLog,
+  ) {}
+
+  async appendLog(entry: RegistryLogEntry): Promise<void> {
+    await this.logs.create({ ...entry });
+  }
+
+  async findBySerialNumber(serialNumber: string): Promise<TrademarkRecordView | null> {
+    const row = await this.records.findOne({ where: { serialNumber } });
+    return row ? toView(row) : null;
+  }
+
+  async isEmpty(): Promise<boolean> {
+    return (await this.records.findOne({ attributes: ['id'] })) === null;
+  }
+
+  async count(): Promise<number> {
+    return this.records.count();
+  }
+
+  /**
+   * Stores one batch in one transaction: the rows go into a temporary staging table (one
+   * statement, the batch as a JSON parameter), then one INSERT ... SELECT ... ON CONFLICT moves
+   * them into the registry. A stored record is replaced only by one at least as recent (status
+   * date; no date counts as oldest) that differs in some field, so re-importing a file changes
+   * nothing, not even updated_at. Within a batch the most recent occurrence of a serial number wins (the later one on a tie).
+   */
+  async upsertBatch(batch: StagedRecord[]): Promise<UpsertCounts> {
+    if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const sequelize = this.records.sequelize;
+    if (!sequelize) throw new Error('TrademarkRecord is not registered with a connection');
+    const rows = batch.map((r, seq) => ({
+      seq,
+      serial_number: r.serialNumber,
+      registration_number: r.registrationNumber,
+      mark: r.mark,
+      normalized_mark: r.normalizedMark,
+      phonetic_keys: r.phoneticKeys,
+      status_code: r.statusCode,
+      live: r.live,
+      status_date: r.statusDate,
+      filing_date: r.filingDate,
+      registration_date: r.registrationDate,
+      owner: r.owner,
+      classes: r.classes,
+      goods_services: r.goodsServices,
+      source: r.source,
+    }));
+    const columns = STORED_COLUMNS.join(', ');
+    const changed = COMPARED_COLUMNS.map((c) => `trademark_records.${c} IS DISTINCT FROM excluded.${c}`).join('\n          OR ');
+    return sequelize.transaction(async (transaction) => {
+      await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
+      await sequelize.query(
+        `CREATE TEMP TABLE trademark_records_staging ON COMMIT DROP AS
+           SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
+             seq integer, serial_number text, registration_number text, mark text, normalized_mark text,
+             phonetic_keys text[], status_code text, live boolean, status_date date, filing_date date,
+             registration_date date, owner text, classes integer[], goods_services text, source text)`,
+        { transaction, bind: [JSON.stringify(rows)] },
+      );
+      const written = await sequelize.query<{ inserted: boolean }>(
+        `INSERT INTO trademark_records AS trademark_records (${columns})
+           SELECT DISTINCT ON (serial_number) ${columns} FROM trademark_records_staging
+            ORDER BY serial_number, status_date DESC NULLS LAST, seq DESC
+         ON CONFLICT (serial_number) DO UPDATE SET
+           ${[...COMPARED_COLUMNS, 'source'].map((c) => `${c} = excluded.${c}`).join(', ')},
+           updated_at = now()
+         WHERE COALESCE(excluded.status_date, '-infinity'::date) >= COALESCE(trademark_records.status_date, '-infinity'::date)
+           AND (${changed})
+         RETURNING (xmax = 0) AS inserted`,
+        { transaction, type: QueryTypes.SELECT },
+      );
+      const inserted = written.filter((w) => w.inserted).length;
+      const updated = written.length - inserted;
+      // A serial number repeated within the batch counts its superseded occurrences as unchanged.
+      return { inserted, updated, unchanged: batch.length - written.length };
+    });
+  }
+}

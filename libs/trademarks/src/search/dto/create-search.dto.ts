@@ -1,0 +1,38 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import type { StatusFilter } from '../search.types';
+
+export const MAX_MARK_LENGTH = 200;
+export const MAX_RESULTS = 100;
+
+/** `POST /v1/trademarks/searches` */
+export class CreateSearchDto {
+  @ApiProperty({ example: 'QUICK REWARDS', maxLength: MAX_MARK_LENGTH })
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
+  @IsString()
+  @IsNotEmpty()
+  @MaxLength(MAX_MARK_LENGTH)
+  mark: string;
+
+  @ApiPropertyOptional({ type: [Number], description: 'Nice classes of the goods and services (1..45)', example: [9, 42] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(45)
+  @IsInt({ each: true })
+  @Min(1, { each: true })
+  @Max(45, { each: true })
+  classes?: number[];
+
+  @ApiPropertyOptional({ enum: ['live', 'dead', 'all'], default: 'all' })
+  @IsOptional()
+  @IsIn(['live', 'dead', 'all'])
+  status?: StatusFilter;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RESULTS, default: 20 })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_RESULTS)
+  limit?: number;
+}

@@ -1,0 +1,113 @@
+import { classRelation } from './class-relations.util';
+import { normalizeMark, phoneticKeys } from './normalize';
+import { editDistance, highestRisk, prepareQuery, rankCandidates, riskOf, scoreCandidate } from './scoring.util';
+import type { Candidate } from './search.types';
+
+function candidate(mark: string, classes: number[], live = true, trigram = 0): Candidate {
+  return {
+    record: {
+      serialNumber: mark,
+      registrationNumber: null,
+      mark,
+      status: live ? '700' : '710',
+      live,
+      classes,
+      owner: null,
+      filingDate: null,
+    },
+    normalizedMark: normalizeMark(mark),
+    phoneticKeys: phoneticKeys(mark),
+    trigram,
+  };
+}
+
+const kinds = (r: { reasons: Array<{ kind: string }> }): string[] => r.reasons.map((x) => x.kind);
+
+describe('scoreCandidate', () => {
+  it('rates an identical mark in the same class 100, high, identical + same-class', () => {
+    const r = scoreCandidate(prepareQuery('Quick-Mart, Inc.', [35]), candidate('QUICK MART', [35]));
+    expect(r.score).toBe(100);
+    expect(r.risk).toBe('high');
+    expect(kinds(r)).toEqual(['identical', 'same-class']);
+  });
+
+  it('finds a conflict on one distinctive sound-alike word', () => {
+    const r = scoreCandidate(prepareQuery('QUICK', [35]), candidate('KWIK REWARDS', [35]));
+    expect(kinds(r)).toEqual(expect.arrayContaining(['sounds-alike', 'same-class']));
+    expect(r.risk).toBe('high');
+  });
+
+  it('treats word order and plurals as conflicts', () => {
+    expect(scoreCandidate(prepareQuery('HARBOR ROSES', [3]), candidate('ROSE HARBOR', [3])).risk).toBe('high');
+    const compound = scoreCandidate(prepareQuery('LIVINGREEN', [31]), candidate('GREEN LIVING', [31], true, 0.71));
+    expect(compound.risk).toBe('high');
+    expect(kinds(compound)).toContain('looks-alike');
+  });
+
+  it('weighs a shared descriptive word less than a distinctive one', () => {
+    const weak = scoreCandidate(prepareQuery('ZORBAX STUDIOS', [41]), candidate('LUMINA STUDIOS', [41]));
+    const strong = scoreCandidate(prepareQuery('ZORBAX STUDIOS', [41]), candidate('ZORBAX', [41]));
+    expect(weak.score).toBeLessThan(strong.score);
+    expect(weak.risk).not.toBe('high');
+    expect(kinds(weak)).toContain('shared-word');
+  });
+
+  it('ranks same class above related above unrelated, and live above dead', () => {
+    const q = prepareQuery('ZORBAX', [25]);
+    const same = scoreCandidate(q, candidate('ZORBAX', [25])).score;
+    const related = scoreCandidate(q, candidate('ZORBAX', [35])).score;
+    const unrelated = scoreCandidate(q, candidate('ZORBAX', [1])).score;
+    const dead = scoreCandidate(q, candidate('ZORBAX', [25], false));
+    expect(same).toBeGreaterThan(related);
+    expect(related).toBeGreaterThan(unrelated);
+    expect(dead.score).toBeLessThan(same);
+    expect(kinds(dead)).toContain('dead-record');
+  });
+
+  it('gives no risk to an unrelated mark', () => {
+    expect(scoreCandidate(prepareQuery('OCTOPUS', [9]), candidate('BANANA SPLIT', [9], true, 0.05)).risk).toBe('none');
+  });
+});
+
+describe('rankCandidates', () => {
+  it('orders by score, drops the weakest and honours the limit', () => {
+    const q = prepareQuery('QUICK', [35]);
+    const ranked = rankCandidates(q, [candidate('BANANA', [35]), candidate('KWIK REWARDS', [35], false), candidate('QUICK', [35]), candidate('KWIK', [45])], 2);
+    expect(ranked.map((r) => r.record.mark)).toEqual(['QUICK', 'KWIK REWARDS']);
+  });
+});
+
+describe('helpers', () => {
+  it('riskOf and highestRisk', () => {
+    expect([riskOf(90), riskOf(60), riskOf(35), riskOf(10)]).toEqual(['high', 'medium', 'low', 'none']);
+    expect(highestRisk(['low', 'high', 'none'])).toBe('high');
+    expect(highestRisk([])).toBe('none');
+  });
+
+  it('editDistance', () => {
+    expect(editDistance('kitten', 'sitting')).toBe(3);
+    expect(editDistance('', 'abc')).toBe(3);
+  });
+
+  it('classRelation: goods and their retail services are related', () => {
+    expect(classRelation([25], [35]).relation).toBe('related');
+    expect(classRelation([32], [33]).relation).toBe('related');
+    expect(classRelation([9], [9, 42]).relation).toBe('same');
+    expect(classRelation([1], [45]).relation).toBe('unrelated');
+    expect(classRelation([], [45]).relation).toBe('unknown');
+  });
+});
+
+describe('meaning and initials', () => {
+  it('treats a foreign equivalent as the same word', () => {
+    const r = scoreCandidate(prepareQuery('LUPO', [25]), candidate('WOLF', [25]));
+    expect(r.risk).toBe('high');
+    expect(r.reasons.find((x) => x.kind === 'shared-word')?.detail).toMatch(/foreign equivalent/);
+  });
+
+  it('finds initials against the words they abbreviate', () => {
+    const r = scoreCandidate(prepareQuery('NBW', [36]), candidate('NORTHERN BAY WEALTH', [36]));
+    expect(r.risk).toBe('high');
+    expect(r.reasons.find((x) => x.kind === 'looks-alike')?.detail).toMatch(/initials/);
+  });
+});

@@ -1,0 +1,230 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/sequelize';
+import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
+import type { DbTransaction } from '@app/database';
+import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
+import { TrademarkLog } from './models/trademark-log.model';
+import { TrademarkSearch } from './models/trademark-search.model';
+import type { Candidate, RiskLevel, ScoredResult, SearchHistoryItem, SearchOutcome, StatusFilter } from './search.types';
+
+/** Trigram similarity a record needs to be a look-alike candidate (pg_trgm's `%`). */
+export const TRIGRAM_THRESHOLD = 0.3;
+
+export interface CandidateQuery {
+  normalized: string;
+  keys: string[];
+  /** Distinctive words (4+ letters) a compound mark may contain (LIVINGREEN contains GREEN). */
+  words: string[];
+  classes: number[];
+  status: StatusFilter;
+  /** Candidates per signal (CANDIDATES_PER_SIGNAL by default). */
+  perSignal?: number;
+}
+
+interface CandidateRow {
+  serial_number: string;
+  registration_number: string | null;
+  mark: string | null;
+  status_code: string | null;
+  live: boolean;
+  classes: number[];
+  owner: string | null;
+  filing_date: string | null;
+  normalized_mark: string;
+  phonetic_keys: string[];
+  trigram: number;
+}
+
+export interface NewSearch {
+  userId: string;
+  query: string;
+  normalizedQuery: string;
+  classes: number[];
+  status: StatusFilter;
+  results: ScoredResult[];
+  risk: RiskLevel;
+  tookMs: number;
+}
+
+/** Candidates each signal may contribute before the merge (bounds the work of a common word). */
+export const CANDIDATES_PER_SIGNAL = 200;
+
+/**
+ * The candidate query. One branch per signal (trigram similarity `%`, phonetic key overlap `&&`,
+ * each distinctive word contained in the mark), each served by its own GIN index and pre-ranked
+ * (same class, live, similarity) with its own limit, then merged and deduplicated. Branches rather
+ * than one OR: the planner prices an OR of several GIN scans above a sequential scan of a small
+ * table, and a per-signal limit keeps a common word from crowding out the others.
+ * Bind parameters: $1 normalized query, $2 keys, $3 classes, $4 per-signal limit, $5.. the words
+ * as LIKE patterns.
+ */
+export function candidateSql(query: CandidateQuery): {
+  sql: string;
+  bind: unknown[];
+} {
+  const bind: unknown[] = [query.normalized, query.keys, query.classes, query.perSignal ?? CANDIDATES_PER_SIGNAL];
+  const signals = ['r.normalized_mark % $1', 'r.phonetic_keys && $2::text[]'];
+  for (const word of query.words) {
+    bind.push(`%${word}%`);
+    signals.push(`r.normalized_mark LIKE $${bind.length}`);
+  }
+  const status = query.status === 'live' ? 'AND r.live' : query.status === 'dead' ? 'AND NOT r.live' : '';
+  const preRank = `(r.classes && $3::int[]) DESC, r.live DESC, similarity(r.normalized_mark, $1) DESC, r.serial_number`;
+  const branches = signals.map(
+    (signal) => `(
+      SELECT r.serial_number, r.registration_number, r.mark, r.status_code, r.live, r.classes, r.owner, r.filing_date,
+             r.normalized_mark, r.phonetic_keys, similarity(r.normalized_mark, $1) AS trigram
+        FROM trademark_records r
+       WHERE ${signal} ${status}
+       ORDER BY ${preRank}
+       LIMIT $4)`,
+  );
+  const sql = `
+    SELECT DISTINCT ON (c.serial_number)
+           c.serial_number, c.registration_number, c.mark, c.status_code, c.live, c.classes, c.owner,
+           to_char(c.filing_date, 'YYYY-MM-DD') AS filing_date, c.normalized_mark, c.phonetic_keys, c.trigram
+      FROM (${branches.join('\n      UNION ALL ')}) c
+     ORDER BY c.serial_number`;
+  return { sql, bind };
+}
+
+function toHistoryItem(row: TrademarkSearch): SearchHistoryItem {
+  return {
+    id: row.id,
+    query: row.query,
+    classes: row.classes,
+    status: ((row.filters as { status?: StatusFilter }).status ?? 'all') as StatusFilter,
+    risk: row.risk as RiskLevel,
+    resultCount: row.resultCount,
+    tookMs: row.tookMs,
+    createdAt: row.createdAt,
+  };
+}
+
+function toOutcome(row: TrademarkSearch): SearchOutcome {
+  return {
+    ...toHistoryItem(row),
+    normalizedQuery: row.normalizedQuery,
+    results: row.results as ScoredResult[],
+  };
+}
+
+/** trademark_records (read for candidates), trademark_searches and trademark_logs. */
+@Injectable()
+export class TrademarkSearchRepository {
+  constructor(
+    @InjectModel(TrademarkSearch)
+    private readonly searches: typeof TrademarkSearch,
+    @InjectModel(TrademarkLog) private readonly logs: typeof TrademarkLog,
+  ) {}
+
+  /** Candidates for a query, pre-ranked; runs inside the given transaction. */
+  async findCandidates(query: CandidateQuery, transaction: DbTransaction): Promise<Candidate[]> {
+    const sequelize = this.searches.sequelize;
+    if (!sequelize) throw new Error('TrademarkSearch model is not initialised');
+    await sequelize.query(`SELECT set_config('pg_trgm.similarity_threshold', '${TRIGRAM_THRESHOLD}', true)`, { transaction });
+    const { sql, bind } = candidateSql(query);
+    const rows = await sequelize.query<CandidateRow>(sql, {
+      bind,
+      type: QueryTypes.SELECT,
+      transaction,
+    });
+    return rows.map((row) => ({
+      record: {
+        serialNumber: row.serial_number,
+        registrationNumber: row.registration_number,
+        mark: row.mark,
+        status: row.status_code,
+        live: row.live,
+        classes: row.classes,
+        owner: row.owner,
+        filingDate: row.filing_date,
+      },
+      normalizedMark: row.normalized_mark ?? '',
+      phoneticKeys: row.phonetic_keys,
+      trigram: Number(row.trigram),
+    }));
+  }
+
+  /** Stores a search with its results snapshot and logs it, in the caller's transaction. */
+  async saveSearch(input: NewSearch, transaction: DbTransaction): Promise<SearchOutcome> {
+    const row = await this.searches.create(
+      {
+        userId: input.userId,
+        query: input.query,
+        normalizedQuery: input.normalizedQuery,
+        classes: input.classes,
+        filters: { status: input.status },
+        results: input.results,
+        resultCount: input.results.length,
+        risk: input.risk,
+        tookMs: input.tookMs,
+      },
+      { transaction },
+    );
+    await this.logs.create(
+      {
+        userId: input.userId,
+        action: 'search.create',
+        entityType: 'trademark_search',
+        entityId: row.id,
+        details: {
+          query: input.query,
+          classes: input.classes,
+          status: input.status,
+          resultCount: input.results.length,
+          risk: input.risk,
+        },
+      },
+      { transaction },
+    );
+    const saved = await this.searches.findByPk(row.id, { transaction });
+    return toOutcome(saved ?? row);
+  }
+
+  /** A user's searches, newest first, keyset-paginated on (created_at, id). */
+  async listForUser(userId: string, limit: number, cursor: string | undefined): Promise<Page<SearchHistoryItem>> {
+    const after = decodeCursor(cursor);
+    const conditions: WhereOptions[] = [{ userId }];
+    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
+    const rows = await this.searches.findAll({
+      attributes: {
+        exclude: ['results'],
+        include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']],
+      },
+      where: { [Op.and]: conditions },
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit: limit + 1,
+      ...(after
+        ? {
+            replacements: {
+              afterCreatedAt: after.createdAt,
+              afterId: after.id,
+            },
+          }
+        : {}),
+    });
+    const page = rows.slice(0, limit);
+    const last = page[page.length - 1];
+    return {
+      data: page.map(toHistoryItem),
+      nextCursor:
+        rows.length > limit && last
+          ? encodeCursor({
+              createdAt: last.get('cursorCreatedAt') as string,
+              id: last.id,
+            })
+          : null,
+    };
+  }
+
+  /** One search of the user, or null (also for another user's search or a malformed id). */
+  async findForUser(userId: string, id: string): Promise<SearchOutcome | null> {
+    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) return null;
+    const row = await this.searches.findOne({ where: { id, userId } });
+    return row ? toOutcome(row) : null;
+  }
+}

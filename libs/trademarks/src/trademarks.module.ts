@@ -1,0 +1,42 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { SequelizeModule } from '@nestjs/sequelize';
+import { MarkKeysProvider } from './registry/mark-keys';
+import { TrademarkRecord } from './registry/models/trademark-record.model';
+import { NiceClassification } from './registry/nice-classes';
+import { RegistryController } from './registry/registry.controller';
+import { RegistryImportService } from './registry/registry-import.service';
+import { SAMPLE_REGISTRY_PATH, SampleRegistrySeeder } from './registry/sample-registry.seeder';
+import { TrademarkRecordsRepository } from './registry/trademark-records.repository';
+import { TrademarkRecordsService } from './registry/trademark-records.service';
+import { searchControllers, searchModels, searchProviders } from './search';
+import { SAMPLE_REGISTRY_FILE } from './trademarks-data';
+
+export interface TrademarksModuleOptions {
+  /** Load data/registry/sample-daily.xml into an empty registry on start (with SEED_DEMO_DATA): the api only. */
+  loadSampleRegistry?: boolean;
+  /** Another sample file (tests). */
+  sampleRegistryFile?: string;
+}
+
+/** Trademarks: the registry (trademark_records) and its import, the clearance search, the /v1/trademarks routes. */
+@Module({})
+export class TrademarksModule {
+  static forRoot(options: TrademarksModuleOptions = {}): DynamicModule {
+    return {
+      module: TrademarksModule,
+      imports: [SequelizeModule.forFeature([TrademarkRecord, ...searchModels])],
+      controllers: [RegistryController, ...searchControllers],
+      providers: [
+        TrademarkRecordsRepository,
+        TrademarkRecordsService,
+        RegistryImportService,
+        MarkKeysProvider,
+        NiceClassification,
+        ...searchProviders,
+        { provide: SAMPLE_REGISTRY_PATH, useValue: options.sampleRegistryFile ?? SAMPLE_REGISTRY_FILE },
+        ...(options.loadSampleRegistry ? [SampleRegistrySeeder] : []),
+      ],
+      exports: [TrademarkRecordsService, RegistryImportService, NiceClassification],
+    };
+  }
+}
