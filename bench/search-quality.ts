@@ -23,7 +23,7 @@ import { Sequelize } from 'sequelize-typescript';
 import { MigrationRunner } from '../libs/database/src/migrations/migration-runner';
 import { normalizeMark, phoneticKeys } from '../libs/trademarks/src/search/normalize';
 import { prepareQuery, rankCandidates } from '../libs/trademarks/src/search/scoring.util';
-import { candidateSql, TRIGRAM_THRESHOLD } from '../libs/trademarks/src/search/trademark-search.repository';
+import { candidateSql, containmentWords, TRIGRAM_THRESHOLD } from '../libs/trademarks/src/search/trademark-search.repository';
 import type { Candidate, RiskLevel } from '../libs/trademarks/src/search/search.types';
 import { gitRevision, intFromEnv, log, machineDescription, OUT_DIR, postgresVersion, provideDatabase, ROOT, runMain } from './lib';
 
@@ -256,11 +256,10 @@ async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ 
   const q = prepareQuery(pair.query, pair.queryClasses);
   return sequelize.transaction(async (transaction) => {
     await sequelize.query(`SELECT set_config('pg_trgm.similarity_threshold', '${TRIGRAM_THRESHOLD}', true)`, { transaction });
-    const words = [...new Set(q.words)].filter((w) => w.length >= 4).slice(0, 5);
     const { sql, bind } = candidateSql({
       normalized: q.normalized,
       keys: q.keys,
-      words,
+      words: containmentWords(q.words),
       classes: q.classes,
       status: 'all',
     });

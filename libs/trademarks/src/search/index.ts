@@ -10,7 +10,7 @@ export * from './class-relations.util';
 export * from './search.types';
 export { TrademarkSearchService } from './trademark-search.service';
 export { TrademarkSearchController } from './trademark-search.controller';
-export { TrademarkSearchRepository, candidateSql } from './trademark-search.repository';
+export { TrademarkSearchRepository, candidateSql, containmentWords } from './trademark-search.repository';
 export { TrademarkSearch } from './models/trademark-search.model';
 export { TrademarkLog } from './models/trademark-log.model';
 

@@ -4,6 +4,7 @@ import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
 import type { DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
+import { singularWord, STOP_WORDS } from './normalize';
 import { TrademarkSearch } from './models/trademark-search.model';
 import type { Candidate, RiskLevel, ScoredResult, SearchHistoryItem, SearchOutcome, StatusFilter } from './search.types';
 
@@ -44,6 +45,11 @@ export interface NewSearch {
   results: ScoredResult[];
   risk: RiskLevel;
   tookMs: number;
+}
+
+/** The words worth a containment branch: distinctive (no stop words), singular, 4+ letters, at most 5. */
+export function containmentWords(words: readonly string[]): string[] {
+  return [...new Set(words.filter((w) => !STOP_WORDS.has(w)).map(singularWord))].filter((w) => w.length >= 4).slice(0, 5);
 }
 
 /** Candidates each signal may contribute before the merge (bounds the work of a common word). */

@@ -3,8 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { NotFoundError, type Page } from '@app/common';
 import { TransactionRunner } from '@app/database';
 import { highestRisk, prepareQuery, rankCandidates } from './scoring.util';
-import { STOP_WORDS, singularWord } from './normalize';
-import { TrademarkSearchRepository } from './trademark-search.repository';
+import { containmentWords, TrademarkSearchRepository } from './trademark-search.repository';
 import type { SearchHistoryItem, SearchInput, SearchOutcome } from './search.types';
 
 export const DEFAULT_RESULT_LIMIT = 20;
@@ -36,7 +35,7 @@ export class TrademarkSearchService {
               {
                 normalized: query.normalized,
                 keys: query.keys,
-                words: [...new Set(query.words.filter((w) => !STOP_WORDS.has(w)).map(singularWord))].filter((w) => w.length >= 4).slice(0, 5),
+                words: containmentWords(query.words),
                 classes,
                 status,
               },
