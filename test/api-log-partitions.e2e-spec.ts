@@ -1,10 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { getConnectionToken } from '@nestjs/sequelize';
 import { Client } from 'pg';
 import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { ApiLog, ApiLogService } from '@app/auditing/api-log';
-import { apiLogListQuery } from '@app/auditing/api-log/api-log.repository';
+import { apiLogListQuery, ApiLogRepository } from '@app/auditing/api-log/api-log.repository';
 import { monthPartition } from '@app/auditing/api-log/api-log-partitions.util';
 import type { ApiLogFilter } from '@app/auditing/api-log/api-log.types';
 import { findSchemaDrift } from '@app/database';
@@ -99,6 +99,29 @@ describe('api_logs partitions (e2e)', () => {
     const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM api_logs WHERE request_id LIKE $1`, [`${prefix}%`]);
     expect(rows[0].n).toBe(3);
     expect(await partitionNames(sql)).toContain(current.name);
+  });
+
+  it('re-sending a batch that had in fact been written adds nothing (a flush retried after a lost answer)', async () => {
+    const repository = t.app.get(ApiLogRepository, { strict: false });
+    const requestId = `resend-${randomBytes(4).toString('hex')}`;
+    const batch = [0, 1].map((i) => ({
+      id: randomUUID(),
+      createdAt: new Date(),
+      requestId: `${requestId}-${i}`,
+      userId: null,
+      method: 'GET',
+      route: '/v1/users/me',
+      path: '/v1/users/me',
+      status: 200,
+      durationMs: 1,
+      responseBytes: null,
+      ip: '127.0.0.1',
+      userAgent: 'jest',
+    }));
+    await repository.insertMany(batch);
+    await repository.insertMany(batch);
+    const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM api_logs WHERE request_id LIKE $1`, [`${requestId}-%`]);
+    expect(rows[0].n).toBe(2);
   });
 });
 

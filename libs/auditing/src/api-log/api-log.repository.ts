@@ -7,6 +7,7 @@ import { monthPartition } from './api-log-partitions.util';
 import type { ApiLogFilter, ApiLogPartition, ApiLogRecord, NewApiLog } from './api-log.types';
 
 const COLUMNS = [
+  'id',
   'created_at',
   'request_id',
   'user_id',
@@ -62,6 +63,7 @@ function toRecord(row: ApiLogRow): ApiLogRecord {
 
 function valuesOf(row: NewApiLog): unknown[] {
   return [
+    row.id,
     row.createdAt,
     row.requestId,
     row.userId,
@@ -172,7 +174,8 @@ export class ApiLogRepository {
       bind.push(...valuesOf(row));
       return `(${COLUMNS.map((_, i) => `$${start + i + 1}`).join(', ')})`;
     });
-    await this.sequelize.query(`INSERT INTO api_logs (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')}`, {
+    // Idempotent: a retried batch that had in fact committed adds nothing (ids are made at capture).
+    await this.sequelize.query(`INSERT INTO api_logs (${COLUMNS.join(', ')}) VALUES ${tuples.join(', ')} ON CONFLICT (id, created_at) DO NOTHING`, {
       bind,
       type: QueryTypes.INSERT,
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -181,6 +182,7 @@ export class ApiLogService implements OnModuleInit, OnApplicationBootstrap, OnAp
     const route = request.routeOptions?.url ?? null;
     const userAgent = request.headers['user-agent'];
     return {
+      id: randomUUID(),
       createdAt: new Date(Date.now() - durationMs),
       requestId: String(request.id),
       userId: (request as AuthenticatedRequest).principal?.userId ?? null,

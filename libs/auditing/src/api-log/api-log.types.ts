@@ -1,5 +1,10 @@
 /** One answered request as the hook captured it, waiting in the writer's buffer. */
 export interface NewApiLog {
+  /**
+   * Given when the request is captured, so that re-sending a batch whose first attempt did commit
+   * (the connection broke before the answer) inserts nothing twice.
+   */
+  id: string;
   /** When the request was received. */
   createdAt: Date;
   requestId: string;

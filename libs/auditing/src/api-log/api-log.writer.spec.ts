@@ -20,6 +20,7 @@ let sequence = 0;
 function row(): NewApiLog {
   sequence += 1;
   return {
+    id: `00000000-0000-4000-8000-${String(sequence).padStart(12, '0')}`,
     createdAt: new Date('2026-11-25T10:00:00.000Z'),
     requestId: `req-${sequence}`,
     userId: null,
