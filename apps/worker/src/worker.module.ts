@@ -6,6 +6,7 @@ import { JobsModule } from '@app/jobs';
 import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
+import { TrademarksModule } from '@app/trademarks';
 
 export interface WorkerModuleOptions {
   env?: NodeJS.ProcessEnv;
@@ -30,6 +31,7 @@ export class WorkerModule {
         JobsModule.forRoot({ process: 'worker' }),
         MaintenanceJobsModule,
         BackupsModule,
+        TrademarksModule.forRoot(),
       ],
     };
   }

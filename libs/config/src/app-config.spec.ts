@@ -192,7 +192,7 @@ describe('loadConfig', () => {
     const config = loadConfig({ NODE_ENV: 'test' });
     expect(config.jobs).toEqual({
       schedulerEnabled: undefined,
-      schedules: { sessionPurge: '17 * * * *', apiLogPartitions: '7 0 * * *', backup: '0 2 * * *', backupDrill: '0 4 * * 0' },
+      schedules: { sessionPurge: '17 * * * *', apiLogPartitions: '7 0 * * *', backup: '0 2 * * *', backupDrill: '0 4 * * 0', trademarkWatches: '37 * * * *' },
     });
     const custom = loadConfig({ SCHEDULER_ENABLED: 'false', JOB_SESSION_PURGE_CRON: '*/1 * * * * *', JOB_BACKUP_CRON: 'off', JOB_BACKUP_DRILL_CRON: ' OFF ' });
     expect(custom.jobs.schedulerEnabled).toBe(false);

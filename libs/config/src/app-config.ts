@@ -110,6 +110,7 @@ export interface JobsConfig {
     apiLogPartitions: JobSchedule;
     backup: JobSchedule;
     backupDrill: JobSchedule;
+    trademarkWatches: JobSchedule;
   };
 }
 
@@ -143,6 +144,7 @@ export const DEFAULT_SCHEDULES = {
   apiLogPartitions: '7 0 * * *',
   backup: '0 2 * * *',
   backupDrill: '0 4 * * 0',
+  trademarkWatches: '37 * * * *',
 } as const;
 
 function list(value: string | undefined): string[] {
@@ -312,6 +314,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     apiLogPartitions: schedule('JOB_API_LOG_PARTITIONS_CRON', DEFAULT_SCHEDULES.apiLogPartitions),
     backup: schedule('JOB_BACKUP_CRON', DEFAULT_SCHEDULES.backup),
     backupDrill: schedule('JOB_BACKUP_DRILL_CRON', DEFAULT_SCHEDULES.backupDrill),
+    trademarkWatches: schedule('JOB_TRADEMARK_WATCHES_CRON', DEFAULT_SCHEDULES.trademarkWatches),
   };
 
   if (problems.length > 0) throw new ConfigValidationError(problems);

@@ -122,6 +122,7 @@ export class EnvironmentVariables {
   @IsOptional() @Bool() @IsBoolean() SCHEDULER_ENABLED?: boolean;
   @IsOptional() @IsString() JOB_SESSION_PURGE_CRON?: string;
   @IsOptional() @IsString() JOB_API_LOG_PARTITIONS_CRON?: string;
+  @IsOptional() @IsString() JOB_TRADEMARK_WATCHES_CRON?: string;
   @IsOptional() @IsString() JOB_BACKUP_CRON?: string;
   @IsOptional() @IsString() JOB_BACKUP_DRILL_CRON?: string;
 

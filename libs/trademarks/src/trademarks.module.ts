@@ -10,6 +10,11 @@ import { TrademarkRecordsRepository } from './registry/trademark-records.reposit
 import { TrademarkRecordsService } from './registry/trademark-records.service';
 import { searchControllers, searchModels, searchProviders } from './search';
 import { SAMPLE_REGISTRY_FILE } from './trademarks-data';
+import { TrademarkWatch } from './watches/models/trademark-watch.model';
+import { TrademarkWatchHit } from './watches/models/trademark-watch-hit.model';
+import { WatchesController } from './watches/watches.controller';
+import { WatchesRepository } from './watches/watches.repository';
+import { WatchesService } from './watches/watches.service';
 
 export interface TrademarksModuleOptions {
   /** Load data/registry/sample-daily.xml into an empty registry on start (with SEED_DEMO_DATA): the api only. */
@@ -24,8 +29,10 @@ export class TrademarksModule {
   static forRoot(options: TrademarksModuleOptions = {}): DynamicModule {
     return {
       module: TrademarksModule,
-      imports: [SequelizeModule.forFeature([TrademarkRecord, ...searchModels])],
-      controllers: [RegistryController, ...searchControllers],
+      // Global: the jobs lib's trademark-watches job reaches WatchesService without importing this module.
+      global: true,
+      imports: [SequelizeModule.forFeature([TrademarkRecord, ...searchModels, TrademarkWatch, TrademarkWatchHit])],
+      controllers: [RegistryController, ...searchControllers, WatchesController],
       providers: [
         TrademarkRecordsRepository,
         TrademarkRecordsService,
@@ -33,10 +40,12 @@ export class TrademarksModule {
         MarkKeysProvider,
         NiceClassification,
         ...searchProviders,
+        WatchesRepository,
+        WatchesService,
         { provide: SAMPLE_REGISTRY_PATH, useValue: options.sampleRegistryFile ?? SAMPLE_REGISTRY_FILE },
         ...(options.loadSampleRegistry ? [SampleRegistrySeeder] : []),
       ],
-      exports: [TrademarkRecordsService, RegistryImportService, NiceClassification],
+      exports: [TrademarkRecordsService, RegistryImportService, NiceClassification, WatchesService],
     };
   }
 }
