@@ -5,7 +5,9 @@
  * and does not share one with autocannon.
  *
  * Routes: GET /live (no database), GET /db (`SELECT 1`), GET /user/:id (one user by primary
- * key, the baseline of the API's GET /v1/users/me; needs the API's migrations applied).
+ * key, the baseline of the API's GET /v1/users/me; needs the API's migrations applied),
+ * GET /trigram?q=<normalized mark> (one raw pg_trgm query on trademark_records, the baseline of
+ * the API's POST /v1/trademarks/searches; similarity threshold BENCH_BARE_TRGM_THRESHOLD, 0.3).
  *
  * Input: BENCH_BARE_DATABASE_URL. Output: sends `{ port }` to the parent over IPC once it
  * listens on 127.0.0.1 (any free port). Stops on SIGTERM/SIGINT or when the parent goes away.
@@ -32,6 +34,12 @@ async function main(): Promise<void> {
 
   // Same pool size as the API's (DB_POOL_MAX=20).
   const pool = new Pool({ connectionString, max: 20 });
+  const threshold = Number(process.env.BENCH_BARE_TRGM_THRESHOLD ?? '0.3');
+  if (!(threshold > 0 && threshold <= 1)) throw new Error('BENCH_BARE_TRGM_THRESHOLD must be in (0, 1]');
+  // Once per pooled connection, before any query of it runs.
+  pool.on('connect', (client) => {
+    client.query(`SET pg_trgm.similarity_threshold = ${threshold}`).catch(() => undefined);
+  });
   const app = Fastify({ logger: false });
 
   app.get('/live', async () => ({ status: 'ok' }));
@@ -57,6 +65,17 @@ async function main(): Promise<void> {
       createdAt: user.created_at,
       lastLoginAt: user.last_login_at,
     };
+  });
+
+  // One trigram query: candidates above the threshold via the GIN index, best 20 by similarity.
+  app.get<{ Querystring: { q?: string } }>('/trigram', async (request, reply) => {
+    const q = request.query.q;
+    if (typeof q !== 'string' || q.trim() === '' || q.length > 200) return reply.code(400).send({ error: 'q required' });
+    const { rows } = await pool.query<{ serial_number: string; mark: string }>(
+      'SELECT serial_number, mark FROM trademark_records WHERE normalized_mark % $1 ORDER BY similarity(normalized_mark, $1) DESC LIMIT 20',
+      [q],
+    );
+    return { count: rows.length, results: rows.map((r) => ({ serialNumber: r.serial_number, mark: r.mark })) };
   });
 
   let stopping = false;
