@@ -23,8 +23,8 @@ import { Sequelize } from 'sequelize-typescript';
 import { MigrationRunner } from '../libs/database/src/migrations/migration-runner';
 import { normalizeMark, phoneticKeys } from '../libs/trademarks/src/search/normalize';
 import { prepareQuery, rankCandidates } from '../libs/trademarks/src/search/scoring.util';
-import { candidateSql, containmentWords, TRIGRAM_THRESHOLD } from '../libs/trademarks/src/search/trademark-search.repository';
-import type { Candidate, RiskLevel } from '../libs/trademarks/src/search/search.types';
+import { containmentWords, queryCandidates } from '../libs/trademarks/src/search/trademark-search.repository';
+import type { RiskLevel } from '../libs/trademarks/src/search/search.types';
 import { gitRevision, intFromEnv, log, machineDescription, OUT_DIR, postgresVersion, provideDatabase, ROOT, runMain } from './lib';
 
 interface Pair {
@@ -238,51 +238,14 @@ async function insertBatch(
     });
 }
 
-interface Row {
-  serial_number: string;
-  registration_number: string | null;
-  mark: string | null;
-  status_code: string | null;
-  live: boolean;
-  classes: number[];
-  owner: string | null;
-  filing_date: string | null;
-  normalized_mark: string;
-  phonetic_keys: string[];
-  trigram: number;
-}
-
 async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ serial: string; risk: RiskLevel }>> {
   const q = prepareQuery(pair.query, pair.queryClasses);
   return sequelize.transaction(async (transaction) => {
-    await sequelize.query(`SELECT set_config('pg_trgm.similarity_threshold', '${TRIGRAM_THRESHOLD}', true)`, { transaction });
-    const { sql, bind } = candidateSql({
-      normalized: q.normalized,
-      keys: q.keys,
-      words: containmentWords(q.words),
-      classes: q.classes,
-      status: 'all',
-    });
-    const rows = await sequelize.query<Row>(sql, {
-      bind,
-      type: QueryTypes.SELECT,
+    const candidates = await queryCandidates(
+      sequelize,
+      { normalized: q.normalized, keys: q.keys, words: containmentWords(q.words), classes: q.classes, status: 'all' },
       transaction,
-    });
-    const candidates: Candidate[] = rows.map((row) => ({
-      record: {
-        serialNumber: row.serial_number,
-        registrationNumber: null,
-        mark: row.mark,
-        status: row.status_code,
-        live: row.live,
-        classes: row.classes,
-        owner: null,
-        filingDate: null,
-      },
-      normalizedMark: row.normalized_mark,
-      phoneticKeys: row.phonetic_keys,
-      trigram: Number(row.trigram),
-    }));
+    );
     return rankCandidates(q, candidates, 100, 0).map((r) => ({
       serial: r.record.serialNumber,
       risk: r.risk,

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
-import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
+import { literal, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequelize';
 import type { DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
@@ -116,6 +116,32 @@ function toOutcome(row: TrademarkSearch): SearchOutcome {
 }
 
 /** trademark_records (read for candidates), trademark_searches and trademark_logs. */
+/**
+ * The candidate query on a given connection, in the caller's transaction (the similarity
+ * threshold is set for that transaction only). Shared by the repository and the quality bench,
+ * so the bench measures exactly what the API runs.
+ */
+export async function queryCandidates(sequelize: Sequelize, query: CandidateQuery, transaction: DbTransaction): Promise<Candidate[]> {
+  await sequelize.query(`SELECT set_config('pg_trgm.similarity_threshold', '${TRIGRAM_THRESHOLD}', true)`, { transaction });
+  const { sql, bind } = candidateSql(query);
+  const rows = await sequelize.query<CandidateRow>(sql, { bind, type: QueryTypes.SELECT, transaction });
+  return rows.map((row) => ({
+    record: {
+      serialNumber: row.serial_number,
+      registrationNumber: row.registration_number,
+      mark: row.mark,
+      status: row.status_code,
+      live: row.live,
+      classes: row.classes,
+      owner: row.owner,
+      filingDate: row.filing_date,
+    },
+    normalizedMark: row.normalized_mark ?? '',
+    phoneticKeys: row.phonetic_keys,
+    trigram: Number(row.trigram),
+  }));
+}
+
 @Injectable()
 export class TrademarkSearchRepository {
   constructor(
@@ -128,28 +154,7 @@ export class TrademarkSearchRepository {
   async findCandidates(query: CandidateQuery, transaction: DbTransaction): Promise<Candidate[]> {
     const sequelize = this.searches.sequelize;
     if (!sequelize) throw new Error('TrademarkSearch model is not initialised');
-    await sequelize.query(`SELECT set_config('pg_trgm.similarity_threshold', '${TRIGRAM_THRESHOLD}', true)`, { transaction });
-    const { sql, bind } = candidateSql(query);
-    const rows = await sequelize.query<CandidateRow>(sql, {
-      bind,
-      type: QueryTypes.SELECT,
-      transaction,
-    });
-    return rows.map((row) => ({
-      record: {
-        serialNumber: row.serial_number,
-        registrationNumber: row.registration_number,
-        mark: row.mark,
-        status: row.status_code,
-        live: row.live,
-        classes: row.classes,
-        owner: row.owner,
-        filingDate: row.filing_date,
-      },
-      normalizedMark: row.normalized_mark ?? '',
-      phoneticKeys: row.phonetic_keys,
-      trigram: Number(row.trigram),
-    }));
+    return queryCandidates(sequelize, query, transaction);
   }
 
   /** Stores a search with its results snapshot and logs it, in the caller's transaction. */
