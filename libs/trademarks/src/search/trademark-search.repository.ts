@@ -4,12 +4,36 @@ import { literal, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequ
 import type { DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
-import { singularWord, STOP_WORDS } from './normalize';
+import { phoneticCode, singularWord, STOP_WORDS } from './normalize';
 import { TrademarkSearch } from './models/trademark-search.model';
 import type { Candidate, RiskLevel, ScoredResult, SearchHistoryItem, SearchOutcome, StatusFilter } from './search.types';
 
-/** Trigram similarity a record needs to be a look-alike candidate (pg_trgm's `%`). */
+/** Trigram similarity a record needs to be a look-alike candidate (pg_trgm's `%`), for short marks. */
 export const TRIGRAM_THRESHOLD = 0.3;
+
+/**
+ * The look-alike threshold for a query. One changed letter costs a short mark a large share of
+ * its trigrams (LYSIS and LYZIS: 0.33) but a long one only a small share (KESTREL FOODS and
+ * KSETREL FOODS: 0.6), while a long query at 0.3 matches tens of thousands of marks that merely
+ * share a few letter groups. So the threshold rises with the length of the letters, from 0.3
+ * (up to 8 letters) to 0.45 (over 16): a typo or two stays a candidate at every length.
+ */
+export function trigramThreshold(normalized: string): number {
+  const letters = normalized.replace(/ /g, '').length;
+  if (letters <= 8) return TRIGRAM_THRESHOLD;
+  if (letters <= 12) return 0.35;
+  if (letters <= 16) return 0.4;
+  return 0.45;
+}
+
+/**
+ * A search key shared by more records than this is too common to be a candidate signal on its own
+ * (a dictionary word such as SPORTS or GROUP, or a short sound code): its branch would read and
+ * rank every one of those records for each search. Marks sharing such a word still arrive through
+ * trigram similarity and the query's rarer words, and are scored with the same rules. An absolute
+ * count, not a share of the registry, because it bounds the rows a search reads.
+ */
+export const COMMON_KEY_RECORDS = 3_000;
 
 export interface CandidateQuery {
   normalized: string;
@@ -50,6 +74,22 @@ export interface NewSearch {
 /** The words worth a containment branch: distinctive (no stop words), singular, 4+ letters, at most 5. */
 export function containmentWords(words: readonly string[]): string[] {
   return [...new Set(words.filter((w) => !STOP_WORDS.has(w)).map(singularWord))].filter((w) => w.length >= 4).slice(0, 5);
+}
+
+/**
+ * The signals worth a branch, given how many records carry each search key (`trademark_key_stats`):
+ * keys carried by at most COMMON_KEY_RECORDS records, and the containment words whose own sound
+ * code (of the singular) is that rare. A key no record carries counts as rare (it costs nothing).
+ */
+export function distinctiveSignals(
+  query: Pick<CandidateQuery, 'keys' | 'words'>,
+  keyRecords: ReadonlyMap<string, number>,
+): { keys: string[]; words: string[] } {
+  const rare = (key: string): boolean => (keyRecords.get(key) ?? 0) <= COMMON_KEY_RECORDS;
+  return {
+    keys: query.keys.filter(rare),
+    words: query.words.filter((word) => rare(phoneticCode(singularWord(word)))),
+  };
 }
 
 /** Candidates each signal may contribute before the merge (bounds the work of a common word). */
@@ -122,8 +162,14 @@ function toOutcome(row: TrademarkSearch): SearchOutcome {
  * so the bench measures exactly what the API runs.
  */
 export async function queryCandidates(sequelize: Sequelize, query: CandidateQuery, transaction: DbTransaction): Promise<Candidate[]> {
-  await sequelize.query(`SELECT set_config('pg_trgm.similarity_threshold', '${TRIGRAM_THRESHOLD}', true)`, { transaction });
-  const { sql, bind } = candidateSql(query);
+  // One round trip: the look-alike threshold for this transaction, and how common each key is.
+  const [settings] = await sequelize.query<{ records: Record<string, number> }>(
+    `SELECT set_config('pg_trgm.similarity_threshold', $1, true) AS threshold,
+            COALESCE((SELECT json_object_agg(key, records) FROM trademark_key_stats WHERE key = ANY($2::text[])), '{}') AS records`,
+    { bind: [String(trigramThreshold(query.normalized)), query.keys], type: QueryTypes.SELECT, transaction },
+  );
+  const signals = distinctiveSignals(query, new Map(Object.entries(settings?.records ?? {})));
+  const { sql, bind } = candidateSql({ ...query, ...signals });
   const rows = await sequelize.query<CandidateRow>(sql, { bind, type: QueryTypes.SELECT, transaction });
   return rows.map((row) => ({
     record: {
@@ -189,8 +235,7 @@ export class TrademarkSearchRepository {
       },
       { transaction },
     );
-    const saved = await this.searches.findByPk(row.id, { transaction });
-    return toOutcome(saved ?? row);
+    return toOutcome(row);
   }
 
   /** A user's searches, newest first, keyset-paginated on (created_at, id). */
