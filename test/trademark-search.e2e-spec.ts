@@ -17,6 +17,7 @@ const SEED: Array<[serial: string, mark: string, classes: number[], live: boolea
   ['90000005', 'Café Olé, Inc.', [30], false],
   ['90000006', 'ZEBRAFLUX', [9], true],
   ['90000007', 'KWIK REWARDS', [9], false],
+  ['90000008', 'FLEET PARCEL', [39], true],
 ];
 
 describe('POST/GET /v1/trademarks/searches (e2e)', () => {
@@ -89,6 +90,13 @@ describe('POST/GET /v1/trademarks/searches (e2e)', () => {
     const hit = find(body, '90000002');
     expect(hit).toBeDefined();
     expect(kinds(hit)).toEqual(expect.arrayContaining(['looks-alike', 'same-class']));
+    expect(hit?.risk).toBe('high');
+  });
+
+  it('finds close English synonyms (WordNet): SWIFT PARCEL finds FLEET PARCEL', async () => {
+    const body = await search({ mark: 'SWIFT PARCEL', classes: [39] });
+    const hit = find(body, '90000008');
+    expect(hit?.reasons.map((r) => r.detail).join(' ')).toMatch(/SWIFT and FLEET are synonyms/);
     expect(hit?.risk).toBe('high');
   });
 

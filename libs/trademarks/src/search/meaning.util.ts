@@ -1,5 +1,6 @@
 /**
- * Meaning, as examiners apply it, in a small curated form (WordNet is not shipped):
+ * Meaning, as examiners apply it, in a small curated form (WordNet's first senses, in wordnet.ts,
+ * add close English synonyms beyond this list):
  * - the doctrine of foreign equivalents: common Spanish, French, Italian, German, Portuguese and
  *   Latin words of marks, mapped to their English equivalent (LUPO and WOLF, SOL and SUN);
  * - close English synonyms frequent in marks, grouped under one head word.

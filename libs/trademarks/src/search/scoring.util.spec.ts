@@ -105,6 +105,25 @@ describe('meaning and initials', () => {
     expect(r.reasons.find((x) => x.kind === 'shared-word')?.detail).toMatch(/foreign equivalent/);
   });
 
+  it('treats close English synonyms (WordNet) as the same word, both ways', () => {
+    const r = scoreCandidate(prepareQuery('SWIFT CARGO', [39]), candidate('FLEET CARGO', [39]));
+    expect(r.risk).toBe('high');
+    expect(r.reasons.find((x) => x.kind === 'shared-word' && /synonyms/.test(x.detail))?.detail).toMatch(/SWIFT and FLEET are synonyms/);
+    const back = scoreCandidate(prepareQuery('SPEEDY', [35]), candidate('QUICK', [35]));
+    expect(back.reasons.map((x) => x.detail).join(' ')).toMatch(/SPEEDY and QUICK are synonyms/);
+  });
+
+  it('puts the sound codes of the synonyms among the query keys, so candidates can be found by them', () => {
+    const q = prepareQuery('SWIFT CARGO');
+    expect(q.keys).toEqual(expect.arrayContaining(phoneticKeys('FLEET')));
+    expect(prepareQuery('ZEBRAFLUX').keys).toEqual(phoneticKeys('ZEBRAFLUX'));
+  });
+
+  it('does not call unrelated words synonyms', () => {
+    const r = scoreCandidate(prepareQuery('SWIFT CARGO', [39]), candidate('GARDEN CARGO', [39]));
+    expect(r.reasons.map((x) => x.detail).join(' ')).not.toMatch(/synonyms/);
+  });
+
   it('finds initials against the words they abbreviate', () => {
     const r = scoreCandidate(prepareQuery('NBW', [36]), candidate('NORTHERN BAY WEALTH', [36]));
     expect(r.risk).toBe('high');

@@ -2,6 +2,7 @@ import { classRelation } from './class-relations.util';
 import { conceptOf, isForeignWord } from './meaning.util';
 import { initialsOf, markWords, normalizeMark, phoneticCode, phoneticKeys, singularWord, STOP_WORDS } from './normalize';
 import type { Candidate, RiskLevel, ScoredResult, SearchReason } from './search.types';
+import { closeSynonyms } from './wordnet';
 
 /**
  * Words that describe rather than distinguish (what the business is, its legal or trade form):
@@ -128,9 +129,43 @@ export function prepareQuery(text: string, classes: number[] = []): PreparedQuer
     normalized,
     words,
     compact: words.join(''),
-    keys: phoneticKeys(text),
+    keys: [...new Set([...phoneticKeys(text), ...synonymKeys(words)])],
     classes,
   };
+}
+
+/** A word's close synonyms (WordNet), of the word as written and of its singular. */
+function synonymsOf(word: string): string[] {
+  const singular = singularWord(word);
+  return [...new Set([...closeSynonyms(word), ...(singular === word ? [] : closeSynonyms(singular))])];
+}
+
+/** Whether two words are close synonyms, in either direction (WordNet first senses). */
+export function areCloseSynonyms(a: string, b: string): boolean {
+  if (a === b) return false;
+  const sa = singularWord(a);
+  const sb = singularWord(b);
+  const of = synonymsOf(a);
+  if (of.includes(b) || of.includes(sb)) return true;
+  const back = synonymsOf(b);
+  return back.includes(a) || back.includes(sa);
+}
+
+/**
+ * Search keys for the query's close synonyms: the sound code of each synonym of each distinctive
+ * word, so the phonetic branch also finds marks that say the same thing in other words (SWIFT
+ * finds FLEET). Only the query carries them; the stored keys of a record stay its own words'.
+ */
+function synonymKeys(words: readonly string[]): string[] {
+  const keys: string[] = [];
+  for (const word of words) {
+    if (STOP_WORDS.has(word) || /^[0-9]+$/.test(word)) continue;
+    for (const synonym of synonymsOf(word)) {
+      const code = phoneticCode(synonym);
+      if (code.length >= 2) keys.push(code);
+    }
+  }
+  return keys;
 }
 
 function contentWords(normalized: string): string[] {
@@ -200,6 +235,11 @@ export function scoreCandidate(query: PreparedQuery, candidate: Candidate): Scor
     const same = concept === null ? undefined : cWords.find((w) => conceptOfWord(w) === concept);
     if (same !== undefined) {
       meaningShared.push([word, same]);
+      continue;
+    }
+    const synonym = word.length >= 3 ? cWords.find((w) => areCloseSynonyms(word, w)) : undefined;
+    if (synonym !== undefined) {
+      meaningShared.push([word, synonym]);
       continue;
     }
     // Compounds: LIVINGREEN contains GREEN; spacing changes are conflicts.
