@@ -149,6 +149,22 @@ const isFront = (ch: string | undefined): boolean => ch === 'E' || ch === 'I' ||
  * as K and TH as T (readings double metaphone also offers). Digits are kept as they are.
  */
 export function phoneticCode(word: string, alternate = false): string {
+  const cache = alternate ? ALTERNATE_CODES : PRIMARY_CODES;
+  let code = cache.get(word);
+  if (code === undefined) {
+    code = computePhoneticCode(word, alternate);
+    // Marks repeat the same words: scoring 200 candidates asks for the same codes again and again.
+    if (cache.size >= CODE_CACHE_SIZE) cache.clear();
+    cache.set(word, code);
+  }
+  return code;
+}
+
+const CODE_CACHE_SIZE = 50_000;
+const PRIMARY_CODES = new Map<string, string>();
+const ALTERNATE_CODES = new Map<string, string>();
+
+function computePhoneticCode(word: string, alternate: boolean): string {
   const w = word.toUpperCase().replace(/[^A-Z0-9]/g, '');
   if (w === '') return '';
   if (/^[0-9]+$/.test(w)) return w;
