@@ -11,7 +11,6 @@ import { Column, DataType, Model, Table } from 'sequelize-typescript';
       name: 'trademark_searches_user_id_created_at_idx',
       fields: ['user_id', { name: 'created_at', order: 'DESC' }, { name: 'id', order: 'DESC' }],
     },
-    { name: 'trademark_searches_results_gin_idx', using: 'gin', fields: ['results'] },
   ],
 })
 export class TrademarkSearch extends Model {
