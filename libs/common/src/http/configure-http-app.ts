@@ -37,8 +37,9 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   });
   // While draining, every answer tells keep-alive clients to reconnect (to another instance):
   // otherwise a connection that falls idle after its in-flight request holds the close open.
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (lifecycle.isShuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
   instrumentHttp(
     fastify,

@@ -24,6 +24,10 @@ export const httpMetricProviders = [
 
 const started = new WeakMap<FastifyRequest, bigint>();
 
+/** Label sets by method, route template and status: a handful per route, reused for every request. */
+const labelCache = new Map<string, Record<string, string>>();
+const MAX_CACHED_LABEL_SETS = 10_000;
+
 /**
  * Labels stay bounded: the route is the matched template (`/v1/users/:id`), never the raw path,
  * and an unmatched request counts under `route="unmatched"`.
@@ -31,22 +35,35 @@ const started = new WeakMap<FastifyRequest, bigint>();
 export function httpLabels(request: FastifyRequest, statusCode: number): Record<string, string> {
   const method = KNOWN_METHODS.has(request.method) ? request.method : 'OTHER';
   const route = request.routeOptions?.url ?? 'unmatched';
-  return { method, route, status_code: String(statusCode) };
+  const key = `${method} ${statusCode} ${route}`;
+  let labels = labelCache.get(key);
+  if (!labels) {
+    if (labelCache.size >= MAX_CACHED_LABEL_SETS) labelCache.clear();
+    labels = Object.freeze({ method, route, status_code: String(statusCode) }) as Record<string, string>;
+    labelCache.set(key, labels);
+  }
+  return labels;
 }
 
-/** Observes every request Fastify answers, including 404s and errors raised before routing. */
+/**
+ * Observes every request Fastify answers, including 404s and errors raised before routing.
+ * Callback-style hooks: an async hook costs a promise (and its async-hooks bookkeeping) per
+ * request.
+ */
 export function instrumentHttp(
   fastify: FastifyInstance,
   duration: Histogram<string>,
   total: Counter<string>,
 ): void {
-  fastify.addHook('onRequest', async (request) => {
+  fastify.addHook('onRequest', (request, _reply, done) => {
     started.set(request, process.hrtime.bigint());
+    done();
   });
-  fastify.addHook('onResponse', async (request, reply) => {
+  fastify.addHook('onResponse', (request, reply, done) => {
     const start = started.get(request);
     const labels = httpLabels(request, reply.statusCode);
     total.inc(labels);
     if (start !== undefined) duration.observe(labels, Number(process.hrtime.bigint() - start) / 1e9);
+    done();
   });
 }
