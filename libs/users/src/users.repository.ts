@@ -30,6 +30,14 @@ export interface PreferencesRecord {
 
 export class EmailTakenError extends Error {}
 
+/** The columns of a user's profile (no password hash, no lockout state). */
+export type UserProfileRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'status' | 'createdAt' | 'lastLoginAt'>;
+
+const USER_PROFILE_BY_ID: PreparedStatement = {
+  name: 'users_profile_by_id',
+  text: 'SELECT id, email, name, role, status, created_at, last_login_at FROM users WHERE id = $1 AND deleted_at IS NULL',
+};
+
 const USER_BY_ID: PreparedStatement = {
   name: 'users_by_id',
   text: `SELECT id, email, name, password_hash, role, status, failed_logins, lockout_count, locked_until,
@@ -99,6 +107,21 @@ export class UsersRepository {
   async findByEmail(email: string): Promise<UserRecord | null> {
     const user = await this.users.findOne({ where: { email } });
     return user ? toRecord(user) : null;
+  }
+
+  /**
+   * The profile columns only, by primary key: the read behind every GET /v1/users/me. Fewer
+   * columns to send and to parse, and the password hash stays in the database.
+   */
+  async findProfileById(id: string): Promise<UserProfileRecord | null> {
+    const rows = await this.statements.select<Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'status' | 'created_at' | 'last_login_at'>>(
+      USER_PROFILE_BY_ID,
+      [id],
+    );
+    const row = rows[0];
+    return row
+      ? { id: row.id, email: row.email, name: row.name, role: row.role, status: row.status, createdAt: row.created_at, lastLoginAt: row.last_login_at }
+      : null;
   }
 
   /**
