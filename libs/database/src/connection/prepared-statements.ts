@@ -14,13 +14,18 @@ export interface PreparedStatement {
 }
 
 /** The part of a pooled pg client used here (Sequelize's pool hands out pg clients). */
+interface QueryResult {
+  rows: unknown[];
+  rowCount: number | null;
+}
+
 interface PooledClient {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+  query(config: { name: string; text: string; values: unknown[] }): Promise<QueryResult>;
   _invalid?: boolean;
 }
 
 interface ConnectionManager {
-  getConnection(options: { type: 'SELECT'; useMaster?: boolean }): Promise<PooledClient>;
+  getConnection(options: { type: 'SELECT' | 'RAW'; useMaster?: boolean }): Promise<PooledClient>;
   releaseConnection(connection: PooledClient): void;
 }
 
@@ -31,7 +36,7 @@ function breaksConnection(error: unknown): boolean {
 }
 
 /**
- * Runs the reads that serve nearly every request (by primary key) as named prepared statements
+ * Runs the statements that serve nearly every request as named prepared statements
  * on a connection of Sequelize's pool, without Sequelize's query pipeline: option merging,
  * bind-parameter rewriting, hooks and result formatting cost more CPU than the query, and a
  * prepared statement is parsed and planned once per connection instead of on every call. Same
@@ -55,13 +60,23 @@ export class PreparedStatements {
     this.slowMs = config.database.slowQueryMs;
   }
 
+  /** The rows a read returns. */
   async select<T>(statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+    return (await this.run(statement, values, 'SELECT')).rows as T[];
+  }
+
+  /** Runs a write; resolves to the number of rows it affected. */
+  async execute(statement: PreparedStatement, values: unknown[]): Promise<number> {
+    return (await this.run(statement, values, 'RAW')).rowCount ?? 0;
+  }
+
+  private async run(statement: PreparedStatement, values: unknown[], type: 'SELECT' | 'RAW'): Promise<QueryResult> {
     const started = process.hrtime.bigint();
     let connection: PooledClient | undefined;
     try {
-      connection = await this.connections.getConnection({ type: 'SELECT' });
-      const result = await connection.query({ name: statement.name, text: statement.text, values });
-      return result.rows as T[];
+      // As Sequelize asks its pool: by statement type (which matters only with read replicas).
+      connection = await this.connections.getConnection({ type });
+      return await connection.query({ name: statement.name, text: statement.text, values });
     } catch (error) {
       if (connection && breaksConnection(error)) connection._invalid = true;
       this.errors.inc({ kind: classifyDatabaseError(error) ?? 'other' });
