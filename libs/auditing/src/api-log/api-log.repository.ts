@@ -5,6 +5,7 @@ import { Sequelize } from 'sequelize-typescript';
 import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
 import { PreparedStatements, type PreparedStatement } from '@app/database';
 import { monthPartition } from './api-log-partitions.util';
+import { arrayLiteral } from './array-literal.util';
 import type { ApiLogFilter, ApiLogPartition, ApiLogRecord, NewApiLog } from './api-log.types';
 
 const COLUMNS = [
@@ -195,7 +196,7 @@ export class ApiLogRepository {
   private async insert(rows: NewApiLog[]): Promise<void> {
     const columns: unknown[][] = COLUMNS.map(() => new Array<unknown>(rows.length));
     rows.forEach((row, r) => valuesOf(row).forEach((value, c) => ((columns[c] as unknown[])[r] = value)));
-    await this.statements.execute(INSERT_ROWS, columns);
+    await this.statements.execute(INSERT_ROWS, columns.map(arrayLiteral));
   }
 
   /** Rows in keyset order with their positions; `limit + 1` at most (see apiLogListQuery). */
