@@ -96,9 +96,8 @@ function valuesOf(row: NewApiLog): unknown[] {
 
 /** The SQL error for a row whose month has no partition (and there is no default partition). */
 function isMissingPartition(error: unknown): boolean {
-  // Sequelize wraps the driver's error (parent/original); PreparedStatements throws it as is.
-  const e = error as { parent?: { code?: unknown; message?: unknown }; original?: { code?: unknown }; code?: unknown; message?: unknown };
-  const code = e?.parent?.code ?? e?.original?.code ?? e?.code;
+  const e = error as { parent?: { code?: unknown; message?: unknown }; original?: { code?: unknown }; message?: unknown };
+  const code = e?.parent?.code ?? e?.original?.code;
   const message = String(e?.parent?.message ?? e?.message ?? '');
   return code === '23514' && message.includes('no partition of relation');
 }
