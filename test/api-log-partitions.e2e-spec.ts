@@ -123,6 +123,45 @@ describe('api_logs partitions (e2e)', () => {
     const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM api_logs WHERE request_id LIKE $1`, [`${requestId}-%`]);
     expect(rows[0].n).toBe(2);
   });
+
+  it('stores every value as given: quotes, backslashes, braces, commas, NULL-like text and non-ASCII', async () => {
+    const repository = t.app.get(ApiLogRepository, { strict: false });
+    const createdAt = new Date('2026-11-25T01:02:03.456Z');
+    const row = {
+      id: randomUUID(),
+      createdAt,
+      requestId: `odd-${randomBytes(4).toString('hex')}`,
+      userId: randomUUID(),
+      method: 'PATCH',
+      route: null,
+      path: '/v1/x?q={"a":[1,2]},\\ NULL',
+      status: 418,
+      durationMs: 12.345,
+      responseBytes: 9_007_199_254,
+      ip: '::1',
+      userAgent: `Agent "quoted" \\back\\slash, {brace} NULL é 日本`,
+    };
+    await repository.insertMany([row, { ...row, id: randomUUID(), requestId: `${row.requestId}-2`, userId: null, route: '/r', path: '', ip: null, userAgent: null, responseBytes: null }]);
+    const { rows } = await sql.query(
+      `SELECT id, created_at, user_id, method, route, path, status, duration_ms, response_bytes::text AS response_bytes, ip, user_agent
+         FROM api_logs WHERE request_id LIKE $1 ORDER BY request_id`,
+      [`${row.requestId}%`],
+    );
+    expect(rows[0]).toEqual({
+      id: row.id,
+      created_at: createdAt,
+      user_id: row.userId,
+      method: 'PATCH',
+      route: null,
+      path: row.path,
+      status: 418,
+      duration_ms: 12.345,
+      response_bytes: '9007199254',
+      ip: '::1',
+      user_agent: row.userAgent,
+    });
+    expect(rows[1]).toMatchObject({ user_id: null, route: '/r', path: '', ip: null, user_agent: null, response_bytes: null });
+  });
 });
 
 describe('GET /v1/admin/api-logs query plans (e2e)', () => {

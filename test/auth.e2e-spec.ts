@@ -211,6 +211,16 @@ describe('identity: register, sign in, tokens, sessions (e2e)', () => {
     expect((await api.me(signJwt(claims, JWT_SECRET))).status).toBe(200);
   });
 
+  it('refuses a token once it expires, though it was accepted (and remembered) before', async () => {
+    const { user, sessionId } = await api.register();
+    const now = Math.floor(Date.now() / 1000);
+    const shortLived = signJwt({ sub: user.id, sid: sessionId, role: 'user', aud: 'clearmark-api', iss: 'clearmark', iat: now, exp: now + 2 }, JWT_SECRET);
+    expect((await api.me(shortLived)).status).toBe(200);
+    expect((await api.me(shortLived)).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, (now + 2) * 1000 - Date.now() + 50));
+    expect((await api.me(shortLived)).status).toBe(401);
+  });
+
   it('lists my live sessions marking the current one; another user\'s session id answers 404', async () => {
     const email = uniqueEmail();
     const a = await api.register(email, GOOD_PASSWORD, { 'user-agent': 'Browser A' });

@@ -1,17 +1,17 @@
 import { Global, Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { ApiLog, apiLogControllers, apiLogProviders, ApiLogService } from './api-log';
 import { AdminAuditLogsController } from './audit-log/admin-audit-logs.controller';
 import { AuditLogRepository } from './audit-log/audit-log.repository';
 import { AuditInterceptor } from './audit-log/audit.interceptor';
+import { AuditedRoutes } from './audit-log/audited-routes';
 import { auditMetricProviders } from './audit-log/audit.metrics';
 import { AuditService } from './audit-log/audit.service';
 import { AuditLog } from './audit-log/models/audit-log.model';
 
 /**
- * The audit log (and its global interceptor) and the request log. Global: every feature records
- * its critical events through AuditService in its own transactions.
+ * The audit log (and its interceptor, on every mutating route) and the request log. Global:
+ * every feature records its critical events through AuditService in its own transactions.
  */
 @Global()
 @Module({
@@ -22,7 +22,8 @@ import { AuditLog } from './audit-log/models/audit-log.model';
     AuditService,
     ...auditMetricProviders,
     ...apiLogProviders,
-    { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
+    AuditInterceptor,
+    AuditedRoutes,
   ],
   exports: [AuditService, ApiLogService],
 })

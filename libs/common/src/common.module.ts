@@ -1,9 +1,10 @@
 import { ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { AppConfigService } from '@app/config';
 import { AUTH_RATE_LIMITED } from './auth/auth.decorators';
 import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler.storage';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
 
 /** Cross-cutting HTTP behaviour every api instance has: the rate limits (per client IP). */
 @Module({
@@ -27,6 +28,6 @@ import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: ThrottlerGuard }],
+  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
 })
 export class CommonModule {}

@@ -3,6 +3,7 @@ import { SequelizeModule } from '@nestjs/sequelize';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AppConfigService } from '@app/config';
+import { PreparedStatements } from './connection/prepared-statements';
 import { sequelizeOptions } from './connection/sequelize-options';
 import { waitForDatabase } from './connection/wait-for-database';
 import { DATABASE_MODULE_OPTIONS, DatabaseModuleOptions } from './database.constants';
@@ -64,8 +65,9 @@ export class DatabaseModule {
         TransactionRunner,
         AdvisoryLockService,
         MigrationService,
+        PreparedStatements,
       ],
-      exports: [TransactionRunner, AdvisoryLockService, MigrationService],
+      exports: [TransactionRunner, AdvisoryLockService, MigrationService, PreparedStatements],
     };
   }
 }

@@ -2,6 +2,7 @@ export * from './database.module';
 export * from './database.constants';
 export * from './models';
 export * from './connection/database-errors';
+export * from './connection/prepared-statements';
 export * from './connection/sequelize-options';
 export * from './connection/wait-for-database';
 export * from './locks/advisory-lock';

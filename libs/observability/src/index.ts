@@ -1,6 +1,7 @@
 export * from './observability.module';
 export * from './logging/logging.module';
 export * from './logging/pino-options';
+export * from './logging/request-log';
 export * from './logging/request-id';
 export * from './metrics/metrics.module';
 export * from './metrics/http-metrics';

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import { literal, QueryTypes, UniqueConstraintError } from 'sequelize';
-import type { DbTransaction } from '@app/database';
+import { PreparedStatements, type DbTransaction, type PreparedStatement } from '@app/database';
 import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
 import { User } from './models/user.model';
 import { UserPreference, type NotificationChannelSettings } from './models/user-preference.model';
@@ -29,6 +29,21 @@ export interface PreferencesRecord {
 }
 
 export class EmailTakenError extends Error {}
+
+/** The columns of a user's profile (no password hash, no lockout state). */
+export type UserProfileRecord = Pick<UserRecord, 'id' | 'email' | 'name' | 'role' | 'status' | 'createdAt' | 'lastLoginAt'>;
+
+const USER_PROFILE_BY_ID: PreparedStatement = {
+  name: 'users_profile_by_id',
+  text: 'SELECT id, email, name, role, status, created_at, last_login_at FROM users WHERE id = $1 AND deleted_at IS NULL',
+};
+
+const USER_BY_ID: PreparedStatement = {
+  name: 'users_by_id',
+  text: `SELECT id, email, name, password_hash, role, status, failed_logins, lockout_count, locked_until,
+                last_login_at, created_at, updated_at
+           FROM users WHERE id = $1 AND deleted_at IS NULL`,
+};
 
 interface UserRow {
   id: string;
@@ -71,6 +86,7 @@ export class UsersRepository {
   constructor(
     @InjectModel(User) private readonly users: typeof User,
     @InjectModel(UserPreference) private readonly preferences: typeof UserPreference,
+    private readonly statements: PreparedStatements,
   ) {}
 
   /** Creates the account and its preferences row together; EmailTakenError if the address is in use. */
@@ -94,16 +110,29 @@ export class UsersRepository {
   }
 
   /**
-   * By primary key, in plain SQL: this read serves every authenticated profile request, and
-   * Sequelize's query building and instance hydration cost more CPU than the query itself.
+   * The profile columns only, by primary key: the read behind every GET /v1/users/me. Fewer
+   * columns to send and to parse, and the password hash stays in the database.
+   */
+  async findProfileById(id: string): Promise<UserProfileRecord | null> {
+    const rows = await this.statements.select<Pick<UserRow, 'id' | 'email' | 'name' | 'role' | 'status' | 'created_at' | 'last_login_at'>>(
+      USER_PROFILE_BY_ID,
+      [id],
+    );
+    const row = rows[0];
+    return row
+      ? { id: row.id, email: row.email, name: row.name, role: row.role, status: row.status, createdAt: row.created_at, lastLoginAt: row.last_login_at }
+      : null;
+  }
+
+  /**
+   * By primary key, as a prepared statement: this read serves every authenticated profile
+   * request, and Sequelize's query building and instance hydration cost more CPU than the query
+   * itself. Inside a transaction it goes through Sequelize, on the transaction's connection.
    */
   async findById(id: string, transaction?: DbTransaction): Promise<UserRecord | null> {
-    const rows = await this.users.sequelize!.query<UserRow>(
-      `SELECT id, email, name, password_hash, role, status, failed_logins, lockout_count, locked_until,
-              last_login_at, created_at, updated_at
-         FROM users WHERE id = $1 AND deleted_at IS NULL`,
-      { bind: [id], type: QueryTypes.SELECT, transaction },
-    );
+    const rows = transaction
+      ? await this.users.sequelize!.query<UserRow>(USER_BY_ID.text, { bind: [id], type: QueryTypes.SELECT, transaction })
+      : await this.statements.select<UserRow>(USER_BY_ID, [id]);
     const row = rows[0];
     return row
       ? {

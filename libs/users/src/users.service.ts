@@ -8,7 +8,7 @@ import { RequestContext } from '@app/observability';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
 import { SessionTerminator } from './session-terminator';
-import { EmailTakenError, UsersRepository, type PreferencesRecord, type UserRecord } from './users.repository';
+import { EmailTakenError, UsersRepository, type PreferencesRecord, type UserProfileRecord } from './users.repository';
 import { AccountLockedProblem, EmailTakenProblem, InvalidCredentialsProblem, WeakPasswordProblem, WrongPasswordProblem } from './users.errors';
 
 export type Role = 'user' | 'admin';
@@ -27,7 +27,7 @@ export interface UserProfile {
 
 export type Preferences = PreferencesRecord;
 
-function profileOf(user: UserRecord): UserProfile {
+function profileOf(user: UserProfileRecord): UserProfile {
   return {
     id: user.id,
     email: user.email,
@@ -161,7 +161,7 @@ export class UsersService {
   }
 
   async profile(userId: string): Promise<UserProfile> {
-    const user = await this.users.findById(userId);
+    const user = await this.users.findProfileById(userId);
     if (!user) throw new NotFoundError('The account does not exist');
     return profileOf(user);
   }

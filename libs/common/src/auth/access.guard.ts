@@ -29,12 +29,17 @@ export class AccessGuard implements CanActivate {
     private readonly reflector: Reflector,
   ) {}
 
-  async canActivate(context: ExecutionContext): Promise<boolean> {
+  /** Synchronous when the verifier answers synchronously: Nest awaits only a promise. */
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization ?? '';
     const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
     if (!token) throw new UnauthenticatedError();
-    const principal = await this.verifier.verify(token);
+    const principal = this.verifier.verify(token);
+    return principal instanceof Promise ? principal.then((known) => this.admit(context, request, known)) : this.admit(context, request, principal);
+  }
+
+  private admit(context: ExecutionContext, request: AuthenticatedRequest, principal: Principal): boolean {
     // Known before the role check, so that a refused request is still logged with its caller.
     request.principal = principal;
     const requestContext = RequestContext.current();

@@ -14,5 +14,6 @@ export interface Principal {
  * Throws an AppError (401) when the token or its session is not acceptable.
  */
 export abstract class AccessTokenVerifier {
-  abstract verify(accessToken: string): Promise<Principal>;
+  /** Synchronous when the answer is already known (a token and session checked recently). */
+  abstract verify(accessToken: string): Principal | Promise<Principal>;
 }

@@ -1,4 +1,3 @@
-import helmet from '@fastify/helmet';
 import { VersioningType } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -9,6 +8,7 @@ import { AppConfigService } from '@app/config';
 import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER, RequestContext } from '@app/observability';
 import { ProblemDetailsFilter } from '../problem/problem.filter';
 import { createValidationPipe } from '../validation/validation-pipe';
+import { useSecurityHeaders } from './security-headers';
 
 export const API_TITLE = 'Clearmark API';
 
@@ -37,8 +37,9 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   });
   // While draining, every answer tells keep-alive clients to reconnect (to another instance):
   // otherwise a connection that falls idle after its in-flight request holds the close open.
-  fastify.addHook('onSend', async (_request, reply) => {
+  fastify.addHook('onSend', (_request, reply, payload, done) => {
     if (lifecycle.isShuttingDown) reply.header('connection', 'close');
+    done(null, payload);
   });
   instrumentHttp(
     fastify,
@@ -46,7 +47,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
     app.get<Counter<string>>(getToken(HTTP_REQUESTS_TOTAL)),
   );
 
-  await app.register(helmet, {
+  useSecurityHeaders(fastify, {
     contentSecurityPolicy: {
       directives: {
         defaultSrc: [`'self'`],

@@ -1,4 +1,4 @@
-import { Controller, Get, Optional, VERSION_NEUTRAL } from '@nestjs/common';
+import { type BeforeApplicationShutdown, Controller, Get, Optional, ServiceUnavailableException, VERSION_NEUTRAL } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle } from '@nestjs/throttler';
 import {
@@ -19,7 +19,10 @@ import { LifecycleService } from './lifecycle.service';
 @ApiTags('operations')
 @SkipThrottle()
 @Controller({ path: 'health', version: VERSION_NEUTRAL })
-export class HealthController {
+export class HealthController implements BeforeApplicationShutdown {
+  /** Mirrors terminus, which answers every check 503 from beforeApplicationShutdown on. */
+  private shuttingDown = false;
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
@@ -34,8 +37,15 @@ export class HealthController {
   @Get('live')
   @HealthCheck()
   @ApiOperation({ summary: 'Liveness: the process is up and its event loop answers' })
-  live(): Promise<HealthCheckResult> {
-    return this.health.check([]);
+  live(): HealthCheckResult {
+    // What `this.health.check([])` answers, without running terminus's executor for no checks
+    // (about a tenth of the CPU of this probe, which orchestrators call every few seconds).
+    if (this.shuttingDown) throw new ServiceUnavailableException({ status: 'shutting_down', info: {}, error: {}, details: {} });
+    return { status: 'ok', info: {}, error: {}, details: {} };
+  }
+
+  beforeApplicationShutdown(): void {
+    this.shuttingDown = true;
   }
 
   @Get('ready')

@@ -1,7 +1,6 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Options } from 'pino-http';
+import type { LoggerOptions } from 'pino';
 import type { ObservabilityConfig } from '@app/config';
-import { requestIdOf } from './request-id';
+import { RequestContext } from '../context/request-context';
 
 /** Never written to a log line, wherever they appear in a request or response. */
 export const REDACTED_PATHS = [
@@ -17,34 +16,24 @@ export const REDACTED_PATHS = [
   '*.token',
 ];
 
-const QUIET_PATHS = new Set(['/health/live', '/health/ready', '/metrics']);
-
-function pathOf(url: string | undefined): string {
-  return (url ?? '').split('?')[0];
-}
-
-export function pinoHttpOptions(config: ObservabilityConfig): Options {
+/**
+ * The options of every pino logger of the app (the Nest logger and the request log): level,
+ * redaction, and the id of the request a line was written for, taken from the request context,
+ * so that logs and responses (X-Request-Id, problem+json) agree.
+ */
+export function pinoOptions(config: ObservabilityConfig): LoggerOptions {
   return {
     level: config.logLevel,
     ...(config.logPretty
       ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
       : {}),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-    // Fastify assigns the id (see request-id.ts); pino reuses it, so logs and responses agree.
-    genReqId: (req: IncomingMessage) => requestIdOf(req),
-    quietReqLogger: true,
-    customAttributeKeys: { reqId: 'requestId' },
-    autoLogging: { ignore: (req: IncomingMessage) => QUIET_PATHS.has(pathOf((req as { originalUrl?: string }).originalUrl ?? req.url)) },
-    customLogLevel: (_req: IncomingMessage, res: ServerResponse, error?: Error) =>
-      error || res.statusCode >= 500 ? 'error' : 'info',
-    serializers: {
-      // The query string can carry tokens: log the path only.
-      req: (req: { id?: string; method?: string; url?: string; remoteAddress?: string }) => ({
-        id: req.id,
-        method: req.method,
-        path: pathOf(req.url),
-      }),
-      res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
-    },
+    mixin: requestIdMixin,
   };
+}
+
+/** pino merges each line's fields into the object returned, so it must be a new one. */
+function requestIdMixin(): object {
+  const context = RequestContext.current();
+  return context ? { requestId: context.requestId } : {};
 }
