@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { RegistryImportService, type ImportSummary } from '@app/trademarks';
+import { TrademarkRecordsRepository } from '../libs/trademarks/src/registry/trademark-records.repository';
 import { client, type Tokens } from './support/auth-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -225,6 +226,60 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
 
       const again = await importText('registry.csv', `${text}\r\n`);
       expect(again).toMatchObject({ read: 3, inserted: 0, updated: 0, unchanged: 3, rejectedCount: 2 });
+    });
+
+    it('stores every character of a field as written through COPY: backslashes, braces, quotes, accents, line breaks', async () => {
+      const row = '98200010,,"BACK\\SLASH {ÉCLAIR} ""Q""",630,9,"O\'NEIL, \\N {CO}",,"line one\n\\.\nline two\ttabbed, \\."';
+      const summary = await importText('odd.csv', `${header}\n${row}\n`);
+      expect(summary).toMatchObject({ read: 1, inserted: 1, rejectedCount: 0 });
+      const [stored] = await sql.query<Record<string, unknown>>(
+        `SELECT mark, owner, goods_services, cardinality(phonetic_keys) AS keys FROM trademark_records WHERE serial_number = '98200010'`,
+        { type: QueryTypes.SELECT },
+      );
+      expect(stored).toEqual({
+        mark: 'BACK\\SLASH {ÉCLAIR} "Q"',
+        owner: "O'NEIL, \\N {CO}",
+        goods_services: 'line one \\. line two tabbed, \\.', // the parser folds white space
+        keys: expect.any(Number),
+      });
+      expect(stored.keys).toBeGreaterThan(0);
+    });
+
+    it('COPYs a staged field holding line breaks, a lone \\. line, NUL-free control characters and array quotes intact', async () => {
+      const repository = t.app.get(TrademarkRecordsRepository, { strict: false });
+      const goods = 'first\n\\.\nthird\r\n\tend \\N';
+      const counts = await repository.upsertBatch([
+        {
+          serialNumber: '98200011',
+          registrationNumber: null,
+          mark: 'A,"B"\\C',
+          normalizedMark: 'a b c',
+          phoneticKeys: ['#abc', '=wolf', 'K"Q', 'B\\S', 'x,y', '{z}'],
+          statusCode: null,
+          live: true,
+          statusDate: null,
+          filingDate: '2020-02-29',
+          registrationDate: null,
+          owner: null,
+          classes: [1, 45],
+          goodsServices: goods,
+          source: 'test',
+        },
+      ]);
+      expect(counts).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+      const [stored] = await sql.query<Record<string, unknown>>(
+        `SELECT mark, phonetic_keys, goods_services, filing_date::text, classes, owner, status_code FROM trademark_records WHERE serial_number = '98200011'`,
+        { type: QueryTypes.SELECT },
+      );
+      expect(stored).toEqual({
+        mark: 'A,"B"\\C',
+        phonetic_keys: ['#abc', '=wolf', 'K"Q', 'B\\S', 'x,y', '{z}'],
+        goods_services: goods,
+        filing_date: '2020-02-29',
+        classes: [1, 45],
+        owner: null,
+        status_code: null,
+      });
     });
 
     it('never replaces a dated (XML) record by an undated CSV row, and rejects a file without the header', async () => {

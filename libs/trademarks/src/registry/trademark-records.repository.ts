@@ -1,6 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
-import { QueryTypes } from 'sequelize';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { QueryTypes, type Transaction } from 'sequelize';
 import { TrademarkLog } from '../search/models/trademark-log.model';
 import { TrademarkRecord } from './models/trademark-record.model';
 import type { StagedRecord, TrademarkRecordView } from './registry.types';
@@ -43,6 +47,80 @@ const COMPARED_COLUMNS = [
 ] as const;
 
 const STORED_COLUMNS = ['serial_number', ...COMPARED_COLUMNS, 'source'] as const;
+
+/** The staging table: the stored columns with their types, and each row's place in the batch. */
+const STAGING_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['seq', 'integer'],
+  ['serial_number', 'text'],
+  ['registration_number', 'text'],
+  ['mark', 'text'],
+  ['normalized_mark', 'text'],
+  ['phonetic_keys', 'text[]'],
+  ['status_code', 'text'],
+  ['live', 'boolean'],
+  ['status_date', 'date'],
+  ['filing_date', 'date'],
+  ['registration_date', 'date'],
+  ['owner', 'text'],
+  ['classes', 'integer[]'],
+  ['goods_services', 'text'],
+  ['source', 'text'],
+];
+
+/** One value as a field of COPY's CSV format (NULL is the unquoted empty field). */
+export function csvField(value: string | number | boolean | null | ReadonlyArray<string | number>): string {
+  if (value === null) return '';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  if (typeof value === 'number') return String(value);
+  const text = typeof value === 'string' ? value : arrayLiteral(value);
+  return `"${text.replace(/"/g, '""')}"`;
+}
+
+/** A PostgreSQL array literal, every text element quoted (keys carry '#' and '='). */
+function arrayLiteral(values: ReadonlyArray<string | number>): string {
+  const items = values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
+  return `{${items.join(',')}}`;
+}
+
+/** The batch as COPY CSV lines, in STAGING_COLUMNS order. */
+export function stagingCsv(batch: readonly StagedRecord[]): string {
+  return batch
+    .map((r, seq) =>
+      [
+        seq,
+        r.serialNumber,
+        r.registrationNumber,
+        r.mark,
+        r.normalizedMark,
+        r.phoneticKeys,
+        r.statusCode,
+        r.live,
+        r.statusDate,
+        r.filingDate,
+        r.registrationDate,
+        r.owner,
+        r.classes,
+        r.goodsServices,
+        r.source,
+      ]
+        .map(csvField)
+        .join(','),
+    )
+    .join('\n')
+    .concat('\n');
+}
+
+/**
+ * Streams the batch into trademark_records_staging with COPY ... FROM STDIN on the
+ * transaction's own connection (Sequelize keeps the pg client of a transaction on it).
+ */
+async function copyIntoStaging(transaction: Transaction, batch: readonly StagedRecord[]): Promise<void> {
+  const client = (transaction as unknown as { connection?: PoolClient }).connection;
+  if (!client) throw new Error('The transaction has no connection to COPY on');
+  const names = STAGING_COLUMNS.map(([name]) => name).join(', ');
+  const copy = client.query(copyFrom(`COPY trademark_records_staging (${names}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(Readable.from([stagingCsv(batch)]), copy);
+}
 
 function toView(row: TrademarkRecord): TrademarkRecordView {
   return {
@@ -92,45 +170,26 @@ export class TrademarkRecordsRepository {
   }
 
   /**
-   * Stores one batch in one transaction: the rows go into a temporary staging table (one
-   * statement, the batch as a JSON parameter), then one INSERT ... SELECT ... ON CONFLICT moves
-   * them into the registry. A stored record is replaced only by one at least as recent (status
-   * date; no date counts as oldest) that differs in some field, so re-importing a file changes
-   * nothing, not even updated_at. Within a batch the most recent occurrence of a serial number wins (the later one on a tie).
+   * Stores one batch in one transaction: the rows are streamed into a temporary staging table
+   * with COPY (pg-copy-streams), then one INSERT ... SELECT ... ON CONFLICT moves them into the
+   * registry. A stored record is replaced only by one at least as recent (status date; no date
+   * counts as oldest) that differs in some field, so re-importing a file changes nothing, not
+   * even updated_at. Within a batch the most recent occurrence of a serial number wins (the later
+   * one on a tie).
    */
   async upsertBatch(batch: StagedRecord[]): Promise<UpsertCounts> {
     if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
     const sequelize = this.records.sequelize;
     if (!sequelize) throw new Error('TrademarkRecord is not registered with a connection');
-    const rows = batch.map((r, seq) => ({
-      seq,
-      serial_number: r.serialNumber,
-      registration_number: r.registrationNumber,
-      mark: r.mark,
-      normalized_mark: r.normalizedMark,
-      phonetic_keys: r.phoneticKeys,
-      status_code: r.statusCode,
-      live: r.live,
-      status_date: r.statusDate,
-      filing_date: r.filingDate,
-      registration_date: r.registrationDate,
-      owner: r.owner,
-      classes: r.classes,
-      goods_services: r.goodsServices,
-      source: r.source,
-    }));
     const columns = STORED_COLUMNS.join(', ');
     const changed = COMPARED_COLUMNS.map((c) => `trademark_records.${c} IS DISTINCT FROM excluded.${c}`).join('\n          OR ');
     return sequelize.transaction(async (transaction) => {
       await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
       await sequelize.query(
-        `CREATE TEMP TABLE trademark_records_staging ON COMMIT DROP AS
-           SELECT * FROM jsonb_to_recordset($1::jsonb) AS r(
-             seq integer, serial_number text, registration_number text, mark text, normalized_mark text,
-             phonetic_keys text[], status_code text, live boolean, status_date date, filing_date date,
-             registration_date date, owner text, classes integer[], goods_services text, source text)`,
-        { transaction, bind: [JSON.stringify(rows)] },
+        `CREATE TEMP TABLE trademark_records_staging (${STAGING_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DROP`,
+        { transaction },
       );
+      await copyIntoStaging(transaction, batch);
       const written = await sequelize.query<{ inserted: boolean }>(
         `INSERT INTO trademark_records AS trademark_records (${columns})
            SELECT DISTINCT ON (serial_number) ${columns} FROM trademark_records_staging
