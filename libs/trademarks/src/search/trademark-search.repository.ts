@@ -92,7 +92,7 @@ export function distinctiveSignals(
   };
 }
 
-/** Candidates each signal may contribute before the merge (bounds the work of a common word). */
+/** Candidates each signal may contribute before the merge (keeps one signal from crowding out the others). */
 export const CANDIDATES_PER_SIGNAL = 200;
 
 /**
