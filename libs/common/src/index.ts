@@ -3,6 +3,7 @@ export * from './problem/problem-details';
 export * from './problem/app-error';
 export * from './problem/problem.filter';
 export * from './validation/validation-pipe';
+export * from './validation/nice-classes.decorator';
 export * from './http/fastify-adapter';
 export * from './http/configure-http-app';
 export * from './http/graceful-shutdown';

@@ -10,15 +10,8 @@ import { WatchesRepository, type WatchRecord } from './watches.repository';
 /** How many candidates a watch run considers (scored, then kept above the threshold). */
 const WATCH_CANDIDATES = 200;
 
-export interface WatchView {
-  id: string;
-  mark: string;
-  classes: number[];
-  threshold: number;
-  active: boolean;
-  lastRunAt: Date | null;
-  createdAt: Date;
-}
+/** A watch as its owner sees it. */
+export type WatchView = Omit<WatchRecord, 'userId'>;
 
 export interface WatchRunSummary {
   watches: number;

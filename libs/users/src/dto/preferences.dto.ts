@@ -1,16 +1,6 @@
+import { IsNiceClasses } from '@app/common';
 import { ApiProperty } from '@nestjs/swagger';
-import {
-  ArrayMaxSize,
-  ArrayUnique,
-  IsArray,
-  IsInt,
-  IsObject,
-  Matches,
-  Max,
-  Min,
-  registerDecorator,
-  type ValidationOptions,
-} from 'class-validator';
+import { ArrayUnique, IsObject, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
 
 const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
 
@@ -71,11 +61,7 @@ export class PreferencesDto {
   notifications: Record<string, { email: boolean }>;
 
   @ApiProperty({ type: [Number], example: [9, 42], description: 'Nice classes searched by default (1 to 45)' })
-  @IsArray()
-  @ArrayMaxSize(45)
+  @IsNiceClasses()
   @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(45, { each: true })
   defaultClasses: number[];
 }

@@ -1,6 +1,7 @@
+import { IsNiceClasses } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { StatusFilter } from '../search.types';
 
 export const MAX_MARK_LENGTH = 200;
@@ -17,11 +18,7 @@ export class CreateSearchDto {
 
   @ApiPropertyOptional({ type: [Number], description: 'Nice classes of the goods and services (1..45)', example: [9, 42] })
   @IsOptional()
-  @IsArray()
-  @ArrayMaxSize(45)
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(45, { each: true })
+  @IsNiceClasses()
   classes?: number[];
 
   @ApiPropertyOptional({ enum: ['live', 'dead', 'all'], default: 'all' })

@@ -1,6 +1,7 @@
+import { IsNiceClasses } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { ArrayMaxSize, ArrayUnique, IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ArrayUnique, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 
 export class CreateWatchDto {
   @ApiProperty({ example: 'KWIK REWARDS', maxLength: 200 })
@@ -11,12 +12,8 @@ export class CreateWatchDto {
   mark: string;
 
   @ApiProperty({ type: [Number], example: [35, 41], description: 'Nice classes (1 to 45)' })
-  @IsArray()
-  @ArrayMaxSize(45)
+  @IsNiceClasses()
   @ArrayUnique()
-  @IsInt({ each: true })
-  @Min(1, { each: true })
-  @Max(45, { each: true })
   classes: number[];
 
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 70, description: 'Report conflicts scoring at least this' })
