@@ -47,6 +47,7 @@ import { Client } from 'pg';
 import {
   assertClean,
   commandLine,
+  deleteRunDataOnCleanup,
   fmtInt,
   fmtMs,
   fmtRatio,
@@ -55,7 +56,6 @@ import {
   log,
   machineDescription,
   mergeSorted,
-  onCleanup,
   OUT_DIR,
   percentile,
   postgresVersion,
@@ -64,7 +64,6 @@ import {
   runMain,
   startApi,
   stopChild,
-  type Database,
   type StartedApi,
 } from './lib';
 
@@ -207,34 +206,6 @@ async function checkServers(servers: Server[], users: BenchUser[]): Promise<void
   }
 }
 
-/**
- * With an external database: deletes what the run wrote again, once the APIs have stopped: its
- * accounts (sessions and preferences cascade), their notifications, and its api_logs rows. Its
- * audit_logs rows stay: that table is append-only by design.
- */
-function deleteRunDataOnCleanup(database: Database, runId: string, userAgents: string[]): void {
-  if (database.disposable) return;
-  onCleanup('delete what the run wrote', async () => {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const pattern = `bench-${runId}-%@example.com`;
-      const exists = async (table: string) =>
-        (await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table])).rows[0]?.exists === true;
-      await client.query('BEGIN');
-      // notifications.user_id has no foreign key: a run's notifications go explicitly.
-      if (await exists('notifications')) {
-        await client.query('DELETE FROM notifications WHERE user_id IN (SELECT id FROM users WHERE email::text LIKE $1)', [pattern]);
-      }
-      const users = await client.query('DELETE FROM users WHERE email::text LIKE $1', [pattern]);
-      const logs = (await exists('api_logs')) ? await client.query('DELETE FROM api_logs WHERE user_agent = ANY($1)', [userAgents]) : undefined;
-      await client.query('COMMIT');
-      log(`deleted the run's ${users.rowCount ?? 0} account(s) with their sessions and preferences, and its ${logs?.rowCount ?? 0} request log row(s)`);
-    } finally {
-      await client.end();
-    }
-  });
-}
 
 // ---------------------------------------------------------------------------------------------
 // Load

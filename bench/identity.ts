@@ -41,6 +41,7 @@ import { profileSpan, summariseProfile, type Window } from './cpu-profile';
 import {
   assertClean,
   commandLine,
+  deleteRunDataOnCleanup,
   fmtInt,
   fmtMs,
   fmtRatio,
@@ -50,7 +51,6 @@ import {
   log,
   machineDescription,
   mergeSorted,
-  onCleanup,
   OUT_DIR,
   percentile,
   postgresVersion,
@@ -61,7 +61,6 @@ import {
   startApi,
   startBare,
   stopChild,
-  type Database,
 } from './lib';
 
 const BCRYPT_WORKER = join(__dirname, 'bcrypt-worker.js');
@@ -174,34 +173,6 @@ async function storedHash(databaseUrl: string, userId: string): Promise<string> 
   }
 }
 
-/**
- * With an external database: deletes what the run wrote again, once the API has stopped: its
- * accounts (sessions and preferences cascade), their notifications, and its rows of the request
- * log. Its audit_logs rows stay: that table is append-only by design.
- */
-function deleteRunDataOnCleanup(database: Database, runId: string): void {
-  if (database.disposable) return;
-  onCleanup('delete what the run wrote', async () => {
-    const client = new Client({ connectionString: database.url });
-    await client.connect();
-    try {
-      const pattern = `bench-${runId}-%@example.com`;
-      const exists = async (table: string) =>
-        (await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table])).rows[0]?.exists === true;
-      await client.query('BEGIN');
-      // notifications.user_id has no foreign key: a run's notifications go explicitly.
-      if (await exists('notifications')) {
-        await client.query('DELETE FROM notifications WHERE user_id IN (SELECT id FROM users WHERE email::text LIKE $1)', [pattern]);
-      }
-      const users = await client.query('DELETE FROM users WHERE email::text LIKE $1', [pattern]);
-      const logs = (await exists('api_logs')) ? await client.query('DELETE FROM api_logs WHERE user_agent = $1', [userAgent]) : undefined;
-      await client.query('COMMIT');
-      log(`deleted the run's ${users.rowCount ?? 0} account(s) with their sessions, and its ${logs?.rowCount ?? 0} request log row(s)`);
-    } finally {
-      await client.end();
-    }
-  });
-}
 
 /** GET /v1/users/me of every account, and the bare server's answer for the first: same account, same shape. */
 async function checkProfiles(app: string, bare: string, users: BenchUser[]): Promise<void> {
@@ -511,7 +482,7 @@ async function main(): Promise<void> {
   const runId = `${date.getTime().toString(36)}${randomBytes(3).toString('hex')}`;
   const password = `bench ${randomBytes(12).toString('base64url')}`;
   userAgent = `clearmark-bench/identity ${runId}`;
-  deleteRunDataOnCleanup(database, runId);
+  deleteRunDataOnCleanup(database, runId, [userAgent]);
 
   const apiEnv: Record<string, string> = {
     NODE_ENV: 'development',

@@ -414,3 +414,44 @@ export function machineDescription(): string {
   const cpu = cpus();
   return `${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${type()} ${release()}, Node.js ${process.version}`;
 }
+
+/**
+ * With an external database: deletes what the run wrote again, once the APIs have stopped: its
+ * accounts (sessions and preferences cascade), their notifications, and its api_logs rows. Its
+ * audit_logs rows stay: that table is append-only by design.
+ */
+export function deleteRunDataOnCleanup(database: Database, runId: string, userAgents: string[]): void {
+  if (database.disposable) return;
+  onCleanup('delete what the run wrote', async () => {
+    const client = new Client({ connectionString: database.url });
+    await client.connect();
+    try {
+      const pattern = `bench-${runId}-%@example.com`;
+      const exists = async (table: string) =>
+        (await client.query<{ exists: boolean }>('SELECT to_regclass($1) IS NOT NULL AS exists', [table])).rows[0]?.exists === true;
+      await client.query('BEGIN');
+      // notifications.user_id has no foreign key: a run's notifications go explicitly.
+      if (await exists('notifications')) {
+        await client.query('DELETE FROM notifications WHERE user_id IN (SELECT id FROM users WHERE email::text LIKE $1)', [pattern]);
+      }
+      const users = await client.query('DELETE FROM users WHERE email::text LIKE $1', [pattern]);
+      const logs = (await exists('api_logs')) ? await client.query('DELETE FROM api_logs WHERE user_agent = ANY($1)', [userAgents]) : undefined;
+      await client.query('COMMIT');
+      log(`deleted the run's ${users.rowCount ?? 0} account(s) with their sessions and preferences, and its ${logs?.rowCount ?? 0} request log row(s)`);
+    } finally {
+      await client.end();
+    }
+  });
+}
+
+/** Mulberry32: a small deterministic PRNG, so every run generates the same data. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

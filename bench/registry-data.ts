@@ -8,7 +8,7 @@
 import { once } from 'node:events';
 import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { OUT_DIR, ROOT, log } from './lib';
+import { OUT_DIR, ROOT, log, prng } from './lib';
 
 const WORDS = (
   'acorn amber anchor apex arrow aspen atlas aurora autumn beacon bear birch blaze bloom blue bolt bramble breeze bridge bright ' +
@@ -30,16 +30,6 @@ const CODAS = ['', '', 'n', 'r', 'x', 'l', 'k', 's', 'ta', 'va', 'lo', 'ix'];
 /** Status codes with rough register weights: pending, registered and renewed (live), abandoned, cancelled, expired. */
 const STATUSES: Array<[string, number]> = [['630', 8], ['641', 6], ['680', 4], ['686', 5], ['688', 6], ['700', 25], ['800', 15], ['602', 10], ['606', 8], ['710', 4], ['712', 3], ['900', 6]];
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function argument(name: string, fallback: string): string {
   const at = process.argv.indexOf(`--${name}`);

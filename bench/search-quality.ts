@@ -25,7 +25,7 @@ import { normalizeMark, phoneticKeys } from '../libs/trademarks/src/search/norma
 import { prepareQuery, rankCandidates } from '../libs/trademarks/src/search/scoring.util';
 import { containmentWords, queryCandidates } from '../libs/trademarks/src/search/trademark-search.repository';
 import type { RiskLevel } from '../libs/trademarks/src/search/search.types';
-import { gitRevision, intFromEnv, log, machineDescription, OUT_DIR, postgresVersion, provideDatabase, ROOT, runMain } from './lib';
+import { gitRevision, intFromEnv, log, machineDescription, OUT_DIR, postgresVersion, prng, provideDatabase, ROOT, runMain } from './lib';
 
 interface Pair {
   query: string;
@@ -60,17 +60,6 @@ function readPairs(): Pair[] {
   });
 }
 
-/** Mulberry32: a small deterministic PRNG, so every run generates the same registry. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ONSETS = [
   'b',
