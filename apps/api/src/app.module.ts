@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CommonModule } from '@app/common';
 import { ConfigModule } from '@app/config';
 import { BackupsModule } from '@app/backups';
+import { BillingModule } from '@app/billing';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
 import { MaintenanceJobsModule } from '@app/jobs/maintenance';
@@ -32,6 +33,7 @@ export class AppModule {
         BackupsModule,
         // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
         TrademarksModule.forRoot({ loadSampleRegistry: true }),
+        BillingModule.forRoot({ env: options.env }),
       ],
     };
   }

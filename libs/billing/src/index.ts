@@ -5,3 +5,8 @@ export * from './invoice-state';
 export * from './invoice-number.util';
 export * from './proration.util';
 export * from './retry-schedule.util';
+export * from './billing.module';
+export * from './billing.service';
+export * from './billing.clock';
+export * from './billing.config';
+export type * from './billing.types';

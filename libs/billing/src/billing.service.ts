@@ -1,0 +1,83 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { AuditService } from '@app/auditing';
+import { NotFoundError, type Page } from '@app/common';
+import type { DbTransaction } from '@app/database';
+import { BillingClock } from './billing.clock';
+import { BILLING_CONFIG, type BillingConfig } from './billing.config';
+import { BillingRepository } from './billing.repository';
+import type { InvoiceLineRecord, InvoiceRecord, PlanRecord } from './billing.types';
+import { transitionInvoice } from './invoice-state';
+import { formatInvoiceNumber } from './invoice-number.util';
+import { sum, taxOf, money } from './money.util';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Plans and invoices: drafting, finalization (gapless numbering) and the user's invoice reads. */
+@Injectable()
+export class BillingService {
+  constructor(
+    private readonly repository: BillingRepository,
+    private readonly audit: AuditService,
+    private readonly clock: BillingClock,
+    @Inject(BILLING_CONFIG) private readonly config: BillingConfig,
+  ) {}
+
+  listPlans(): Promise<PlanRecord[]> {
+    return this.repository.listPlans();
+  }
+
+  /**
+   * Writes a draft invoice with its lines; subtotal, tax (BILLING_TAX_RATE_BPS) and total are
+   * computed here in integers. Audited in the same transaction.
+   */
+  async createDraft(
+    input: { userId: string; subscriptionId: string | null; currency: string; billingReason: string; periodStart: Date | null; periodEnd: Date | null; lines: InvoiceLineRecord[] },
+    transaction: DbTransaction,
+  ): Promise<InvoiceRecord> {
+    const subtotal = sum(input.currency, input.lines.map((line) => money(line.amount, input.currency)));
+    // No tax on a net credit: a negative subtotal is carried as is.
+    const tax = subtotal.amount > 0n ? taxOf(subtotal, this.config.taxRateBps) : money(0n, input.currency);
+    const invoice = await this.repository.insertDraft(
+      { ...input, subtotal: subtotal.amount, taxRateBps: this.config.taxRateBps, tax: tax.amount, total: subtotal.amount + tax.amount },
+      transaction,
+    );
+    await this.audit.record(
+      { action: 'billing.invoice.draft', actorId: input.userId, entityType: 'invoice', entityId: invoice.id, after: { status: 'draft', total: invoice.total.toString() } },
+      { transaction },
+    );
+    return invoice;
+  }
+
+  /**
+   * draft -> open: takes the next `INV-YYYY-NNNNNN` of the current year inside `transaction`
+   * (the counter row stays locked until it ends; a rollback gives the number back) and sets the
+   * due date. 409 when the invoice is not a draft.
+   */
+  async finalize(invoiceId: string, transaction: DbTransaction): Promise<InvoiceRecord> {
+    const invoice = await this.repository.lockInvoice(invoiceId, transaction);
+    if (!invoice) throw new NotFoundError('No invoice has this id');
+    const status = transitionInvoice(invoice.status, 'open');
+    const now = this.clock.now();
+    const year = now.getUTCFullYear();
+    const number = formatInvoiceNumber(year, await this.repository.takeInvoiceNumber(year, transaction));
+    const dueAt = new Date(now.getTime() + this.config.invoiceDueDays * DAY_MS);
+    await this.repository.markFinalized(invoiceId, { number, status, finalizedAt: now, dueAt }, transaction);
+    await this.audit.record(
+      { action: 'billing.invoice.finalize', entityType: 'invoice', entityId: invoiceId, before: { status: invoice.status }, after: { status, number } },
+      { transaction },
+    );
+    return { ...invoice, number, status, finalizedAt: now, dueAt };
+  }
+
+  /** The user's invoices, newest first. */
+  listInvoices(userId: string, limit: number | undefined, cursor: string | undefined): Promise<Page<InvoiceRecord>> {
+    return this.repository.listInvoicesForUser(userId, limit ?? 20, cursor);
+  }
+
+  /** One of the user's invoices; 404 for anyone else's (or a draft). */
+  async getInvoice(userId: string, id: string): Promise<InvoiceRecord> {
+    const invoice = await this.repository.findInvoiceForUser(userId, id);
+    if (!invoice || invoice.status === 'draft') throw new NotFoundError('No invoice of yours has this id');
+    return invoice;
+  }
+}

@@ -1,0 +1,31 @@
+import { fn } from 'sequelize';
+import { Column, DataType, Model, Table } from 'sequelize-typescript';
+import type { InvoiceStatus } from '../invoice-state';
+
+@Table({
+  tableName: 'invoices',
+  underscored: true,
+  timestamps: true,
+  indexes: [{ name: 'invoices_user_id_created_at_idx', fields: ['user_id', { name: 'created_at', order: 'DESC' }, { name: 'id', order: 'DESC' }] }],
+})
+export class Invoice extends Model {
+  @Column({ type: DataType.UUID, primaryKey: true, defaultValue: fn('gen_random_uuid') }) declare id: string;
+  @Column({ type: DataType.UUID, allowNull: false }) declare userId: string;
+  @Column({ type: DataType.UUID, allowNull: true }) declare subscriptionId: string | null;
+  @Column({ type: DataType.TEXT, allowNull: true }) declare number: string | null;
+  @Column({ type: DataType.TEXT, allowNull: false, defaultValue: 'draft' }) declare status: InvoiceStatus;
+  @Column({ type: DataType.CHAR(3), allowNull: false }) declare currency: string;
+  @Column({ type: DataType.BIGINT, allowNull: false, defaultValue: 0 }) declare subtotal: string;
+  @Column({ type: DataType.INTEGER, allowNull: false, defaultValue: 0 }) declare taxRateBps: number;
+  @Column({ type: DataType.BIGINT, allowNull: false, defaultValue: 0 }) declare tax: string;
+  @Column({ type: DataType.BIGINT, allowNull: false, defaultValue: 0 }) declare total: string;
+  @Column({ type: DataType.BIGINT, allowNull: false, defaultValue: 0 }) declare amountPaid: string;
+  @Column({ type: DataType.TEXT, allowNull: false }) declare billingReason: string;
+  @Column({ type: DataType.DATE, allowNull: true }) declare periodStart: Date | null;
+  @Column({ type: DataType.DATE, allowNull: true }) declare periodEnd: Date | null;
+  @Column({ type: DataType.DATE, allowNull: true }) declare dueAt: Date | null;
+  @Column({ type: DataType.DATE, allowNull: true }) declare finalizedAt: Date | null;
+  @Column({ type: DataType.DATE, allowNull: true }) declare paidAt: Date | null;
+  @Column({ type: DataType.DATE, allowNull: false }) declare createdAt: Date;
+  @Column({ type: DataType.DATE, allowNull: false }) declare updatedAt: Date;
+}
