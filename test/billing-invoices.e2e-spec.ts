@@ -1,6 +1,7 @@
 import { BillingClock, BillingService, type InvoiceRecord } from '@app/billing';
 import { TransactionRunner } from '@app/database';
 import { client, type Tokens } from './support/auth-client';
+import { pdfText } from './support/pdf-text';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
@@ -23,6 +24,8 @@ describe('billing plans and invoices (e2e)', () => {
         BILLING_TAX_RATE_BPS: '2000',
         // Every audited write queues on the audit chain's lock (held to commit); 50 at once wait longer than the 1 s default.
         DB_STATEMENT_TIMEOUT_MS: '20000',
+        BILLING_SELLER_NAME: 'Clearmark Test Seller Ltd',
+        BILLING_SELLER_ADDRESS: '1 Ledger Lane|Springfield',
       },
     });
     api = client(t.url);
@@ -116,5 +119,27 @@ describe('billing plans and invoices (e2e)', () => {
     expect(other.headers.get('content-type')).toContain('application/problem+json');
     expect((await api.call('GET', '/v1/billing/invoices', { token: bob.accessToken })).body.data).toEqual([]);
     expect((await api.call('GET', '/v1/billing/invoices/not-a-uuid', { token: ada.accessToken })).status).toBe(400);
+  });
+
+  it('renders the invoice as a PDF whose text shows seller, buyer, number, lines, tax and total', async () => {
+    const d = await draft(ada.user.id);
+    const invoice = await transactions.run((tx) => billing.finalize(d.id, tx));
+    const res = await fetch(`${t.url}/v1/billing/invoices/${d.id}/pdf`, { headers: { authorization: `Bearer ${ada.accessToken}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    const bytes = Buffer.from(await res.arrayBuffer());
+    expect(bytes.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const text = await pdfText(bytes);
+    expect(text).toContain(`Invoice ${invoice.number}`);
+    expect(text).toContain('Clearmark Test Seller Ltd');
+    expect(text).toContain('1 Ledger Lane');
+    expect(text).toContain(ada.user.email);
+    expect(text).toContain('Pro plan: 1 x 19.00 USD = 19.00 USD');
+    expect(text).toContain('Tax (20.00 %): 3.80 USD');
+    expect(text).toContain('Total: 22.80 USD');
+    expect(text).toContain('Due: 2031-06-22');
+
+    const other = await fetch(`${t.url}/v1/billing/invoices/${d.id}/pdf`, { headers: { authorization: `Bearer ${bob.accessToken}` } });
+    expect(other.status).toBe(404);
   });
 });

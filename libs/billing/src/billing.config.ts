@@ -1,5 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, IsOptional, Max, Min, validateSync } from 'class-validator';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min, validateSync } from 'class-validator';
 import { ConfigValidationError } from '@app/config';
 
 function toInt({ value }: { value: unknown }): unknown {
@@ -14,11 +14,15 @@ export class BillingEnvironment {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(10_000) BILLING_TAX_RATE_BPS?: number;
   /** Days from finalization to an invoice's due date. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(365) BILLING_INVOICE_DUE_DAYS?: number;
+  /** The seller on invoices: name, then address lines separated by `|`. */
+  @IsOptional() @IsString() @MaxLength(200) BILLING_SELLER_NAME?: string;
+  @IsOptional() @IsString() @MaxLength(500) BILLING_SELLER_ADDRESS?: string;
 }
 
 export interface BillingConfig {
   taxRateBps: number;
   invoiceDueDays: number;
+  seller: { name: string; lines: string[] };
 }
 
 export const BILLING_CONFIG = Symbol('BILLING_CONFIG');
@@ -31,5 +35,15 @@ export function loadBillingConfig(env: NodeJS.ProcessEnv): BillingConfig {
   if (errors.length > 0) {
     throw new ConfigValidationError(errors.map((e) => `${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join('; ')}`));
   }
-  return { taxRateBps: parsed.BILLING_TAX_RATE_BPS ?? 0, invoiceDueDays: parsed.BILLING_INVOICE_DUE_DAYS ?? 7 };
+  return {
+    taxRateBps: parsed.BILLING_TAX_RATE_BPS ?? 0,
+    invoiceDueDays: parsed.BILLING_INVOICE_DUE_DAYS ?? 7,
+    seller: {
+      name: parsed.BILLING_SELLER_NAME ?? 'Clearmark',
+      lines: (parsed.BILLING_SELLER_ADDRESS ?? '')
+        .split('|')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    },
+  };
 }

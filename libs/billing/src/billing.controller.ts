@@ -1,5 +1,6 @@
-import { Controller, Get, Param, ParseUUIDPipe, Query } from '@nestjs/common';
-import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Header, Param, ParseUUIDPipe, Query, Res, StreamableFile } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Authenticated, CurrentUser, PageQueryDto, type Principal } from '@app/common';
 import { BillingService } from './billing.service';
 import { InvoiceListResponseDto, InvoiceResponseDto, PlanListResponseDto, PlanResponseDto } from './dto/billing-response.dto';
@@ -31,5 +32,22 @@ export class BillingController {
   @ApiNotFoundResponse({ description: 'No invoice of yours has this id' })
   async invoice(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<InvoiceResponseDto> {
     return InvoiceResponseDto.from(await this.billing.getInvoice(user.userId, id));
+  }
+
+  @Get('invoices/:id/pdf')
+  @Header('cache-control', 'private, no-store')
+  @ApiOperation({ summary: 'One of your invoices as a PDF: seller, buyer, number, dates, lines, tax and totals' })
+  @ApiProduces('application/pdf')
+  @ApiOkResponse({ description: 'The invoice PDF', content: { 'application/pdf': { schema: { type: 'string', format: 'binary' } } } })
+  @ApiNotFoundResponse({ description: 'No invoice of yours has this id' })
+  async invoicePdf(
+    @CurrentUser() user: Principal,
+    @Param('id', new ParseUUIDPipe()) id: string,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<StreamableFile> {
+    const { number, pdf } = await this.billing.invoicePdf(user.userId, id);
+    reply.header('content-type', 'application/pdf');
+    reply.header('content-disposition', `inline; filename="${number}.pdf"`);
+    return new StreamableFile(pdf);
   }
 }

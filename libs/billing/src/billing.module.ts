@@ -5,6 +5,7 @@ import { BILLING_CONFIG, loadBillingConfig } from './billing.config';
 import { BillingController } from './billing.controller';
 import { BillingRepository } from './billing.repository';
 import { BillingService } from './billing.service';
+import { InvoicePdfRenderer } from './invoice-pdf.renderer';
 import { Invoice } from './models/invoice.model';
 import { InvoiceLine } from './models/invoice-line.model';
 import { InvoiceNumberCounter } from './models/invoice-number-counter.model';
@@ -28,7 +29,7 @@ export class BillingModule {
       module: BillingModule,
       imports: [SequelizeModule.forFeature(BILLING_MODELS)],
       controllers: [BillingController],
-      providers: [{ provide: BILLING_CONFIG, useValue: config }, { provide: BillingClock, useClass: SystemBillingClock }, BillingRepository, BillingService],
+      providers: [{ provide: BILLING_CONFIG, useValue: config }, { provide: BillingClock, useClass: SystemBillingClock }, BillingRepository, BillingService, InvoicePdfRenderer],
       exports: [BillingService, BillingClock],
     };
   }

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditService } from '@app/auditing';
+import { UsersService } from '@app/users';
 import { NotFoundError, type Page } from '@app/common';
 import type { DbTransaction } from '@app/database';
 import { BillingClock } from './billing.clock';
@@ -8,6 +9,7 @@ import { BillingRepository } from './billing.repository';
 import type { InvoiceLineRecord, InvoiceRecord, PlanRecord } from './billing.types';
 import { transitionInvoice } from './invoice-state';
 import { formatInvoiceNumber } from './invoice-number.util';
+import { InvoicePdfRenderer } from './invoice-pdf.renderer';
 import { sum, taxOf, money } from './money.util';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -20,6 +22,8 @@ export class BillingService {
     private readonly audit: AuditService,
     private readonly clock: BillingClock,
     @Inject(BILLING_CONFIG) private readonly config: BillingConfig,
+    private readonly users: UsersService,
+    private readonly pdf: InvoicePdfRenderer,
   ) {}
 
   listPlans(): Promise<PlanRecord[]> {
@@ -79,5 +83,13 @@ export class BillingService {
     const invoice = await this.repository.findInvoiceForUser(userId, id);
     if (!invoice || invoice.status === 'draft') throw new NotFoundError('No invoice of yours has this id');
     return invoice;
+  }
+
+  /** One of the user's invoices as a PDF, with the seller (BILLING_SELLER_*) and the user as buyer; 404 like getInvoice. */
+  async invoicePdf(userId: string, id: string): Promise<{ number: string; pdf: Buffer }> {
+    const invoice = await this.getInvoice(userId, id);
+    const buyer = await this.users.profile(userId);
+    const pdf = await this.pdf.render(invoice, this.config.seller, { name: buyer.name ?? buyer.email, lines: buyer.name ? [buyer.email] : [] });
+    return { number: invoice.number ?? invoice.id, pdf };
   }
 }
