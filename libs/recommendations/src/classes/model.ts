@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { contentLemmas, features } from './text';
+import { contentLemmas, features, FEATURES_VERSION } from './text';
 
 /** One labelled document of the training data: an official term, a heading item or a class note. */
 export interface TrainingDoc {
@@ -21,6 +21,8 @@ export interface NiceClassInfo {
  */
 export interface ClassModel {
   modelVersion: string;
+  /** The feature extraction the model was trained with (text.ts FEATURES_VERSION). */
+  featuresVersion: number;
   classes: NiceClassInfo[];
   /** BM25 index over the terms and heading items: their text, class and feature lists. */
   docs: Array<{ class: number; text: string; features: string[] }>;
@@ -90,7 +92,7 @@ export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], c
     .map((d) => ({ class: d.class, lemmas: [...new Set(contentLemmas(d.text))] }))
     .filter((e) => e.lemmas.length > 0);
 
-  const body = { classes, docs, avgDocLength: totalLength / Math.max(1, n), idf, logLikelihood, unseen, excludes, calibration };
+  const body = { featuresVersion: FEATURES_VERSION, classes, docs, avgDocLength: totalLength / Math.max(1, n), idf, logLikelihood, unseen, excludes, calibration };
   return { modelVersion: modelVersionOf(body), ...body };
 }
 

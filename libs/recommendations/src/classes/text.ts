@@ -6,6 +6,12 @@ import { baseForms, closeSynonyms, hypernymLevels, senseLemmas } from '@app/comm
  * alphabetical list does not use ("sneakers") reach the terms that cover them ("shoes").
  */
 
+/**
+ * Version of the feature extraction below: part of the artifact, so that an artifact trained by
+ * an older extraction is retrained instead of being scored with features it was not built from.
+ */
+export const FEATURES_VERSION = 2;
+
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
   (
@@ -79,13 +85,13 @@ export const EXPANSION_WEIGHTS = { synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 
 /** WordNet expansions of a lemma: close synonyms and hypernyms of its first noun (else verb) sense. */
 export function expansions(word: string): Array<[string, number]> {
   const out = new Map<string, number>();
+  // A lemma of several words counts by its head, the last word (GYM_SHOE: a shoe, not a gym).
   const add = (raw: string, weight: number): void => {
-    for (const part of raw.split(/[_\s-]+/)) {
-      if (part === '' || isStopword(part)) continue;
-      const l = lemma(part);
-      if (l === word) continue;
-      out.set(l, Math.max(out.get(l) ?? 0, weight));
-    }
+    const head = raw.split(/[_\s-]+/).pop() ?? '';
+    if (head === '' || isStopword(head)) return;
+    const l = lemma(head);
+    if (l === word) return;
+    out.set(l, Math.max(out.get(l) ?? 0, weight));
   };
   const pos = baseForms('noun', word).length > 0 ? 'noun' : 'verb';
   for (const s of [...closeSynonyms(word), ...senseLemmas(pos, word, 1)]) add(s, EXPANSION_WEIGHTS.synonym);

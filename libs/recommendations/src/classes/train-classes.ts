@@ -1,5 +1,6 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { FEATURES_VERSION } from './text';
 import { CLASS_MODEL_FILE, trainFromData, writeModel } from './training-data';
 
 /**
@@ -7,7 +8,10 @@ import { CLASS_MODEL_FILE, trainFromData, writeModel } from './training-data';
  * artifact (data/models/nice-classes.json). With `--if-missing` (the build) an existing one stays.
  */
 function main(): void {
-  if (process.argv.includes('--if-missing') && existsSync(CLASS_MODEL_FILE)) return;
+  if (process.argv.includes('--if-missing') && existsSync(CLASS_MODEL_FILE)) {
+    const current = JSON.parse(readFileSync(CLASS_MODEL_FILE, 'utf8')) as { featuresVersion?: number };
+    if (current.featuresVersion === FEATURES_VERSION) return;
+  }
   const started = performance.now();
   const model = trainFromData();
   writeModel(model);

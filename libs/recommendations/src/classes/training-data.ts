@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { ClassModel, NiceClassInfo, TrainingDoc } from './model';
 import { trainClassModel } from './model';
 import { NiceClassifier } from './classifier';
+import { FEATURES_VERSION } from './text';
 
 const RUNNING_TYPESCRIPT = __filename.endsWith('.ts');
 /** The project's data/: four levels above this file in the source tree, five in dist/. */
@@ -92,11 +93,19 @@ export function fitPlatt(pairs: Array<[number, number]>): { a: number; b: number
 
 export function writeModel(model: ClassModel, file = CLASS_MODEL_FILE): void {
   mkdirSync(dirname(file), { recursive: true });
-  writeFileSync(file, JSON.stringify(model));
+  // Written aside and renamed: a process loading it at the same time never reads half a file.
+  const partial = `${file}.${process.pid}.partial`;
+  writeFileSync(partial, JSON.stringify(model));
+  renameSync(partial, file);
 }
 
-/** The artifact from disk; trained and written first when it is missing. */
+/** The artifact from disk; trained and written first when it is missing or from an older feature extraction. */
 export function loadOrTrainModel(file = CLASS_MODEL_FILE): ClassModel {
-  if (!existsSync(file)) writeModel(trainFromData(), file);
-  return JSON.parse(readFileSync(file, 'utf8')) as ClassModel;
+  if (existsSync(file)) {
+    const model = JSON.parse(readFileSync(file, 'utf8')) as ClassModel;
+    if (model.featuresVersion === FEATURES_VERSION) return model;
+  }
+  const model = trainFromData();
+  writeModel(model, file);
+  return model;
 }
