@@ -6,6 +6,7 @@ import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
+import { RecommendationsModule } from '@app/recommendations';
 import { TrademarksModule } from '@app/trademarks';
 import { ALL_MODELS, CONFIG_SLICES } from '../../composition/src';
 
@@ -31,6 +32,7 @@ export class AppModule {
         BackupsModule,
         // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
         TrademarksModule.forRoot({ loadSampleRegistry: true }),
+        RecommendationsModule,
       ],
     };
   }

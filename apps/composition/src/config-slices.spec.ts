@@ -78,7 +78,7 @@ describe('CONFIG_SLICES', () => {
     const config = load({ NODE_ENV: 'test' });
     const sessions = sliceOf(config, SESSIONS_CONFIG);
     expect(sessions.jwt.accessTtlS).toBe(900);
-    expect(sessions.refresh).toEqual({ idleTtlS: 7 * 86_400, absoluteTtlS: 30 * 86_400, retentionDays: 30 });
+    expect(sessions.refresh).toEqual({ idleTtlS: 7 * 86_400, absoluteTtlS: 30 * 86_400, retentionDays: 30, reuseGraceMs: 10_000 });
     expect(sliceOf(config, USERS_CONFIG)).toEqual({ bcryptCost: 4, lockout: { threshold: 5, maxMinutes: 60 } });
     expect(config.http.authRateLimit).toEqual({ max: 20, ttlMs: 60_000 });
   });

@@ -15,6 +15,7 @@ export class SessionsVariables {
   @IsOptional() @EnvInt() @IsInt() @Min(60) REFRESH_IDLE_TTL_S?: number;
   @IsOptional() @EnvInt() @IsInt() @Min(60) REFRESH_ABSOLUTE_TTL_S?: number;
   @IsOptional() @EnvInt() @IsInt() @Min(0) SESSION_RETENTION_DAYS?: number;
+  @IsOptional() @EnvInt() @IsInt() @Min(0) @Max(60_000) REFRESH_REUSE_GRACE_MS?: number;
   @IsOptional() @EnvInt() @IsInt() @Min(0) @Max(5_000) SESSION_CACHE_TTL_MS?: number;
   @IsOptional() @IsString() JOB_SESSION_PURGE_CRON?: string;
 }
@@ -48,7 +49,8 @@ export const SESSIONS_CONFIG = defineConfigSlice({
       },
       /** True when JWT_SECRET was not set and a random one was made for this process (dev/test only). */
       ephemeralSecret: secret === undefined,
-      refresh: { idleTtlS, absoluteTtlS, retentionDays: env.SESSION_RETENTION_DAYS ?? 30 },
+      // reuseGraceMs: a just-rotated refresh token presented again within this answers 409 instead of ending the session.
+      refresh: { idleTtlS, absoluteTtlS, retentionDays: env.SESSION_RETENTION_DAYS ?? 30, reuseGraceMs: env.REFRESH_REUSE_GRACE_MS ?? 10_000 },
       sessionCacheTtlMs: env.SESSION_CACHE_TTL_MS ?? 2_000,
       /** `session-purge`: hourly by default. */
       purgeSchedule: cronSchedule('JOB_SESSION_PURGE_CRON', env.JOB_SESSION_PURGE_CRON, '17 * * * *', problems),
