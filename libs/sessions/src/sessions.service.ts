@@ -196,7 +196,7 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
     // reuse): its family is revoked already, so it is refused without raising a new alarm.
     // Within the grace, a used token that comes back is a concurrent refresh (two tabs, a retried
     // request) losing the race: 409, nothing ends; the client takes the winner's tokens.
-    if (known.usedAt && !known.revokedAt && now.getTime() - known.usedAt.getTime() < this.config.auth.refresh.reuseGraceMs) {
+    if (known.usedAt && !known.revokedAt && now.getTime() - known.usedAt.getTime() < this.config.refresh.reuseGraceMs) {
       throw new RefreshJustRotatedProblem();
     }
     if (known.usedAt) {
