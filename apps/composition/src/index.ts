@@ -4,6 +4,7 @@ import { BACKUPS_CONFIG, BACKUPS_MODELS } from '@app/backups';
 import type { ConfigSlice } from '@app/config';
 import { JOBS_CONFIG, JOBS_MODELS } from '@app/jobs';
 import { NOTIFICATIONS_CONFIG, NOTIFICATIONS_MODELS } from '@app/notifications';
+import { RECOMMENDATIONS_MODELS } from '@app/recommendations';
 import { SESSIONS_CONFIG, SESSIONS_MODELS } from '@app/sessions';
 import { TRADEMARKS_CONFIG, TRADEMARKS_MODELS } from '@app/trademarks';
 import { USERS_CONFIG, USERS_MODELS } from '@app/users';
@@ -26,6 +27,7 @@ export const ALL_MODELS: ModelCtor[] = [
   ...JOBS_MODELS,
   ...BACKUPS_MODELS,
   ...TRADEMARKS_MODELS,
+  ...RECOMMENDATIONS_MODELS,
 ];
 
 /** Every feature lib's config slice, validated at boot together with the core variables (one message for all). */
