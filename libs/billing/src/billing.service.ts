@@ -1,5 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { AuditService } from '@app/auditing';
+import { InjectConfig } from '@app/config';
 import { UsersService } from '@app/users';
 import { NotFoundError, type Page } from '@app/common';
 import type { DbTransaction } from '@app/database';
@@ -21,7 +22,7 @@ export class BillingService {
     private readonly repository: BillingRepository,
     private readonly audit: AuditService,
     private readonly clock: BillingClock,
-    @Inject(BILLING_CONFIG) private readonly config: BillingConfig,
+    @InjectConfig(BILLING_CONFIG) private readonly config: BillingConfig,
     private readonly users: UsersService,
     private readonly pdf: InvoicePdfRenderer,
   ) {}

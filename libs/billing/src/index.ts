@@ -9,4 +9,5 @@ export * from './billing.module';
 export * from './billing.service';
 export * from './billing.clock';
 export * from './billing.config';
+export * from './billing.models';
 export type * from './billing.types';
