@@ -11,6 +11,8 @@ import { Session } from '../../sessions/src/models/session.model';
 import { TrademarkRecord } from '../../trademarks/src/registry/models/trademark-record.model';
 import { TrademarkLog } from '../../trademarks/src/search/models/trademark-log.model';
 import { TrademarkSearch } from '../../trademarks/src/search/models/trademark-search.model';
+import { Recommendation } from '../../recommendations/src/models/recommendation.model';
+import { RecommendationLog } from '../../recommendations/src/models/recommendation-log.model';
 import { User } from '../../users/src/models/user.model';
 import { UserPreference } from '../../users/src/models/user-preference.model';
 
@@ -18,4 +20,4 @@ import { UserPreference } from '../../users/src/models/user-preference.model';
  * Every model of every feature lib, in one list: the app, the tests and the schema-drift check
  * all register exactly these. A feature adds its models here when it adds their migration.
  */
-export const ALL_MODELS: ModelCtor[] = [User, UserPreference, Session, Notification, AuditLog, ApiLog, JobRun, BackupRun, TrademarkRecord, TrademarkSearch, TrademarkLog, TrademarkWatch, TrademarkWatchHit];
+export const ALL_MODELS: ModelCtor[] = [User, UserPreference, Session, Notification, AuditLog, ApiLog, JobRun, BackupRun, TrademarkRecord, TrademarkSearch, TrademarkLog, TrademarkWatch, TrademarkWatchHit, Recommendation, RecommendationLog];
