@@ -8,6 +8,7 @@ import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { ObservabilityModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 import { TrademarksModule } from '@app/trademarks';
+import { CopyrightsModule } from '@app/copyrights';
 
 export interface AppModuleOptions {
   /** The environment to configure from; process.env by default (tests pass their own). */
@@ -32,6 +33,7 @@ export class AppModule {
         BackupsModule,
         // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
         TrademarksModule.forRoot({ loadSampleRegistry: true }),
+        CopyrightsModule,
       ],
     };
   }
