@@ -67,6 +67,8 @@ describe('audit log (e2e)', () => {
     }
     const refreshed = await api.refresh(victim.refreshToken);
     expect(refreshed.status).toBe(200);
+    // Past REFRESH_REUSE_GRACE_MS (moved back instead of waited for), the old token again is reuse.
+    await sql.query(`UPDATE sessions SET used_at = used_at - interval '1 hour' WHERE family_id = $1 AND used_at IS NOT NULL`, [victim.sessionId]);
     expect((await api.refresh(victim.refreshToken)).status).toBe(401);
 
     const failures = await events(`action=auth.login&limit=100`);

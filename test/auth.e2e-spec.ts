@@ -129,7 +129,8 @@ describe('identity: register, sign in, tokens, sessions (e2e)', () => {
     expect(third.status).toBe(200);
     expect((await api.me(third.body.accessToken as string)).status).toBe(200);
 
-    // The first token again: reuse.
+    // The first token again, after the concurrent-refresh grace: reuse.
+    await sql.query(`UPDATE sessions SET used_at = used_at - interval '1 hour' WHERE family_id = $1 AND used_at IS NOT NULL`, [first.sessionId]);
     const reused = await api.refresh(first.refreshToken);
     expect(reused.status).toBe(401);
     expect(reused.body.type).toMatch(/refresh-token-reused$/);
@@ -144,10 +145,10 @@ describe('identity: register, sign in, tokens, sessions (e2e)', () => {
     expect(reasons).toContain('refresh-token-reuse');
   });
 
-  it('lets exactly one of two concurrent refreshes with the same token succeed', async () => {
+  it('lets exactly one of two concurrent refreshes with the same token succeed; the other gets 409', async () => {
     const { refreshToken } = await api.register();
     const results = await Promise.all([api.refresh(refreshToken), api.refresh(refreshToken)]);
-    expect(results.map((r) => r.status).sort()).toEqual([200, 401]);
+    expect(results.map((r) => r.status).sort()).toEqual([200, 409]);
   });
 
   it('refuses an unknown or malformed refresh token', async () => {

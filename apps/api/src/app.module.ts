@@ -7,6 +7,7 @@ import { JobsModule } from '@app/jobs';
 import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { ObservabilityModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
+import { RecommendationsModule } from '@app/recommendations';
 import { TrademarksModule } from '@app/trademarks';
 import { CopyrightsModule } from '@app/copyrights';
 
@@ -33,6 +34,7 @@ export class AppModule {
         BackupsModule,
         // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
         TrademarksModule.forRoot({ loadSampleRegistry: true }),
+        RecommendationsModule,
         CopyrightsModule,
       ],
     };

@@ -160,7 +160,7 @@ describe('loadConfig', () => {
   it('applies identity defaults', () => {
     const { auth } = loadConfig({ NODE_ENV: 'test' });
     expect(auth.jwt.accessTtlS).toBe(900);
-    expect(auth.refresh).toEqual({ idleTtlS: 7 * 86_400, absoluteTtlS: 30 * 86_400, retentionDays: 30 });
+    expect(auth.refresh).toEqual({ idleTtlS: 7 * 86_400, absoluteTtlS: 30 * 86_400, retentionDays: 30, reuseGraceMs: 10_000 });
     expect(auth.bcryptCost).toBe(4);
     expect(auth.lockout).toEqual({ threshold: 5, maxMinutes: 60 });
   });

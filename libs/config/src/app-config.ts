@@ -68,7 +68,13 @@ export interface AuthConfig {
   jwt: { secret: string; algorithm: 'HS256' | 'HS384' | 'HS512'; issuer: string; audience: string; accessTtlS: number };
   /** True when JWT_SECRET was not set and a random one was made for this process (dev/test only). */
   ephemeralSecret: boolean;
-  refresh: { idleTtlS: number; absoluteTtlS: number; retentionDays: number };
+  refresh: {
+    idleTtlS: number;
+    absoluteTtlS: number;
+    retentionDays: number;
+    /** A just-rotated refresh token presented again within this answers 409 instead of ending the session. */
+    reuseGraceMs: number;
+  };
   sessionCacheTtlMs: number;
   bcryptCost: number;
   rateLimit: { max: number; ttlMs: number };
@@ -364,7 +370,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         accessTtlS: env.ACCESS_TOKEN_TTL_S ?? 900,
       },
       ephemeralSecret,
-      refresh: { idleTtlS, absoluteTtlS, retentionDays: env.SESSION_RETENTION_DAYS ?? 30 },
+      refresh: { idleTtlS, absoluteTtlS, retentionDays: env.SESSION_RETENTION_DAYS ?? 30, reuseGraceMs: env.REFRESH_REUSE_GRACE_MS ?? 10_000 },
       sessionCacheTtlMs: env.SESSION_CACHE_TTL_MS ?? 2_000,
       bcryptCost: env.BCRYPT_COST ?? (production ? 12 : env.NODE_ENV === 'test' ? 4 : 10),
       rateLimit: { max: env.AUTH_RATE_LIMIT_MAX ?? 20, ttlMs: env.AUTH_RATE_LIMIT_TTL_MS ?? 60_000 },

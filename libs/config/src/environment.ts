@@ -91,6 +91,7 @@ export class EnvironmentVariables {
   @IsOptional() @Int() @IsInt() @Min(60) REFRESH_IDLE_TTL_S?: number;
   @IsOptional() @Int() @IsInt() @Min(60) REFRESH_ABSOLUTE_TTL_S?: number;
   @IsOptional() @Int() @IsInt() @Min(0) SESSION_RETENTION_DAYS?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) @Max(60_000) REFRESH_REUSE_GRACE_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(0) @Max(5_000) SESSION_CACHE_TTL_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(4) @Max(15) BCRYPT_COST?: number;
   @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_MAX?: number;

@@ -68,6 +68,15 @@ export class RefreshRejectedProblem extends AppError {
   }
 }
 
+/** A concurrent refresh lost the race: the token was rotated a moment ago by another request. */
+export class RefreshJustRotatedProblem extends AppError {
+  constructor() {
+    super('refresh-token-just-rotated', 409, 'Conflict', {
+      detail: 'The refresh token was rotated a moment ago by another request; use the tokens that request received',
+    });
+  }
+}
+
 const USER_AGENT_MAX = 512;
 
 function hashToken(token: string): string {
@@ -184,6 +193,11 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
     // A used token presented again means a copy exists: reuse. A revoked token that was never
     // used belongs to a session already ended (logout, password change, disable, an earlier
     // reuse): its family is revoked already, so it is refused without raising a new alarm.
+    // Within the grace, a used token that comes back is a concurrent refresh (two tabs, a retried
+    // request) losing the race: 409, nothing ends; the client takes the winner's tokens.
+    if (known.usedAt && !known.revokedAt && now.getTime() - known.usedAt.getTime() < this.config.auth.refresh.reuseGraceMs) {
+      throw new RefreshJustRotatedProblem();
+    }
     if (known.usedAt) {
       await this.onReuse(known, client);
       throw new RefreshRejectedProblem('The refresh token was already used; the session has been ended for safety', 'refresh-token-reused');

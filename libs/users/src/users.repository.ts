@@ -186,6 +186,8 @@ export class UsersRepository {
   }
 
   async updateProfile(id: string, changes: { name?: string | null }): Promise<UserRecord | null> {
+    // Sequelize answers an update with nothing to set without rows: an empty PATCH changes nothing.
+    if (Object.keys(changes).length === 0) return this.findById(id);
     const [, rows] = await this.users.update(changes, { where: { id }, returning: true });
     return rows[0] ? toRecord(rows[0]) : null;
   }

@@ -8,7 +8,8 @@ import { AppConfigService } from '@app/config';
 import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER, RequestContext } from '@app/observability';
 import { ProblemDetailsFilter } from '../problem/problem.filter';
 import { createValidationPipe } from '../validation/validation-pipe';
-import { useSecurityHeaders } from './security-headers';
+import { useJsonBodyParser } from './json-body-parser';
+import { API_SECURITY_HEADERS, useSecurityHeaders } from './security-headers';
 
 export const API_TITLE = 'Clearmark API';
 
@@ -25,6 +26,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   const fastify = app.getHttpAdapter().getInstance();
   // JSON only: Fastify's built-in text/plain parser would let plain text reach the handlers.
   fastify.removeContentTypeParser('text/plain');
+  useJsonBodyParser(fastify);
   const lifecycle = app.get(LifecycleService);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);
@@ -47,19 +49,11 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
     app.get<Counter<string>>(getToken(HTTP_REQUESTS_TOTAL)),
   );
 
-  useSecurityHeaders(fastify, {
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: [`'self'`],
-        // The Swagger UI page at /docs uses inline styles and scripts.
-        styleSrc: [`'self'`, `'unsafe-inline'`],
-        scriptSrc: [`'self'`, `'unsafe-inline'`],
-        imgSrc: [`'self'`, 'data:'],
-      },
-    },
-  });
+  useSecurityHeaders(fastify, API_SECURITY_HEADERS);
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
+    // Every method a route of the API uses (the default lacks PUT, PATCH and DELETE in preflights).
+    methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
     exposedHeaders: ['X-Request-Id', 'Retry-After'],
     maxAge: 600,
   });

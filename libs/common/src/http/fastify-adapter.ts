@@ -2,6 +2,7 @@ import type { NestApplicationOptions } from '@nestjs/common';
 import { FastifyAdapter } from '@nestjs/platform-fastify';
 import type { AppConfig } from '@app/config';
 import { requestIdOf } from '@app/observability';
+import { answerRouterError, MAX_PARAM_LENGTH, pathOnlyUrl } from './router-errors';
 
 /** Fastify as the design wants it: body limit, trusted proxies only, our request ids. */
 export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
@@ -15,6 +16,10 @@ export function createFastifyAdapter(config: AppConfig): FastifyAdapter {
     logger: false,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+    // Router errors (bad percent-encoding, over-long parameters) as problem+json like the rest.
+    frameworkErrors: answerRouterError,
+    rewriteUrl: pathOnlyUrl,
   });
 }
 

@@ -2,6 +2,19 @@ import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** The API's helmet options (static: computed once, also used for router-level errors). */
+export const API_SECURITY_HEADERS: HelmetOptions = {
+  contentSecurityPolicy: {
+    directives: {
+      defaultSrc: [`'self'`],
+      // The Swagger UI page at /docs uses inline styles and scripts.
+      styleSrc: [`'self'`, `'unsafe-inline'`],
+      scriptSrc: [`'self'`, `'unsafe-inline'`],
+      imgSrc: [`'self'`, 'data:'],
+    },
+  },
+};
+
 /**
  * The headers helmet sets for `options`, computed once. With static options (no nonces, no
  * directive functions) helmet sets the same headers on every response; @fastify/helmet rebuilt

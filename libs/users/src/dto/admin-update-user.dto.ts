@@ -1,14 +1,15 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { IsIn, ValidateIf } from 'class-validator';
 
 export class AdminUpdateUserDto {
   @ApiProperty({ enum: ['user', 'admin'], required: false })
-  @IsOptional()
+  // Absent means unchanged; null is not a role or a status (it reached the database as a 500).
+  @ValidateIf((_object, value) => value !== undefined)
   @IsIn(['user', 'admin'])
   role?: 'user' | 'admin';
 
   @ApiProperty({ enum: ['active', 'disabled'], required: false })
-  @IsOptional()
+  @ValidateIf((_object, value) => value !== undefined)
   @IsIn(['active', 'disabled'])
   status?: 'active' | 'disabled';
 }

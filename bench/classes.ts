@@ -1,0 +1,83 @@
+/**
+ * Nice-class recommender benchmark (issue 13): the trained classifier beside a plain BM25 ranking
+ * of the same official terms, computed in the same run, on data/eval/nice-descriptions-dev.tsv
+ * (or the file given as the first argument, e.g. a held-out set of the same format).
+ *
+ * Prints, for each: top-1 (the first class is one of the description's classes), any correct
+ * class in the top 3, all correct classes in the top 5, mean and p95 time per description; then
+ * the model's load time and the reliability table of its calibrated confidence (top-5 suggestions).
+ *
+ * Run with `npm run bench:classes` (builds first, trains the artifact when it is missing).
+ */
+import { performance } from 'node:perf_hooks';
+import { NiceClassifier, PlainBm25Ranker } from '../libs/recommendations/src/classes/classifier';
+import { CLASS_MODEL_FILE, DEV_SET_FILE, loadOrTrainModel, readDescriptions, readTrainingData } from '../libs/recommendations/src/classes/training-data';
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
+}
+
+function main(): void {
+  const file = process.argv[2] ?? DEV_SET_FILE;
+  const rows = readDescriptions(file);
+  loadOrTrainModel();
+  const loadStarted = performance.now();
+  const model = loadOrTrainModel(CLASS_MODEL_FILE);
+  const classifier = new NiceClassifier(model);
+  classifier.rank('warm up: coffee'); // opens the WordNet files once, as the service does at start
+  const loadMs = performance.now() - loadStarted;
+  const bm25 = new PlainBm25Ranker(readTrainingData().docs.filter((d) => d.source === 'term'));
+
+  const measure = (rank: (d: string) => number[]): { top1: number; any3: number; all5: number; mean: number; p95: number } => {
+    const times: number[] = [];
+    let top1 = 0;
+    let any3 = 0;
+    let all5 = 0;
+    for (const row of rows) {
+      const started = performance.now();
+      const ranked = rank(row.description);
+      times.push(performance.now() - started);
+      if (row.classes.includes(ranked[0] ?? -1)) top1++;
+      if (ranked.slice(0, 3).some((c) => row.classes.includes(c))) any3++;
+      if (row.classes.every((c) => ranked.slice(0, 5).includes(c))) all5++;
+    }
+    const n = rows.length;
+    return { top1: top1 / n, any3: any3 / n, all5: all5 / n, mean: times.reduce((a, b) => a + b, 0) / n, p95: percentile(times, 95) };
+  };
+  const ours = measure((d) => classifier.rank(d).map((s) => s.class));
+  const plain = measure((d) => bm25.rank(d));
+
+  const f = (x: number): string => x.toFixed(3);
+  const ms = (x: number): string => x.toFixed(2);
+  const out: string[] = [];
+  out.push(`Nice-class recommender on ${file} (${rows.length} descriptions), model ${model.modelVersion}, loaded in ${ms(loadMs)} ms`);
+  out.push('');
+  out.push('| ranking | top-1 | any in top 3 | all in top 5 | mean ms | p95 ms |');
+  out.push('|---|---|---|---|---|---|');
+  out.push(`| recommender | ${f(ours.top1)} | ${f(ours.any3)} | ${f(ours.all5)} | ${ms(ours.mean)} | ${ms(ours.p95)} |`);
+  out.push(`| plain BM25 | ${f(plain.top1)} | ${f(plain.any3)} | ${f(plain.all5)} | ${ms(plain.mean)} | ${ms(plain.p95)} |`);
+  out.push(`| ratio | ${f(ours.top1 / plain.top1)} | ${f(ours.any3 / plain.any3)} | ${f(ours.all5 / plain.all5)} | ${f(ours.mean / plain.mean)} | ${f(ours.p95 / plain.p95)} |`);
+
+  // Reliability of the calibrated confidence over the top-5 suggestions of every description.
+  const bins = [0, 0.2, 0.4, 0.6, 0.8, 1.0001];
+  const counts = bins.slice(1).map(() => ({ n: 0, right: 0, conf: 0 }));
+  for (const row of rows) {
+    for (const s of classifier.rank(row.description).slice(0, 5)) {
+      const i = bins.findIndex((b, k) => k > 0 && s.confidence < b) - 1;
+      const bin = counts[i]!;
+      bin.n++;
+      bin.conf += s.confidence;
+      if (row.classes.includes(s.class)) bin.right++;
+    }
+  }
+  out.push('');
+  out.push('| confidence | suggestions | mean confidence | share right |');
+  out.push('|---|---|---|---|');
+  counts.forEach((c, i) => {
+    out.push(`| ${bins[i]!.toFixed(1)}-${Math.min(1, bins[i + 1]!).toFixed(1)} | ${c.n} | ${c.n ? f(c.conf / c.n) : '-'} | ${c.n ? f(c.right / c.n) : '-'} |`);
+  });
+  process.stdout.write(`${out.join('\n')}\n`);
+}
+
+main();

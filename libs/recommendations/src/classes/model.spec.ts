@@ -1,0 +1,51 @@
+import { createHash } from 'node:crypto';
+import { NiceClassifier } from './classifier';
+import { trainClassModel, type NiceClassInfo, type TrainingDoc } from './model';
+import { readTrainingData } from './training-data';
+
+const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
+
+describe('Nice-class model training', () => {
+  const { classes, docs } = readTrainingData();
+
+  it('is deterministic: the same data gives the same artifact, hash and version', () => {
+    const first = trainClassModel(classes, docs);
+    const second = trainClassModel(classes, [...docs]);
+    expect(hash(second)).toBe(hash(first));
+    expect(second.modelVersion).toBe(first.modelVersion);
+    expect(first.modelVersion).toMatch(/^ncl12-2024\.[0-9a-f]{12}$/);
+  });
+
+  it('changes version when the data changes', () => {
+    const base = trainClassModel(classes, docs);
+    const changed = trainClassModel(classes, docs.slice(1));
+    expect(changed.modelVersion).not.toBe(base.modelVersion);
+  });
+
+  it('ranks the classes of plain descriptions, several when goods and services are both described', () => {
+    const classifier = new NiceClassifier(trainClassModel(classes, docs));
+    const ranked = classifier.rank('we roast coffee and run two cafés').map((s) => s.class);
+    expect(ranked.slice(0, 3)).toEqual(expect.arrayContaining([30, 43]));
+    const top = classifier.rank('running shoes and sneakers')[0]!;
+    expect(top.class).toBe(25);
+    expect(top.matchedTerms.length).toBeGreaterThan(0);
+    expect(top.confidence).toBeGreaterThan(0);
+    expect(top.confidence).toBeLessThan(1);
+  });
+
+  it('uses "does not include" notes as evidence against a class', () => {
+    const tiny: NiceClassInfo[] = [
+      { class: 1, kind: 'good', heading: 'Chemicals' },
+      { class: 2, kind: 'good', heading: 'Paints' },
+    ];
+    const data: TrainingDoc[] = [
+      { class: 1, text: 'salt for preserving', source: 'term' },
+      { class: 2, text: 'salt paint', source: 'term' },
+    ];
+    const without = new NiceClassifier(trainClassModel(tiny, data)).rank('salt for preserving');
+    const withNote = new NiceClassifier(trainClassModel(tiny, [...data, { class: 1, text: 'salt for preserving ()', source: 'excludes' }])).rank('salt for preserving');
+    const score = (ranked: typeof without, cls: number): number => ranked.find((s) => s.class === cls)!.score;
+    expect(score(withNote, 1)).toBeLessThan(score(without, 1));
+    expect(score(withNote, 2)).toBeCloseTo(score(without, 2));
+  });
+});

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { contentLemmas, features, FEATURES_VERSION } from './text';
+
+/** One labelled document of the training data: an official term, a heading item or a class note. */
+export interface TrainingDoc {
+  class: number;
+  text: string;
+  /** `term` (alphabetical list), `heading`, `includes` (positive) or `excludes` (negative evidence). */
+  source: 'term' | 'heading' | 'includes' | 'excludes';
+}
+
+export interface NiceClassInfo {
+  class: number;
+  kind: 'good' | 'service';
+  heading: string;
+}
+
+/**
+ * The trained artifact: everything the classifier needs at run time, plain JSON. Its version is
+ * the SHA-256 of its content (without the version), so the same data gives the same version.
+ */
+export interface ClassModel {
+  modelVersion: string;
+  /** The feature extraction the model was trained with (text.ts FEATURES_VERSION). */
+  featuresVersion: number;
+  classes: NiceClassInfo[];
+  /** BM25 index over the terms and heading items: their text, class and feature lists. */
+  docs: Array<{ class: number; text: string; features: string[] }>;
+  avgDocLength: number;
+  /** Inverse document frequency of each feature over the docs. */
+  idf: Record<string, number>;
+  /** Naive Bayes: log P(feature | class) for features seen with the class, and the class's unseen floor. */
+  logLikelihood: Record<string, Array<[number, number]>>;
+  unseen: number[];
+  /** The "does not include" notes of each class, as lemma lists (all present in a clause: evidence against). */
+  excludes: Array<{ class: number; lemmas: string[] }>;
+  /** Platt scaling of the combined score into a probability that the class is right. */
+  calibration: { a: number; b: number };
+}
+
+const SOURCE_WEIGHT: Record<TrainingDoc['source'], number> = { term: 1, heading: 2, includes: 1, excludes: 0 };
+
+/** Trains the model from the classification data: deterministic (no randomness, sorted output). */
+export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration = { a: 6, b: -3 }): ClassModel {
+  const positives = data.filter((d) => d.source !== 'excludes');
+  const docs = positives
+    .filter((d) => d.source === 'term' || d.source === 'heading')
+    .map((d) => ({ class: d.class, text: d.text, features: [...features(d.text, false).keys()] }))
+    .filter((d) => d.features.length > 0);
+  const df = new Map<string, number>();
+  let totalLength = 0;
+  for (const d of docs) {
+    totalLength += d.features.length;
+    for (const f of new Set(d.features)) df.set(f, (df.get(f) ?? 0) + 1);
+  }
+  const n = docs.length;
+  const idf: Record<string, number> = {};
+  for (const [f, count] of [...df.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    idf[f] = Math.log(1 + (n - count + 0.5) / (count + 0.5));
+  }
+
+  // Multinomial naive Bayes over lemma features of every positive document, Laplace smoothing.
+  const counts = new Map<number, Map<string, number>>();
+  const totals = new Map<number, number>();
+  const vocabulary = new Set<string>();
+  for (const d of positives) {
+    const byClass = counts.get(d.class) ?? new Map<string, number>();
+    counts.set(d.class, byClass);
+    for (const f of features(d.text, false).keys()) {
+      if (f.startsWith('b:')) continue;
+      const w = SOURCE_WEIGHT[d.source];
+      byClass.set(f, (byClass.get(f) ?? 0) + w);
+      totals.set(d.class, (totals.get(d.class) ?? 0) + w);
+      vocabulary.add(f);
+    }
+  }
+  const alpha = 0.1;
+  const v = vocabulary.size;
+  const unseen = classes.map((c) => Math.log(alpha / ((totals.get(c.class) ?? 0) + alpha * v)));
+  const logLikelihood: Record<string, Array<[number, number]>> = {};
+  for (const f of [...vocabulary].sort()) {
+    const row: Array<[number, number]> = [];
+    for (const c of classes) {
+      const count = counts.get(c.class)?.get(f);
+      if (count) row.push([c.class, Math.log((count + alpha) / ((totals.get(c.class) ?? 0) + alpha * v))]);
+    }
+    logLikelihood[f] = row;
+  }
+
+  const excludes = data
+    .filter((d) => d.source === 'excludes')
+    .map((d) => ({ class: d.class, lemmas: [...new Set(contentLemmas(d.text))] }))
+    .filter((e) => e.lemmas.length > 0);
+
+  const body = { featuresVersion: FEATURES_VERSION, classes, docs, avgDocLength: totalLength / Math.max(1, n), idf, logLikelihood, unseen, excludes, calibration };
+  return { modelVersion: modelVersionOf(body), ...body };
+}
+
+/** `ncl12-2024.<first 12 hex of the SHA-256 of the artifact's content>`. */
+export function modelVersionOf(body: Omit<ClassModel, 'modelVersion'>): string {
+  return `ncl12-2024.${createHash('sha256').update(JSON.stringify(body)).digest('hex').slice(0, 12)}`;
+}

@@ -1,0 +1,50 @@
+import { clauses, contentLemmas, expansions, features, lemma, normalizeText, tokenize } from './text';
+
+describe('Nice recommender text features', () => {
+  it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
+    expect(normalizeText('Cafés & CRÊPES, 24/7!')).toBe('cafes crepes 24 7');
+    expect(tokenize('  ')).toEqual([]);
+    expect(tokenize('roll-out awnings')).toEqual(['roll', 'out', 'awnings']);
+  });
+
+  it('lemmatizes plurals and inflected verbs to one base form, the same for terms and descriptions', () => {
+    expect(lemma('mattresses')).toBe('mattress');
+    expect(lemma('boxes')).toBe('box');
+    expect(lemma('roasted')).toBe('roast');
+    expect(lemma('handymen')).toBe('handyman');
+    expect(lemma('wigs')).toBe('wig');
+    // Unknown to WordNet: only a plural s goes.
+    expect(lemma('kombuchas')).toBe('kombucha');
+    expect(lemma('glass')).toBe('glass');
+  });
+
+  it('drops function words and the small talk of a business describing itself', () => {
+    expect(contentLemmas('We sell our hand-made soaps to customers')).toEqual(['hand', 'soap']);
+  });
+
+  it('expands a word absent from the list with WordNet synonyms and hypernyms at lower weights', () => {
+    const sneaker = new Map(expansions('sneaker'));
+    // SHOE: the hypernym (0.4) and a part of the synonym GYM_SHOE (0.5); the higher weight stays.
+    expect(sneaker.get('shoe')).toBeCloseTo(0.5);
+    expect(sneaker.get('footwear')).toBeCloseTo(0.2);
+    expect(new Map(expansions('cafe')).get('restaurant')).toBeCloseTo(0.4);
+    expect(expansions('zebraflux')).toEqual([]);
+  });
+
+  it('gives the text words weight 1, adjacent pairs as bigrams, expansions only when asked', () => {
+    const plain = features('olive oil', false);
+    expect([...plain.entries()]).toEqual([
+      ['olive', 1],
+      ['b:olive_oil', 1],
+      ['oil', 1],
+    ]);
+    const expanded = features('sneakers', true);
+    expect(expanded.get('sneaker')).toBe(1);
+    expect(expanded.get('shoe')).toBeLessThan(1);
+  });
+
+  it('splits a description into clauses at punctuation and joining words', () => {
+    expect(clauses('we roast coffee and run two cafés')).toEqual(['we roast coffee', 'run two cafés']);
+    expect(clauses('drum kits, plus drum lessons')).toEqual(['drum kits', 'drum lessons']);
+  });
+});

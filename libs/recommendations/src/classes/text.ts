@@ -1,0 +1,134 @@
+import { baseForms, closeSynonyms, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
+
+/**
+ * Text features of the Nice-class recommender: tokenization, lemmatization (WordNet base forms)
+ * and expansion of a description's words with WordNet synonyms and hypernyms so that words the
+ * alphabetical list does not use ("sneakers") reach the terms that cover them ("shoes").
+ */
+
+/**
+ * Version of the feature extraction below: part of the artifact, so that an artifact trained by
+ * an older extraction is retrained instead of being scored with features it was not built from.
+ */
+export const FEATURES_VERSION = 2;
+
+/** Function words and the small talk of a business describing itself; they carry no class. */
+const STOPWORDS = new Set(
+  (
+    'a an the and or but nor of for to in on at by with from into onto as is are was were be been being ' +
+    'we our us ours i my me you your they their them it its this that these those there here who whom which what ' +
+    'do does did done doing have has had having will would can could shall should may might must ' +
+    'also plus just only very really so too not no all any some more most other such own same than then ' +
+    'about over under out up down off again once per via etc like e g ie eg ' +
+    'sell sold selling offer offering provide providing run running make making made do business company ' +
+    'shop store customer customers client clients people someone anyone thing things stuff kind lot lots ' +
+    'small two three one new good best great well back help want deal'
+  ).split(' '),
+);
+
+/** Lower case, accents removed, anything but letters and digits a separator. */
+export function normalizeText(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+}
+
+/** The words of a text, in order, stopwords included (the bigrams need the positions). */
+export function tokenize(text: string): string[] {
+  const normalized = normalizeText(text);
+  return normalized === '' ? [] : normalized.split(' ');
+}
+
+export function isStopword(word: string): boolean {
+  return STOPWORDS.has(word) || word.length < 2 || /^\d+$/.test(word);
+}
+
+const lemmaCache = new Map<string, string>();
+
+/**
+ * One canonical base form per word: a noun's singular (`mattresses` -> `mattress`), else a
+ * verb's base (`roasted` -> `roast`), else an adjective's; a word WordNet does not know loses a
+ * plural `s` only. The same function runs over the official terms and over descriptions.
+ */
+export function lemma(word: string): string {
+  const cached = lemmaCache.get(word);
+  if (cached !== undefined) return cached;
+  let result = word;
+  const nouns = baseForms('noun', word);
+  // A plural that is also a lemma of its own (`rings`, `glasses`) reads as the plural first.
+  const nounBase = nouns.find((n) => n !== word) ?? nouns[0];
+  if (nounBase && !(word.endsWith('ing') && baseForms('verb', word).length > 0 && nouns[0] !== word)) result = nounBase;
+  else {
+    const verbs = baseForms('verb', word);
+    const adjs = baseForms('adj', word);
+    if (verbs[0]) result = verbs[0];
+    else if (adjs[0]) result = adjs[0];
+    else if (word.length > 4 && word.endsWith('s') && !word.endsWith('ss')) result = word.slice(0, -1);
+  }
+  lemmaCache.set(word, result);
+  return result;
+}
+
+/** The content lemmas of a text, in order. */
+export function contentLemmas(text: string): string[] {
+  return tokenize(text)
+    .filter((w) => !isStopword(w))
+    .map(lemma);
+}
+
+/** Weights of the expansions, relative to a word the text itself uses (1). */
+export const EXPANSION_WEIGHTS = { synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 } as const;
+
+/** WordNet expansions of a lemma: close synonyms and hypernyms of its first noun (else verb) sense. */
+export function expansions(word: string): Array<[string, number]> {
+  const out = new Map<string, number>();
+  // A lemma of several words counts by its head, the last word (GYM_SHOE: a shoe, not a gym).
+  const add = (raw: string, weight: number): void => {
+    const head = raw.split(/[_\s-]+/).pop() ?? '';
+    if (head === '' || isStopword(head)) return;
+    const l = lemma(head);
+    if (l === word) return;
+    out.set(l, Math.max(out.get(l) ?? 0, weight));
+  };
+  const pos = baseForms('noun', word).length > 0 ? 'noun' : 'verb';
+  for (const s of [...closeSynonyms(word), ...senseLemmas(pos, word, 1)]) add(s, EXPANSION_WEIGHTS.synonym);
+  const levels = hypernymLevels(pos, word, 1, 2);
+  for (const h of levels[0] ?? []) add(h, EXPANSION_WEIGHTS.hypernym1);
+  for (const h of levels[1] ?? []) add(h, EXPANSION_WEIGHTS.hypernym2);
+  return [...out.entries()];
+}
+
+/**
+ * The weighted features of a text: its lemmas (1), adjacent lemma pairs (`b:olive_oil`, 1) and,
+ * with `expand`, WordNet expansions of each lemma at their lower weights.
+ */
+export function features(text: string, expand: boolean): Map<string, number> {
+  const words = contentLemmas(text);
+  const out = new Map<string, number>();
+  const add = (f: string, w: number): void => {
+    out.set(f, Math.max(out.get(f) ?? 0, w));
+  };
+  words.forEach((w, i) => {
+    add(w, 1);
+    const next = words[i + 1];
+    if (next) add(`b:${w}_${next}`, 1);
+  });
+  if (expand) {
+    for (const w of new Set(words)) for (const [e, weight] of expansions(w)) add(e, weight);
+  }
+  return out;
+}
+
+/**
+ * The clauses of a description: a business spanning goods and services usually says so in
+ * separate clauses ("we roast coffee and run two cafés"), so each is also scored on its own.
+ */
+export function clauses(text: string): string[] {
+  return text
+    .split(/[,;:()\-–—/+&.!?]|\band\b|\bplus\b|\balso\b|\bwith\b|\bas well as\b/i)
+    .map((c) => c.trim())
+    .filter((c) => contentLemmas(c).length > 0);
+}

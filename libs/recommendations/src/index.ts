@@ -1,0 +1,2 @@
+export * from './recommendations.module';
+export { ClassRecommenderService, type ClassSuggestion } from './class-recommender.service';
