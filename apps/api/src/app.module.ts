@@ -35,7 +35,7 @@ export class AppModule {
         // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
         TrademarksModule.forRoot({ loadSampleRegistry: true }),
         RecommendationsModule,
-        CopyrightsModule,
+        CopyrightsModule.forRoot({ env: options.env }),
       ],
     };
   }

@@ -7,6 +7,7 @@ import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 import { TrademarksModule } from '@app/trademarks';
+import { CopyrightsModule } from '@app/copyrights';
 
 export interface WorkerModuleOptions {
   env?: NodeJS.ProcessEnv;
@@ -32,6 +33,7 @@ export class WorkerModule {
         MaintenanceJobsModule,
         BackupsModule,
         TrademarksModule.forRoot(),
+        CopyrightsModule.forRoot({ env: options.env, routes: false }),
       ],
     };
   }

@@ -140,8 +140,8 @@ export class CopyrightsService {
     if (errors.length > 0) throw new ValidationFailedError(errors);
   }
 
-  /** The copyright_logs row and the audit event of a change, in the change's transaction. */
-  private async log(
+  /** The copyright_logs row and the audit event of a change, in the change's transaction (transfers use it too). */
+  async log(
     transaction: DbTransaction,
     work: CopyrightRecord,
     actorId: string,

@@ -6,3 +6,5 @@ export { protectionTerm, type ProtectionTerm } from './protection-term.util';
 export { normalizeRegistrationNumber } from './registration-number.util';
 export type { CopyrightView, CopyrightLogRecord, CopyrightListFilter, WorkType } from './copyrights.types';
 export { WORK_TYPES } from './copyrights.types';
+export * from './copyright-transfers.service';
+export * from './copyrights.config';
