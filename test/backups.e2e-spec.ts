@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { BackupsService, RestoreRefusedError, type BackupRunRecord } from '@app/backups';
-import { ALL_MODELS } from '@app/database';
+import { ALL_MODELS } from '../apps/composition/src';
 import { JobsService } from '@app/jobs';
 import { client, uniqueEmail, type Tokens } from './support/auth-client';
 import { startTestApp, type TestApp } from './support/test-app';

@@ -14,6 +14,7 @@ import { Notification } from '../libs/notifications/src/models/notification.mode
 import { notificationsProviders } from '../libs/notifications/src/notifications.providers';
 import { NotificationsRepository } from '../libs/notifications/src/notifications.repository';
 import { startFakeSmtpServer, type FakeSmtpServer } from './support/fake-smtp-server';
+import { ALL_MODELS } from '../apps/composition/src';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 describe('notifications (against a real PostgreSQL)', () => {
@@ -43,7 +44,7 @@ describe('notifications (against a real PostgreSQL)', () => {
             DB_CONNECT_BASE_DELAY_MS: '50',
           },
         }),
-        DatabaseModule.forRoot({ applicationName: 'clearmark-test' }),
+        DatabaseModule.forRoot({ applicationName: 'clearmark-test', models: ALL_MODELS }),
         SequelizeModule.forFeature([Notification]),
       ],
       providers: notificationsProviders({

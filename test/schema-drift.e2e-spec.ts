@@ -1,6 +1,7 @@
 import { Sequelize } from 'sequelize-typescript';
 import { Column, DataType, Model, Table } from 'sequelize-typescript';
-import { ALL_MODELS, findSchemaDrift } from '@app/database';
+import { findSchemaDrift } from '@app/database';
+import { ALL_MODELS } from '../apps/composition/src';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 
 @Table({

@@ -2,6 +2,7 @@ import type { DynamicModule, Type } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../apps/api/src/app.module';
+import { CONFIG_SLICES } from '../../apps/composition/src';
 import { configureHttpApp, createFastifyAdapter, HTTP_APP_OPTIONS } from '@app/common';
 import { loadConfig } from '@app/config';
 
@@ -34,7 +35,7 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
   const moduleRef = await Test.createTestingModule({
     imports: [AppModule.register({ env }), ...(options.imports ?? [])],
   }).compile();
-  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(loadConfig(env)), HTTP_APP_OPTIONS);
+  const app = moduleRef.createNestApplication<NestFastifyApplication>(createFastifyAdapter(loadConfig(env, CONFIG_SLICES)), HTTP_APP_OPTIONS);
   await configureHttpApp(app);
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');

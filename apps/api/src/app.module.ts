@@ -4,12 +4,12 @@ import { ConfigModule } from '@app/config';
 import { BackupsModule } from '@app/backups';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
-import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { ObservabilityModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 import { RecommendationsModule } from '@app/recommendations';
 import { TrademarksModule } from '@app/trademarks';
 import { CopyrightsModule } from '@app/copyrights';
+import { ALL_MODELS, CONFIG_SLICES } from '../../composition/src';
 
 export interface AppModuleOptions {
   /** The environment to configure from; process.env by default (tests pass their own). */
@@ -23,19 +23,18 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
-        ConfigModule.forRoot({ env: options.env }),
-        DatabaseModule.forRoot({ applicationName: 'clearmark-api' }),
+        ConfigModule.forRoot({ env: options.env, slices: CONFIG_SLICES }),
+        DatabaseModule.forRoot({ applicationName: 'clearmark-api', models: ALL_MODELS }),
         ObservabilityModule,
         CommonModule,
         ...identityModules(),
         // Runs scheduled jobs only where SCHEDULER_ENABLED says so (by default: in development).
         JobsModule.forRoot({ process: 'api' }),
-        MaintenanceJobsModule,
         BackupsModule,
         // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
         TrademarksModule.forRoot({ loadSampleRegistry: true }),
         RecommendationsModule,
-        CopyrightsModule.forRoot({ env: options.env }),
+        CopyrightsModule,
       ],
     };
   }

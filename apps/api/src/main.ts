@@ -5,11 +5,12 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { configureHttpApp, createFastifyAdapter, exitOnSignals, HTTP_APP_OPTIONS } from '@app/common';
 import { loadConfigOrExit, readDotEnv } from '@app/config';
 import { useEmbeddedDatabaseByDefault } from '@app/database';
+import { CONFIG_SLICES } from '../../composition/src';
 import { AppModule } from './app.module';
 
 async function main(): Promise<void> {
   readDotEnv();
-  const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit());
+  const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit(process.env, CONFIG_SLICES));
   const { config } = database;
   try {
     const app = await NestFactory.create<NestFastifyApplication>(AppModule.register(), createFastifyAdapter(config), HTTP_APP_OPTIONS);

@@ -3,10 +3,10 @@ import { BackupsModule } from '@app/backups';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
-import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 import { TrademarksModule } from '@app/trademarks';
+import { ALL_MODELS, CONFIG_SLICES } from '../../composition/src';
 import { BackupCreateCommand, BackupListCommand, BackupRestoreCommand } from './commands/backup.command';
 import { CreateAdminCommand } from './commands/create-admin.command';
 import { JobsListCommand, JobsRunCommand } from './commands/jobs.command';
@@ -16,14 +16,13 @@ import { RegistryImportCommand } from './commands/registry-import.command';
 /** Operator commands; never migrates implicitly (that is what `migrate up` is for). */
 @Module({
   imports: [
-    ConfigModule.forRoot(),
-    DatabaseModule.forRoot({ applicationName: 'clearmark-cli', migrateOnStart: false }),
+    ConfigModule.forRoot({ slices: CONFIG_SLICES }),
+    DatabaseModule.forRoot({ applicationName: 'clearmark-cli', migrateOnStart: false, models: ALL_MODELS }),
     LoggingModule,
     MetricsModule,
     ...identityModules(),
     // The cli never schedules: it runs single jobs with jobs:run.
     JobsModule.forRoot({ process: 'cli' }),
-    MaintenanceJobsModule,
     BackupsModule,
     TrademarksModule.forRoot(),
   ],

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { CommandFactory } from 'nest-commander';
 import { loadConfigOrExit, readDotEnv } from '@app/config';
 import { createMigrationFile, useEmbeddedDatabaseByDefault } from '@app/database';
+import { CONFIG_SLICES } from '../../composition/src';
 import { CliModule } from './cli.module';
 
 async function main(): Promise<void> {
@@ -9,7 +10,7 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   // Writing a migration file needs no database.
   if (args[0] === 'migrate' && args[1] === 'create') {
-    if (!args[2]) throw new Error('Usage: npm run migrate -- create <verb-noun>');
+    if (!args[2]) throw new Error('Usage: npm run migrate -- create <lib>-<verb-noun> (e.g. users-add-index-to-email)');
     process.stdout.write(`created ${createMigrationFile(args[2])}\n`);
     return;
   }
@@ -18,7 +19,7 @@ async function main(): Promise<void> {
   process.env.LOG_PRETTY ??= 'false';
   // Operator commands never create demo data (and may run before the schema exists).
   process.env.SEED_DEMO_DATA = 'false';
-  const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit());
+  const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit(process.env, CONFIG_SLICES));
   try {
     await CommandFactory.run(CliModule, {
       logger: ['error', 'warn'],

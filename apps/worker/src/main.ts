@@ -4,12 +4,13 @@ import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit, readDotEnv } from '@app/config';
 import { useEmbeddedDatabaseByDefault } from '@app/database';
+import { CONFIG_SLICES } from '../../composition/src';
 import { startMetricsServer, type MetricsServer } from '@app/observability';
 import { WorkerModule } from './worker.module';
 
 async function main(): Promise<void> {
   readDotEnv();
-  const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit());
+  const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit(process.env, CONFIG_SLICES));
   const { config } = database;
   const app = await NestFactory.createApplicationContext(WorkerModule.register(), { bufferLogs: true });
   app.useLogger(app.get(Logger));

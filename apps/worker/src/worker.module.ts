@@ -3,11 +3,11 @@ import { BackupsModule } from '@app/backups';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
-import { MaintenanceJobsModule } from '@app/jobs/maintenance';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 import { TrademarksModule } from '@app/trademarks';
 import { CopyrightsModule } from '@app/copyrights';
+import { ALL_MODELS, CONFIG_SLICES } from '../../composition/src';
 
 export interface WorkerModuleOptions {
   env?: NodeJS.ProcessEnv;
@@ -24,16 +24,15 @@ export class WorkerModule {
     return {
       module: WorkerModule,
       imports: [
-        ConfigModule.forRoot({ env: options.env }),
-        DatabaseModule.forRoot({ applicationName: 'clearmark-worker' }),
+        ConfigModule.forRoot({ env: options.env, slices: CONFIG_SLICES }),
+        DatabaseModule.forRoot({ applicationName: 'clearmark-worker', models: ALL_MODELS }),
         LoggingModule,
         MetricsModule,
         ...identityModules(),
         JobsModule.forRoot({ process: 'worker' }),
-        MaintenanceJobsModule,
         BackupsModule,
         TrademarksModule.forRoot(),
-        CopyrightsModule.forRoot({ env: options.env, routes: false }),
+        CopyrightsModule,
       ],
     };
   }

@@ -1,13 +1,14 @@
 import { Global, Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
-import { ApiLog, apiLogControllers, apiLogProviders, ApiLogService } from './api-log';
+import { apiLogControllers, apiLogProviders, ApiLogService } from './api-log';
 import { AdminAuditLogsController } from './audit-log/admin-audit-logs.controller';
 import { AuditLogRepository } from './audit-log/audit-log.repository';
 import { AuditInterceptor } from './audit-log/audit.interceptor';
 import { AuditedRoutes } from './audit-log/audited-routes';
 import { auditMetricProviders } from './audit-log/audit.metrics';
 import { AuditService } from './audit-log/audit.service';
-import { AuditLog } from './audit-log/models/audit-log.model';
+import { AuditingJobs } from './auditing.jobs';
+import { AUDITING_MODELS } from './auditing.models';
 
 /**
  * The audit log (and its interceptor, on every mutating route) and the request log. Global:
@@ -15,7 +16,7 @@ import { AuditLog } from './audit-log/models/audit-log.model';
  */
 @Global()
 @Module({
-  imports: [SequelizeModule.forFeature([AuditLog, ApiLog])],
+  imports: [SequelizeModule.forFeature(AUDITING_MODELS)],
   controllers: [AdminAuditLogsController, ...apiLogControllers],
   providers: [
     AuditLogRepository,
@@ -24,6 +25,7 @@ import { AuditLog } from './audit-log/models/audit-log.model';
     ...apiLogProviders,
     AuditInterceptor,
     AuditedRoutes,
+    AuditingJobs,
   ],
   exports: [AuditService, ApiLogService],
 })

@@ -3,3 +3,5 @@ export { AuditService, type AuditEvent, type AuditVerification } from './audit-l
 export { Audit, type AuditOptions } from './audit-log/audit.decorator';
 export { redact, REDACTED } from './audit-log/redaction';
 export { ApiLogService, type PartitionMaintenance, type ApiLogRecord, type ApiLogListQuery } from './api-log';
+export * from './auditing.models';
+export * from './auditing.config';

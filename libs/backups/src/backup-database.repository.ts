@@ -1,9 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import type { ModelCtor } from 'sequelize-typescript';
+import { InjectConnection } from '@nestjs/sequelize';
+import type { ModelCtor, Sequelize } from 'sequelize-typescript';
 import { AppConfigService, type DatabaseConnectionConfig } from '@app/config';
-import { ALL_MODELS, pgClientConfig } from '@app/database';
+import { pgClientConfig } from '@app/database';
 import { parseServerVersionNum, type PgVersion } from './pg-client-tools.util';
 import type { TableCounts } from './backups.types';
 
@@ -37,11 +38,17 @@ function tableNameOf(model: ModelCtor): string {
 export class BackupDatabaseRepository {
   private readonly logger = new Logger(BackupDatabaseRepository.name);
 
-  constructor(private readonly config: AppConfigService) {}
+  constructor(
+    private readonly config: AppConfigService,
+    @InjectConnection() private readonly sequelize: Sequelize,
+  ) {}
 
-  /** The main tables whose row counts a backup records: every model's table (parents of partitioned tables, never their partitions). */
+  /**
+   * The main tables whose row counts a backup records: the table of every model the connection
+   * knows (the composition root's ALL_MODELS; parents of partitioned tables, never their partitions).
+   */
   tables(): string[] {
-    return [...new Set(ALL_MODELS.map(tableNameOf))].sort();
+    return [...new Set(Object.values(this.sequelize.models).map((m) => tableNameOf(m as ModelCtor)))].sort();
   }
 
   get connection(): DatabaseConnectionConfig {

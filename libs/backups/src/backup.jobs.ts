@@ -1,6 +1,7 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { AppConfigService } from '@app/config';
+import { InjectConfig } from '@app/config';
 import { JobsService } from '@app/jobs';
+import { BACKUPS_CONFIG, type BackupsConfig } from './backups.config';
 import { BackupsService } from './backups.service';
 
 /**
@@ -13,11 +14,11 @@ export class BackupJobs implements OnModuleInit {
   constructor(
     private readonly jobs: JobsService,
     private readonly backups: BackupsService,
-    private readonly config: AppConfigService,
+    @InjectConfig(BACKUPS_CONFIG) private readonly config: BackupsConfig,
   ) {}
 
   onModuleInit(): void {
-    const { schedules } = this.config.jobs;
+    const { schedules } = this.config;
     this.jobs.register({
       name: 'backup',
       schedule: schedules.backup,

@@ -8,7 +8,7 @@ import { BackupRunsRepository } from './backup-runs.repository';
 import { AdminBackupsController } from './backups.controller';
 import { backupMetricProviders } from './backups.metrics';
 import { BackupsService } from './backups.service';
-import { BackupRun } from './models/backup-run.model';
+import { BACKUPS_MODELS } from './backups.models';
 import { PgToolsRepository } from './pg-tools.repository';
 
 /**
@@ -18,7 +18,7 @@ import { PgToolsRepository } from './pg-tools.repository';
  */
 @Global()
 @Module({
-  imports: [SequelizeModule.forFeature([BackupRun])],
+  imports: [SequelizeModule.forFeature(BACKUPS_MODELS)],
   controllers: [AdminBackupsController],
   providers: [
     ...backupMetricProviders,

@@ -3,7 +3,8 @@ import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { decodeCursor, loggableError, toPage, type Page, InFlightWork } from '@app/common';
-import { AppConfigService, parseDatabaseUrl } from '@app/config';
+import { AppConfigService, InjectConfig, parseDatabaseUrl } from '@app/config';
+import { BACKUPS_CONFIG, type BackupsConfig } from './backups.config';
 import { BackupStatusReporter, type BackupStatus } from '@app/observability';
 import { BackupDatabaseRepository, type ExportedSnapshot } from './backup-database.repository';
 import { backupFileName, BackupFilesRepository } from './backup-files.repository';
@@ -71,6 +72,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     private readonly files: BackupFilesRepository,
     private readonly database: BackupDatabaseRepository,
     private readonly config: AppConfigService,
+    @InjectConfig(BACKUPS_CONFIG) private readonly settings: BackupsConfig,
     @InjectMetric(BACKUP_LAST_SUCCESS) private readonly lastSuccess: Gauge<string>,
     @InjectMetric(BACKUP_DURATION) private readonly duration: Histogram<string>,
     @InjectMetric(BACKUP_SIZE) private readonly size: Gauge<string>,
@@ -139,7 +141,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     const staleBefore = new Date(Date.now() - STALE_RUN_MS);
     await this.runs.failStale(staleBefore, 'interrupted: the process running it stopped before recording an outcome');
     const backups = await this.runs.successfulBackups();
-    const plan = planRetention(backups, this.config.backups.keep, new Date());
+    const plan = planRetention(backups, this.settings.keep, new Date());
     const byId = new Map(backups.map((b) => [b.id, b]));
     const deleted: BackupRunRecord[] = [];
     for (const id of plan.delete) {
@@ -156,7 +158,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     const kept = backups.filter((b) => plan.keep.has(b.id));
     const oldestKept = kept.reduce<Date | null>((oldest, b) => (!oldest || b.startedAt < oldest ? b.startedAt : oldest), null);
     if (oldestKept) await this.runs.deleteHistoryBefore(oldestKept);
-    const stale = await this.files.removeStalePartials(this.config.backups.dir, staleBefore);
+    const stale = await this.files.removeStalePartials(this.settings.dir, staleBefore);
     if (deleted.length > 0 || stale.length > 0) {
       this.logger.log({ deleted: deleted.map((b) => b.file), kept: kept.length, stalePartials: stale }, 'Backup retention applied');
     }
@@ -224,13 +226,13 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     const { latestFinished, latestSuccess } = await this.runs.summary();
     const lastSuccessAt = latestSuccess?.startedAt.toISOString() ?? null;
     const lastFailureAt = latestFinished?.status === 'failure' ? latestFinished.startedAt.toISOString() : null;
-    if (this.config.jobs.schedules.backup === null) return { state: 'not-scheduled', lastSuccessAt, lastFailureAt };
+    if (this.settings.schedules.backup === null) return { state: 'not-scheduled', lastSuccessAt, lastFailureAt };
     // The reason stays generic: readiness is unauthenticated, and a pg_dump error names hosts
     // and roles. The full error is in GET /v1/admin/backups and in the logs.
     if (lastFailureAt) return { state: 'degraded', reason: 'the last backup failed (see GET /v1/admin/backups)', lastSuccessAt, lastFailureAt };
     if (!latestSuccess) return { state: 'degraded', reason: 'no successful backup yet', lastSuccessAt, lastFailureAt };
     const ageHours = (Date.now() - latestSuccess.startedAt.getTime()) / 3_600_000;
-    const { staleAfterHours } = this.config.backups;
+    const { staleAfterHours } = this.settings;
     if (ageHours > staleAfterHours) {
       return { state: 'degraded', reason: `the newest good backup is ${Math.floor(ageHours)} h old (BACKUP_STALE_AFTER_HOURS=${staleAfterHours})`, lastSuccessAt, lastFailureAt };
     }
@@ -249,7 +251,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     try {
       const server = await this.database.serverVersion();
       const tools = await this.requireTools(server);
-      await this.files.ensureDirectory(this.config.backups.dir);
+      await this.files.ensureDirectory(this.settings.dir);
       snapshot = await this.database.exportSnapshot(this.database.tables());
       await this.tools.dump({
         binary: tools.pgDump,
@@ -297,7 +299,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
       const path = this.pathOf(source.file);
       if (!(await this.files.exists(path))) {
         throw new BackupError(
-          `${source.file} (backup ${source.id}) is not in ${this.config.backups.dir} on this instance: BACKUP_DIR must be one volume shared by every instance that runs jobs`,
+          `${source.file} (backup ${source.id}) is not in ${this.settings.dir} on this instance: BACKUP_DIR must be one volume shared by every instance that runs jobs`,
         );
       }
       const sha256 = await this.files.sha256(path);
@@ -339,7 +341,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
    * helpfully than this does.
    */
   private async requireTools(server: PgVersion): Promise<Tools> {
-    const configured = this.config.backups.pgDumpPath;
+    const configured = this.settings.pgDumpPath;
     const install = `install postgresql-client-${server.major} (or newer) or set PG_DUMP_PATH to its pg_dump`;
     const located = await this.tools.locate(configured);
     if (!located.pgDump) throw new BackupError(`pg_dump not found (searched ${located.searched}): ${install}`);
@@ -385,7 +387,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
   }
 
   private pathOf(file: string): string {
-    return join(this.config.backups.dir, file);
+    return join(this.settings.dir, file);
   }
 
   /** The file as given, or else by its name in BACKUP_DIR. */
@@ -394,7 +396,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     if (await this.files.exists(given)) return given;
     const inBackupDir = this.pathOf(basename(file));
     if (await this.files.exists(inBackupDir)) return inBackupDir;
-    throw new RestoreRefusedError(`${file}: no such file (also looked in ${this.config.backups.dir})`);
+    throw new RestoreRefusedError(`${file}: no such file (also looked in ${this.settings.dir})`);
   }
 
   private stopSignal(signal?: AbortSignal): AbortSignal {

@@ -18,8 +18,8 @@ import { RateLimitGuard } from './rate-limit/rate-limit.guard';
           { name: 'default', ttl: config.http.rateLimit.ttlMs, limit: config.http.rateLimit.max },
           {
             name: 'auth',
-            ttl: config.auth.rateLimit.ttlMs,
-            limit: config.auth.rateLimit.max,
+            ttl: config.http.authRateLimit.ttlMs,
+            limit: config.http.authRateLimit.max,
             // Only the routes marked @AuthRateLimited() (sign-in, registration, refresh).
             skipIf: (context: ExecutionContext) =>
               !Reflect.getMetadata(AUTH_RATE_LIMITED, context.getClass()) && !Reflect.getMetadata(AUTH_RATE_LIMITED, context.getHandler()),

@@ -1,21 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { ConfigService } from '@nestjs/config';
-import type {
-  AppConfig,
-  AuditingConfig,
-  AuthConfig,
-  BackupsConfig,
-  DatabaseConfig,
-  HttpConfig,
-  JobsConfig,
-  NotificationsConfig,
-  ObservabilityConfig,
-} from './app-config';
+import type { AppConfig, CoreConfig, DatabaseConfig, HttpConfig, ObservabilityConfig } from './app-config';
 
-/** Typed access to the configuration validated at boot (see `loadConfig`). */
+/**
+ * Typed access to the core configuration validated at boot (see `loadConfig`). Feature settings
+ * are not here: each lib injects its own slice with `@InjectConfig(<LIB>_CONFIG)`.
+ */
 @Injectable()
 export class AppConfigService {
-  private readonly config: AppConfig;
+  private readonly config: CoreConfig;
 
   constructor(configService: ConfigService) {
     this.config = configService.getOrThrow<AppConfig>('app');
@@ -43,25 +36,5 @@ export class AppConfigService {
 
   get observability(): ObservabilityConfig {
     return this.config.observability;
-  }
-
-  get auth(): AuthConfig {
-    return this.config.auth;
-  }
-
-  get notifications(): NotificationsConfig {
-    return this.config.notifications;
-  }
-
-  get auditing(): AuditingConfig {
-    return this.config.auditing;
-  }
-
-  get jobs(): JobsConfig {
-    return this.config.jobs;
-  }
-
-  get backups(): BackupsConfig {
-    return this.config.backups;
   }
 }

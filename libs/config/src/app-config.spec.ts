@@ -1,7 +1,9 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { loadConfig } from './app-config';
+import { join } from 'node:path';
+import { IsBoolean, IsInt, IsOptional, IsString, Min } from 'class-validator';
+import { loadConfig, sliceOf } from './app-config';
+import { defineConfigSlice, EnvBool, EnvInt } from './config-slice';
 import { ConfigValidationError } from './environment';
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
@@ -40,8 +42,6 @@ describe('loadConfig', () => {
       JWT_SECRET: 'x'.repeat(32),
     });
     expect(config.database.pool.max).toBe(50);
-    expect(config.auth.bcryptCost).toBe(12);
-    expect(config.auth.ephemeralSecret).toBe(false);
     expect(config.database.migrateOnStart).toBe(false);
     expect(config.database.connection?.tls).toEqual({ rejectUnauthorized: true, ca: undefined });
     expect(config.observability.logPretty).toBe(false);
@@ -146,25 +146,6 @@ describe('loadConfig', () => {
     expect(problemsOf({ DB_POOL_MAX: '3', DB_POOL_MIN: '4' }).join('\n')).toMatch(/^DB_POOL_MIN=4/);
   });
 
-  it('requires a JWT secret of at least 32 bytes, and one in production', () => {
-    expect(problemsOf({ JWT_SECRET: 'too-short' }).join('\n')).toMatch(/^JWT_SECRET=\(hidden\): must be at least 32 bytes/m);
-    expect(problemsOf({ JWT_SECRET: 'too-short' }).join('\n')).not.toContain('too-short');
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true' };
-    expect(problemsOf(production).join('\n')).toMatch(/^JWT_SECRET: required in production/m);
-    const dev = loadConfig({});
-    expect(dev.auth.ephemeralSecret).toBe(true);
-    expect(Buffer.byteLength(dev.auth.jwt.secret)).toBeGreaterThanOrEqual(32);
-    expect(problemsOf({ JWT_ALGORITHM: 'none' }).join('\n')).toMatch(/^JWT_ALGORITHM="none"/);
-  });
-
-  it('applies identity defaults', () => {
-    const { auth } = loadConfig({ NODE_ENV: 'test' });
-    expect(auth.jwt.accessTtlS).toBe(900);
-    expect(auth.refresh).toEqual({ idleTtlS: 7 * 86_400, absoluteTtlS: 30 * 86_400, retentionDays: 30, reuseGraceMs: 10_000 });
-    expect(auth.bcryptCost).toBe(4);
-    expect(auth.lockout).toEqual({ threshold: 5, maxMinutes: 60 });
-  });
-
   it('seeds demo data in development only, and never in production', () => {
     expect(loadConfig({ NODE_ENV: 'development' }).seedDemoData).toBe(true);
     expect(loadConfig({ NODE_ENV: 'test' }).seedDemoData).toBe(false);
@@ -173,38 +154,8 @@ describe('loadConfig', () => {
     expect(problemsOf({ ...production, SEED_DEMO_DATA: 'true' }).join('\n')).toMatch(/^SEED_DEMO_DATA=true/m);
   });
 
-  it('applies the request-log defaults and refuses a buffer smaller than a batch', () => {
-    expect(loadConfig({ NODE_ENV: 'test' }).auditing.apiLog).toEqual({ flushIntervalMs: 1_000, batchSize: 500, bufferMax: 10_000, retentionDays: 90, enabled: true });
-    expect(problemsOf({ API_LOG_BATCH_SIZE: '600', API_LOG_BUFFER_MAX: '100' })).toEqual([
-      'API_LOG_BUFFER_MAX=100: must be at least API_LOG_BATCH_SIZE (600)',
-    ]);
-    expect(problemsOf({ API_LOG_BATCH_SIZE: '6000', API_LOG_FLUSH_INTERVAL_MS: '0' }).map((p) => p.split('=')[0]).sort()).toEqual([
-      'API_LOG_BATCH_SIZE',
-      'API_LOG_FLUSH_INTERVAL_MS',
-    ]);
-  });
-
   it('treats empty variables as unset', () => {
     expect(loadConfig({ PORT: '', DATABASE_URL: '' }).http.port).toBe(3000);
-  });
-
-  it('leaves SCHEDULER_ENABLED to each process when unset, and reads the job schedules (UTC cron, "off")', () => {
-    const config = loadConfig({ NODE_ENV: 'test' });
-    expect(config.jobs).toEqual({
-      schedulerEnabled: undefined,
-      schedules: { sessionPurge: '17 * * * *', apiLogPartitions: '7 0 * * *', backup: '0 2 * * *', backupDrill: '0 4 * * 0', trademarkWatches: '37 * * * *' },
-    });
-    const custom = loadConfig({ SCHEDULER_ENABLED: 'false', JOB_SESSION_PURGE_CRON: '*/1 * * * * *', JOB_BACKUP_CRON: 'off', JOB_BACKUP_DRILL_CRON: ' OFF ' });
-    expect(custom.jobs.schedulerEnabled).toBe(false);
-    expect(custom.jobs.schedules).toMatchObject({ sessionPurge: '*/1 * * * * *', backup: null, backupDrill: null });
-  });
-
-  it('refuses an invalid cron expression, naming the variable', () => {
-    expect(problemsOf({ SCHEDULER_ENABLED: 'maybe' }).map((p) => p.split('=')[0])).toEqual(['SCHEDULER_ENABLED']);
-    expect(problemsOf({ JOB_BACKUP_CRON: '0 2 * * * * *', JOB_SESSION_PURGE_CRON: 'hourly' }).map((p) => p.split('=')[0]).sort()).toEqual([
-      'JOB_BACKUP_CRON',
-      'JOB_SESSION_PURGE_CRON',
-    ]);
   });
 
   it("serves the worker's metrics on 9464 unless told otherwise (0 = not served)", () => {
@@ -212,19 +163,61 @@ describe('loadConfig', () => {
     expect(loadConfig({ WORKER_METRICS_PORT: '0' }).observability.workerMetricsPort).toBe(0);
   });
 
-  it('applies the backup defaults and refuses a retention that keeps nothing', () => {
-    const config = loadConfig({ NODE_ENV: 'test' });
-    expect(config.backups).toEqual({
-      dir: resolve('.data/backups'),
-      pgDumpPath: undefined,
-      keep: { daily: 7, weekly: 4, monthly: 12 },
-      staleAfterHours: 26,
+
+  it('validates every slice with the core and names every bad variable of every slice in one error, secrets hidden', () => {
+    class AVariables {
+      @IsOptional() @EnvInt() @IsInt() @Min(1) A_COUNT?: number;
+      @IsOptional() @IsString() A_TOKEN?: string;
+    }
+    class BVariables {
+      @IsOptional() @EnvBool() @IsBoolean() B_ENABLED?: boolean;
+    }
+    const a = defineConfigSlice({
+      name: 'a',
+      variables: AVariables,
+      secrets: ['A_TOKEN'],
+      load: (env, { problems }) => {
+        if (env.A_TOKEN === 'weak') problems.push('A_TOKEN=(hidden): too weak');
+        return { count: env.A_COUNT ?? 3 };
+      },
     });
-    expect(loadConfig({ BACKUP_DIR: '/var/backups/clearmark', PG_DUMP_PATH: '/usr/lib/postgresql/15/bin/pg_dump', BACKUP_KEEP_WEEKLY: '0' }).backups).toMatchObject({
-      dir: '/var/backups/clearmark',
-      pgDumpPath: '/usr/lib/postgresql/15/bin/pg_dump',
-      keep: { daily: 7, weekly: 0, monthly: 12 },
-    });
-    expect(problemsOf({ BACKUP_KEEP_DAILY: '0', BACKUP_KEEP_MONTHLY: '-1' }).map((p) => p.split('=')[0]).sort()).toEqual(['BACKUP_KEEP_DAILY', 'BACKUP_KEEP_MONTHLY']);
+    const b = defineConfigSlice({ name: 'b', variables: BVariables, load: (env) => ({ enabled: env.B_ENABLED ?? false }) });
+    const loaded = loadConfig({ A_COUNT: '7', B_ENABLED: 'yes' }, [a, b]);
+    expect(sliceOf(loaded, a)).toEqual({ count: 7 });
+    expect(sliceOf(loaded, b)).toEqual({ enabled: true });
+
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', A_COUNT: 'zero', A_TOKEN: 'weak', B_ENABLED: 'maybe', METRICS_TOKEN: 'short' }, [a, b]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigValidationError);
+    const problems = (error as ConfigValidationError).problems;
+    expect(problems.map((p) => p.split('=')[0]).sort()).toEqual(['A_COUNT', 'B_ENABLED', 'METRICS_TOKEN', 'PORT']);
+    expect((error as ConfigValidationError).message).not.toContain('short"');
+    // A loader's own problems join the same message when its variables are valid.
+    const weak = (() => {
+      try {
+        loadConfig({ PORT: 'eighty', A_TOKEN: 'weak' }, [a, b]);
+      } catch (e) {
+        return (e as ConfigValidationError).problems;
+      }
+      return [];
+    })();
+    expect(weak.map((p) => p.split('=')[0])).toEqual(['PORT', 'A_TOKEN']);
+    expect(weak).toContain('A_TOKEN=(hidden): too weak');
+  });
+
+  it('refuses two slices that declare the same variable', () => {
+    class One {
+      @IsOptional() @IsString() SHARED?: string;
+    }
+    class Two {
+      @IsOptional() @IsString() SHARED?: string;
+    }
+    const one = defineConfigSlice({ name: 'one', variables: One, load: () => 1 });
+    const two = defineConfigSlice({ name: 'two', variables: Two, load: () => 2 });
+    expect(() => loadConfig({}, [one, two])).toThrow(/SHARED is declared by two config slices/);
   });
 });

@@ -1,13 +1,15 @@
-import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { validateCronExpression } from 'cron';
+import type { ConfigContext, ConfigSlice } from './config-slice';
 import {
+  CORE_SECRETS,
   ConfigValidationError,
   EnvironmentVariables,
   LogLevel,
+  NODE_ENVS,
   NodeEnv,
-  validateEnvironment,
+  validateVariables,
+  variableNames,
 } from './environment';
 
 export interface DatabaseTlsConfig {
@@ -49,6 +51,8 @@ export interface HttpConfig {
   trustProxy: boolean | string[];
   corsOrigins: string[];
   rateLimit: { ttlMs: number; max: number };
+  /** The separate, smaller budget of the routes marked @AuthRateLimited() (sign-in, registration, refresh). */
+  authRateLimit: { ttlMs: number; max: number };
   shutdownDelayMs: number;
   shutdownGraceMs: number;
   docsEnabled: boolean;
@@ -64,72 +68,6 @@ export interface ObservabilityConfig {
   workerMetricsPort: number;
 }
 
-export interface AuthConfig {
-  jwt: { secret: string; algorithm: 'HS256' | 'HS384' | 'HS512'; issuer: string; audience: string; accessTtlS: number };
-  /** True when JWT_SECRET was not set and a random one was made for this process (dev/test only). */
-  ephemeralSecret: boolean;
-  refresh: {
-    idleTtlS: number;
-    absoluteTtlS: number;
-    retentionDays: number;
-    /** A just-rotated refresh token presented again within this answers 409 instead of ending the session. */
-    reuseGraceMs: number;
-  };
-  sessionCacheTtlMs: number;
-  bcryptCost: number;
-  rateLimit: { max: number; ttlMs: number };
-  lockout: { threshold: number; maxMinutes: number };
-}
-
-export interface NotificationsConfig {
-  smtpUrl?: string;
-  from: string;
-}
-
-export interface ApiLogConfig {
-  flushIntervalMs: number;
-  batchSize: number;
-  /** Rows held in memory at most; when full, new rows are dropped and counted. */
-  bufferMax: number;
-  retentionDays: number;
-  /** Off only to measure its cost (bench) or in an emergency: requests then go unlogged. */
-  enabled: boolean;
-}
-
-export interface AuditingConfig {
-  apiLog: ApiLogConfig;
-  /** Record every mutating request through the audit interceptor (explicit events are always recorded). */
-  auditRequests: boolean;
-}
-
-/** A cron expression (five fields, or six with seconds first), evaluated in UTC; null = not scheduled. */
-export type JobSchedule = string | null;
-
-export interface JobsConfig {
-  /**
-   * SCHEDULER_ENABLED as set; undefined when unset, and each process applies its own default
-   * (the worker runs the scheduler, the api only in development, the cli never).
-   */
-  schedulerEnabled?: boolean;
-  schedules: {
-    sessionPurge: JobSchedule;
-    apiLogPartitions: JobSchedule;
-    backup: JobSchedule;
-    backupDrill: JobSchedule;
-    trademarkWatches: JobSchedule;
-  };
-}
-
-export interface BackupsConfig {
-  /** Absolute path of BACKUP_DIR. */
-  dir: string;
-  /** PG_DUMP_PATH: the pg_dump binary (or the folder holding it); undefined = search the PATH. */
-  pgDumpPath?: string;
-  keep: { daily: number; weekly: number; monthly: number };
-  /** Readiness reports the backup as degraded when the newest good one is older than this. */
-  staleAfterHours: number;
-}
-
 export interface AppConfig {
   env: NodeEnv;
   /** Create the demo account (and, later, demo data) at start; development only by default. */
@@ -137,21 +75,12 @@ export interface AppConfig {
   http: HttpConfig;
   database: DatabaseConfig;
   observability: ObservabilityConfig;
-  auth: AuthConfig;
-  notifications: NotificationsConfig;
-  auditing: AuditingConfig;
-  jobs: JobsConfig;
-  backups: BackupsConfig;
+  /** The loaded value of every feature slice passed to `loadConfig`, by slice name (see `sliceOf`). */
+  slices: Readonly<Record<string, unknown>>;
 }
 
-/** Schedules when their variable is unset (UTC): off the hour, so jobs do not all start at once. */
-export const DEFAULT_SCHEDULES = {
-  sessionPurge: '17 * * * *',
-  apiLogPartitions: '7 0 * * *',
-  backup: '0 2 * * *',
-  backupDrill: '0 4 * * 0',
-  trademarkWatches: '37 * * * *',
-} as const;
+/** The core configuration: what libs/config itself owns. */
+export type CoreConfig = Omit<AppConfig, 'slices'>;
 
 function list(value: string | undefined): string[] {
   return (value ?? '')
@@ -219,16 +148,9 @@ function connectionFromEnv(env: EnvironmentVariables, problems: string[]): Datab
   return undefined;
 }
 
-/**
- * Validates the environment and builds the typed configuration, applying the per-environment
- * defaults of the design (pool, migrations on start, log format). Throws
- * `ConfigValidationError` naming every offending variable.
- */
-export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
-  const env = validateEnvironment(rawEnv);
-  const problems: string[] = [];
-  const production = env.NODE_ENV === 'production';
-  const development = env.NODE_ENV === 'development';
+/** The core loader: HTTP, database, observability, NODE_ENV and SEED_DEMO_DATA. */
+function loadCore(env: EnvironmentVariables, context: ConfigContext): CoreConfig {
+  const { problems, production, development } = context;
 
   const connection = connectionFromEnv(env, problems);
   const wantsTls = env.DATABASE_SSL ?? connection?.tls !== undefined;
@@ -258,6 +180,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     if (!rejectUnauthorized) {
       problems.push('DATABASE_SSL_REJECT_UNAUTHORIZED=false: production must verify the database certificate');
     }
+    if (env.SEED_DEMO_DATA) problems.push('SEED_DEMO_DATA=true: demo data (with a published password) is refused in production');
   }
 
   const poolMax = env.DB_POOL_MAX ?? (production ? 50 : 20);
@@ -284,50 +207,6 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
     }
   }
 
-  let jwtSecret = env.JWT_SECRET;
-  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret, 'utf8') < 32) {
-    problems.push('JWT_SECRET=(hidden): must be at least 32 bytes (e.g. openssl rand -base64 48)');
-  }
-  if (jwtSecret === undefined && production) {
-    problems.push('JWT_SECRET: required in production (at least 32 bytes, e.g. openssl rand -base64 48)');
-  }
-  const ephemeralSecret = jwtSecret === undefined;
-  // Development and tests may run without one: tokens then last as long as the process.
-  jwtSecret ??= randomBytes(48).toString('base64');
-  const idleTtlS = env.REFRESH_IDLE_TTL_S ?? 7 * 86_400;
-  const absoluteTtlS = env.REFRESH_ABSOLUTE_TTL_S ?? 30 * 86_400;
-  if (idleTtlS > absoluteTtlS) {
-    problems.push(`REFRESH_IDLE_TTL_S=${idleTtlS}: must not exceed REFRESH_ABSOLUTE_TTL_S (${absoluteTtlS})`);
-  }
-  if (env.SMTP_URL && !/^smtps?:\/\//.test(env.SMTP_URL)) problems.push('SMTP_URL=(hidden): must start with smtp:// or smtps://');
-  const apiLogBatchSize = env.API_LOG_BATCH_SIZE ?? 500;
-  const apiLogBufferMax = env.API_LOG_BUFFER_MAX ?? 10_000;
-  if (apiLogBufferMax < apiLogBatchSize) {
-    problems.push(`API_LOG_BUFFER_MAX=${apiLogBufferMax}: must be at least API_LOG_BATCH_SIZE (${apiLogBatchSize})`);
-  }
-
-  const schedule = (name: keyof EnvironmentVariables, fallback: string): JobSchedule => {
-    const value = (env[name] as string | undefined)?.trim() ?? fallback;
-    if (value.toLowerCase() === 'off') return null;
-    const check = validateCronExpression(value);
-    if (!check.valid) {
-      problems.push(`${name}=${JSON.stringify(value)}: not a cron expression (${check.error?.message ?? 'invalid'}); use five fields, six with seconds first, or "off"`);
-    }
-    return value;
-  };
-  const schedules: JobsConfig['schedules'] = {
-    sessionPurge: schedule('JOB_SESSION_PURGE_CRON', DEFAULT_SCHEDULES.sessionPurge),
-    apiLogPartitions: schedule('JOB_API_LOG_PARTITIONS_CRON', DEFAULT_SCHEDULES.apiLogPartitions),
-    backup: schedule('JOB_BACKUP_CRON', DEFAULT_SCHEDULES.backup),
-    backupDrill: schedule('JOB_BACKUP_DRILL_CRON', DEFAULT_SCHEDULES.backupDrill),
-    trademarkWatches: schedule('JOB_TRADEMARK_WATCHES_CRON', DEFAULT_SCHEDULES.trademarkWatches),
-  };
-
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-
-  if (production && env.SEED_DEMO_DATA) problems.push('SEED_DEMO_DATA=true: demo data (with a published password) is refused in production');
-  if (problems.length > 0) throw new ConfigValidationError(problems);
-
   return {
     env: env.NODE_ENV,
     seedDemoData: env.SEED_DEMO_DATA ?? development,
@@ -338,6 +217,7 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       trustProxy,
       corsOrigins,
       rateLimit: { ttlMs: env.RATE_LIMIT_TTL_MS ?? 60_000, max: env.RATE_LIMIT_MAX ?? 600 },
+      authRateLimit: { max: env.AUTH_RATE_LIMIT_MAX ?? 20, ttlMs: env.AUTH_RATE_LIMIT_TTL_MS ?? 60_000 },
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS ?? (production ? 5_000 : 0),
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
       docsEnabled: env.DOCS_ENABLED ?? true,
@@ -361,39 +241,6 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
         port: env.EMBEDDED_PG_PORT ?? 0,
       },
     },
-    auth: {
-      jwt: {
-        secret: jwtSecret,
-        algorithm: env.JWT_ALGORITHM ?? 'HS256',
-        issuer: env.JWT_ISSUER ?? 'clearmark',
-        audience: env.JWT_AUDIENCE ?? 'clearmark-api',
-        accessTtlS: env.ACCESS_TOKEN_TTL_S ?? 900,
-      },
-      ephemeralSecret,
-      refresh: { idleTtlS, absoluteTtlS, retentionDays: env.SESSION_RETENTION_DAYS ?? 30, reuseGraceMs: env.REFRESH_REUSE_GRACE_MS ?? 10_000 },
-      sessionCacheTtlMs: env.SESSION_CACHE_TTL_MS ?? 2_000,
-      bcryptCost: env.BCRYPT_COST ?? (production ? 12 : env.NODE_ENV === 'test' ? 4 : 10),
-      rateLimit: { max: env.AUTH_RATE_LIMIT_MAX ?? 20, ttlMs: env.AUTH_RATE_LIMIT_TTL_MS ?? 60_000 },
-      lockout: { threshold: env.LOCKOUT_THRESHOLD ?? 5, maxMinutes: env.LOCKOUT_MAX_MINUTES ?? 60 },
-    },
-    notifications: { smtpUrl: env.SMTP_URL, from: env.SMTP_FROM ?? 'Clearmark <no-reply@clearmark.dev>' },
-    auditing: {
-      apiLog: {
-        flushIntervalMs: env.API_LOG_FLUSH_INTERVAL_MS ?? 1_000,
-        batchSize: apiLogBatchSize,
-        bufferMax: apiLogBufferMax,
-        retentionDays: env.API_LOG_RETENTION_DAYS ?? 90,
-        enabled: env.API_LOG_ENABLED ?? true,
-      },
-      auditRequests: env.AUDIT_REQUESTS_ENABLED ?? true,
-    },
-    jobs: { schedulerEnabled: env.SCHEDULER_ENABLED, schedules },
-    backups: {
-      dir: resolve(env.BACKUP_DIR ?? '.data/backups'),
-      pgDumpPath: env.PG_DUMP_PATH,
-      keep: { daily: env.BACKUP_KEEP_DAILY ?? 7, weekly: env.BACKUP_KEEP_WEEKLY ?? 4, monthly: env.BACKUP_KEEP_MONTHLY ?? 12 },
-      staleAfterHours: env.BACKUP_STALE_AFTER_HOURS ?? 26,
-    },
     observability: {
       logLevel: env.LOG_LEVEL ?? (env.NODE_ENV === 'test' ? 'warn' : 'info'),
       logPretty: env.LOG_PRETTY ?? development,
@@ -403,4 +250,74 @@ export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env): AppConfig {
       workerMetricsPort: env.WORKER_METRICS_PORT ?? 9464,
     },
   };
+}
+
+/** Two slices reading one variable would validate it twice, differently: a programming error. */
+function assertDisjoint(slices: readonly ConfigSlice[]): void {
+  const owner = new Map<string, string>(variableNames(EnvironmentVariables).map((v) => [v, 'core']));
+  const names = new Set<string>(['core']);
+  for (const slice of slices) {
+    if (names.has(slice.name)) throw new Error(`Two config slices are named "${slice.name}"`);
+    names.add(slice.name);
+    for (const variable of variableNames(slice.variables)) {
+      const other = owner.get(variable);
+      if (other) throw new Error(`${variable} is declared by two config slices: "${other}" and "${slice.name}"`);
+      owner.set(variable, slice.name);
+    }
+  }
+}
+
+/**
+ * Validates the environment against the core variables and every slice's, then runs each
+ * loader (applying the per-environment defaults of the design). Throws one
+ * `ConfigValidationError` naming every offending variable of every slice; secrets are shown
+ * as `(hidden)`. The apps pass the composition root's CONFIG_SLICES.
+ */
+export function loadConfig(rawEnv: NodeJS.ProcessEnv = process.env, slices: readonly ConfigSlice[] = []): AppConfig {
+  assertDisjoint(slices);
+  const secrets = new Set<string>([...CORE_SECRETS, ...slices.flatMap((s) => s.secrets)]);
+  const problems: string[] = [];
+  const core = validateVariables(EnvironmentVariables, rawEnv, secrets);
+  problems.push(...core.problems);
+  const validated = slices.map((slice) => {
+    const result = validateVariables(slice.variables, rawEnv, secrets);
+    problems.push(...result.problems);
+    return { slice, ...result };
+  });
+
+  // An invalid NODE_ENV is already named above; the loaders still run (as development) so that
+  // the one message also names their problems.
+  const nodeEnv: NodeEnv = (NODE_ENVS as readonly string[]).includes(core.value.NODE_ENV) ? core.value.NODE_ENV : 'development';
+  const context: ConfigContext = {
+    nodeEnv,
+    production: nodeEnv === 'production',
+    development: nodeEnv === 'development',
+    problems,
+  };
+  const run = <T>(problemsBefore: string[], load: () => T): T | undefined => {
+    // A slice whose own variables failed validation is not loaded (its values are not typed).
+    if (problemsBefore.length > 0) return undefined;
+    try {
+      return load();
+    } catch (error) {
+      if (error instanceof ConfigValidationError) {
+        problems.push(...error.problems);
+        return undefined;
+      }
+      throw error;
+    }
+  };
+  const coreConfig = run(core.problems, () => loadCore(core.value, context));
+  const values: Record<string, unknown> = {};
+  for (const { slice, value, problems: own } of validated) {
+    values[slice.name] = run(own, () => slice.load(value, context));
+  }
+  if (problems.length > 0 || !coreConfig) throw new ConfigValidationError(problems);
+  return { ...coreConfig, slices: values };
+}
+
+/** The typed value of one slice out of a loaded configuration. */
+export function sliceOf<T>(config: AppConfig, slice: ConfigSlice<T>): T {
+  if (!(slice.name in config.slices)) throw new Error(`The config slice "${slice.name}" was not loaded: add it to CONFIG_SLICES (apps/composition)`);
+  return config.slices[slice.name] as T;
 }

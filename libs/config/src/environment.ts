@@ -1,4 +1,4 @@
-import { plainToInstance, Transform } from 'class-transformer';
+import { plainToInstance } from 'class-transformer';
 import {
   IsBoolean,
   IsIn,
@@ -8,9 +8,11 @@ import {
   Max,
   Min,
   MinLength,
+  getMetadataStorage,
   validateSync,
   ValidationError,
 } from 'class-validator';
+import { EnvBool, EnvInt } from './config-slice';
 
 export const NODE_ENVS = ['development', 'test', 'production'] as const;
 export type NodeEnv = (typeof NODE_ENVS)[number];
@@ -18,29 +20,14 @@ export type NodeEnv = (typeof NODE_ENVS)[number];
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** Environment strings to booleans; anything else is left for @IsBoolean to reject by name. */
-function toBoolean({ value }: { value: unknown }): unknown {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  if (['true', '1', 'yes', 'on'].includes(v)) return true;
-  if (['false', '0', 'no', 'off'].includes(v)) return false;
-  return value;
-}
-
-/** Environment strings to integers; a non-integer stays a string so @IsInt names the variable. */
-function toInt({ value }: { value: unknown }): unknown {
-  if (typeof value !== 'string') return value;
-  const v = value.trim();
-  return /^-?\d+$/.test(v) ? Number(v) : value;
-}
-
-const Bool = () => Transform(toBoolean);
-const Int = () => Transform(toInt);
+const Bool = EnvBool;
+const Int = EnvInt;
 
 /**
- * The raw environment the process accepts. Every variable is listed here, validated once at
- * boot; `README.md` has the same table for operators. Defaults that depend on NODE_ENV are
- * applied in `loadConfig`, not here, so that "unset" stays distinguishable.
+ * The core environment every process reads: HTTP, database, observability. Feature libs declare
+ * their own variables in their config slice (`libs/<lib>/src/<lib>.config.ts`); all are
+ * validated once at boot; `README.md` has the table for operators. Defaults that depend on
+ * NODE_ENV are applied in the loaders, not here, so that "unset" stays distinguishable.
  */
 export class EnvironmentVariables {
   @IsIn(NODE_ENVS) NODE_ENV: NodeEnv = 'development';
@@ -56,6 +43,10 @@ export class EnvironmentVariables {
   @IsOptional() @Int() @IsInt() @Min(0) SHUTDOWN_DELAY_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(0) SHUTDOWN_GRACE_MS?: number;
   @IsOptional() @Bool() @IsBoolean() DOCS_ENABLED?: boolean;
+  // The budget of /v1/auth/* (sign-in, registration, refresh), on top of the global one.
+  @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_MAX?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_TTL_MS?: number;
+  @IsOptional() @Bool() @IsBoolean() SEED_DEMO_DATA?: boolean;
 
   // Database
   @IsOptional() @IsString() DATABASE_URL?: string;
@@ -82,26 +73,6 @@ export class EnvironmentVariables {
   @IsOptional() @IsString() EMBEDDED_PG_DATA_DIR?: string;
   @IsOptional() @Int() @IsInt() @Min(0) @Max(65535) EMBEDDED_PG_PORT?: number;
 
-  // Identity
-  @IsOptional() @IsString() JWT_SECRET?: string;
-  @IsOptional() @IsIn(['HS256', 'HS384', 'HS512']) JWT_ALGORITHM?: 'HS256' | 'HS384' | 'HS512';
-  @IsOptional() @IsString() JWT_ISSUER?: string;
-  @IsOptional() @IsString() JWT_AUDIENCE?: string;
-  @IsOptional() @Int() @IsInt() @Min(60) @Max(86_400) ACCESS_TOKEN_TTL_S?: number;
-  @IsOptional() @Int() @IsInt() @Min(60) REFRESH_IDLE_TTL_S?: number;
-  @IsOptional() @Int() @IsInt() @Min(60) REFRESH_ABSOLUTE_TTL_S?: number;
-  @IsOptional() @Int() @IsInt() @Min(0) SESSION_RETENTION_DAYS?: number;
-  @IsOptional() @Int() @IsInt() @Min(0) @Max(60_000) REFRESH_REUSE_GRACE_MS?: number;
-  @IsOptional() @Int() @IsInt() @Min(0) @Max(5_000) SESSION_CACHE_TTL_MS?: number;
-  @IsOptional() @Int() @IsInt() @Min(4) @Max(15) BCRYPT_COST?: number;
-  @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_MAX?: number;
-  @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_TTL_MS?: number;
-  @IsOptional() @Int() @IsInt() @Min(1) LOCKOUT_THRESHOLD?: number;
-  @IsOptional() @Int() @IsInt() @Min(1) LOCKOUT_MAX_MINUTES?: number;
-  @IsOptional() @IsString() SMTP_URL?: string;
-  @IsOptional() @IsString() SMTP_FROM?: string;
-  @IsOptional() @Bool() @IsBoolean() SEED_DEMO_DATA?: boolean;
-
   // Observability
   @IsOptional() @IsIn(LOG_LEVELS) LOG_LEVEL?: LogLevel;
   @IsOptional() @Bool() @IsBoolean() LOG_PRETTY?: boolean;
@@ -110,31 +81,6 @@ export class EnvironmentVariables {
   @IsOptional() @Int() @IsInt() @Min(16) HEALTH_HEAP_LIMIT_MB?: number;
   @IsOptional() @Int() @IsInt() @Min(0) @Max(65535) WORKER_METRICS_PORT?: number;
 
-  // Auditing
-  @IsOptional() @Int() @IsInt() @Min(10) @Max(60_000) API_LOG_FLUSH_INTERVAL_MS?: number;
-  // 11 bind parameters per row: PostgreSQL takes at most 65535 in one statement.
-  @IsOptional() @Int() @IsInt() @Min(1) @Max(5_000) API_LOG_BATCH_SIZE?: number;
-  @IsOptional() @Int() @IsInt() @Min(1) @Max(1_000_000) API_LOG_BUFFER_MAX?: number;
-  @IsOptional() @Int() @IsInt() @Min(1) API_LOG_RETENTION_DAYS?: number;
-  @IsOptional() @Bool() @IsBoolean() API_LOG_ENABLED?: boolean;
-  @IsOptional() @Bool() @IsBoolean() AUDIT_REQUESTS_ENABLED?: boolean;
-
-  // Scheduled jobs (cron expressions are checked in loadConfig, where the parser names the fault)
-  @IsOptional() @Bool() @IsBoolean() SCHEDULER_ENABLED?: boolean;
-  @IsOptional() @IsString() JOB_SESSION_PURGE_CRON?: string;
-  @IsOptional() @IsString() JOB_API_LOG_PARTITIONS_CRON?: string;
-  @IsOptional() @IsString() JOB_TRADEMARK_WATCHES_CRON?: string;
-  @IsOptional() @IsString() JOB_BACKUP_CRON?: string;
-  @IsOptional() @IsString() JOB_BACKUP_DRILL_CRON?: string;
-
-  // Backups
-  @IsOptional() @IsString() BACKUP_DIR?: string;
-  @IsOptional() @IsString() PG_DUMP_PATH?: string;
-  // At least one daily backup is kept: retention must never delete the backup it just made.
-  @IsOptional() @Int() @IsInt() @Min(1) @Max(3_650) BACKUP_KEEP_DAILY?: number;
-  @IsOptional() @Int() @IsInt() @Min(0) @Max(520) BACKUP_KEEP_WEEKLY?: number;
-  @IsOptional() @Int() @IsInt() @Min(0) @Max(1_200) BACKUP_KEEP_MONTHLY?: number;
-  @IsOptional() @Int() @IsInt() @Min(1) BACKUP_STALE_AFTER_HOURS?: number;
 }
 
 export class ConfigValidationError extends Error {
@@ -144,26 +90,45 @@ export class ConfigValidationError extends Error {
   }
 }
 
-function describe(errors: ValidationError[]): string[] {
+function describe(errors: ValidationError[], secrets: ReadonlySet<string>): string[] {
   return errors.map((e) => {
     const reasons = Object.values(e.constraints ?? {}).join('; ');
-    const shown = SECRET_VARIABLES.has(e.property) ? '(hidden)' : JSON.stringify(e.value);
+    const shown = secrets.has(e.property) ? '(hidden)' : JSON.stringify(e.value);
     return `${e.property}=${shown}: ${reasons}`;
   });
 }
 
-const SECRET_VARIABLES = new Set(['DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN', 'JWT_SECRET', 'SMTP_URL']);
+/** The core secrets; each slice names its own (ConfigSlice.secrets). */
+export const CORE_SECRETS = ['DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN'] as const;
 
-/** Validates the raw environment; throws `ConfigValidationError` naming every bad variable. */
+/** Empty strings mean "unset": docker-compose and shells produce them for blank variables. */
+export function presentVariables(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined && e[1] !== ''));
+}
+
+/**
+ * Validates the environment against one class of variables; returns the typed instance and the
+ * problems (one line per variable, secrets hidden).
+ */
+export function validateVariables<V extends object>(
+  variables: new () => V,
+  env: NodeJS.ProcessEnv,
+  secrets: ReadonlySet<string>,
+): { value: V; problems: string[] } {
+  const value = plainToInstance(variables, presentVariables(env), { enableImplicitConversion: false });
+  const errors = validateSync(value, { skipMissingProperties: false, whitelist: false });
+  return { value, problems: describe(errors, secrets) };
+}
+
+/** The names of the variables a class declares (its validated properties). */
+export function variableNames(variables: new () => object): string[] {
+  const metadata = getMetadataStorage().getTargetValidationMetadatas(variables, '', true, false);
+  return [...new Set(metadata.map((m) => m.propertyName))];
+}
+
+/** Validates the core environment; throws `ConfigValidationError` naming every bad variable. */
 export function validateEnvironment(env: NodeJS.ProcessEnv): EnvironmentVariables {
-  // Empty strings mean "unset": docker-compose and shells produce them for blank variables.
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, v]) => v !== undefined && v !== ''),
-  );
-  const parsed = plainToInstance(EnvironmentVariables, present, {
-    enableImplicitConversion: false,
-  });
-  const errors = validateSync(parsed, { skipMissingProperties: false, whitelist: false });
-  if (errors.length > 0) throw new ConfigValidationError(describe(errors));
-  return parsed;
+  const { value, problems } = validateVariables(EnvironmentVariables, env, new Set(CORE_SECRETS));
+  if (problems.length > 0) throw new ConfigValidationError(problems);
+  return value;
 }

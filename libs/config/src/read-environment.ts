@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { loadConfig, type AppConfig } from './app-config';
+import type { ConfigSlice } from './config-slice';
 import { ConfigValidationError } from './environment';
 
 /**
@@ -12,9 +13,9 @@ export function readDotEnv(file = resolve(process.cwd(), '.env')): void {
 }
 
 /** Loads the configuration for a process entry point; on invalid input prints why and exits 1. */
-export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+export function loadConfigOrExit(env: NodeJS.ProcessEnv, slices: readonly ConfigSlice[]): AppConfig {
   try {
-    return loadConfig(env);
+    return loadConfig(env, slices);
   } catch (error) {
     if (error instanceof ConfigValidationError) {
       process.stderr.write(`${error.message}\nFix the variables above (see the configuration table in README.md) and start again.\n`);

@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { InjectConfig } from '@app/config';
 import { JobsService } from '@app/jobs';
 import { CopyrightTransfersService } from './copyright-transfers.service';
 import { COPYRIGHTS_CONFIG, type CopyrightsConfig } from './copyrights.config';
@@ -9,7 +10,7 @@ export class CopyrightsJobs implements OnModuleInit {
   constructor(
     private readonly jobs: JobsService,
     private readonly transfers: CopyrightTransfersService,
-    @Inject(COPYRIGHTS_CONFIG) private readonly config: CopyrightsConfig,
+    @InjectConfig(COPYRIGHTS_CONFIG) private readonly config: CopyrightsConfig,
   ) {}
 
   onModuleInit(): void {

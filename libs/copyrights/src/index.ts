@@ -1,4 +1,5 @@
 export * from './copyrights.module';
+export * from './copyrights.models';
 export * from './copyrights.service';
 export * from './copyrights.errors';
 export * from './copyright-lifecycle';

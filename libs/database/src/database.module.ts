@@ -11,7 +11,6 @@ import { AdvisoryLockService } from './locks/advisory-lock.service';
 import { DatabaseInstrumentation } from './metrics/database-instrumentation';
 import { DB_CONNECTION_ATTEMPTS, databaseMetricProviders } from './metrics/database-metrics';
 import { MigrationService } from './migrations/migration.service';
-import { ALL_MODELS } from './models';
 import { TransactionRunner } from './transactions/transaction-runner';
 
 @Module({ providers: databaseMetricProviders, exports: databaseMetricProviders })
@@ -23,7 +22,7 @@ class DatabaseMetricsModule {}
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(options: DatabaseModuleOptions = {}): DynamicModule {
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
     const logger = new Logger('Database');
     return {
       module: DatabaseModule,
@@ -50,7 +49,7 @@ export class DatabaseModule {
             });
             return {
               ...sequelizeOptions(config.database, options.applicationName ?? 'clearmark'),
-              models: ALL_MODELS,
+              models: options.models,
               autoLoadModels: false,
               synchronize: false,
               // waitForDatabase above has already retried; fail fast from here on.

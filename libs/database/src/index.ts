@@ -1,6 +1,5 @@
 export * from './database.module';
 export * from './database.constants';
-export * from './models';
 export * from './connection/database-errors';
 export * from './connection/prepared-statements';
 export * from './connection/sequelize-options';

@@ -8,3 +8,5 @@ export { JOBS_MODULE_OPTIONS, schedulerEnabled, type JobsModuleOptions } from '.
 export { jobLockKey } from './job-runs.repository';
 export * from './cron-schedule.util';
 export { JobRun } from './models/job-run.model';
+export * from './jobs.models';
+export * from './jobs.config';

@@ -6,7 +6,7 @@ import { JOBS_MODULE_OPTIONS, type JobsModuleOptions } from './jobs.constants';
 import { jobMetricProviders } from './jobs.metrics';
 import { JobsScheduler } from './jobs.scheduler';
 import { JobsService } from './jobs.service';
-import { JobRun } from './models/job-run.model';
+import { JOBS_MODELS } from './jobs.models';
 
 /**
  * Scheduled jobs run once per tick across every instance (see JobsService). Global: feature libs
@@ -19,7 +19,7 @@ export class JobsModule {
     return {
       module: JobsModule,
       global: true,
-      imports: [ScheduleModule.forRoot(), SequelizeModule.forFeature([JobRun])],
+      imports: [ScheduleModule.forRoot(), SequelizeModule.forFeature(JOBS_MODELS)],
       providers: [{ provide: JOBS_MODULE_OPTIONS, useValue: options }, ...jobMetricProviders, JobRunsRepository, JobsService, JobsScheduler],
       exports: [JobsService, JobsScheduler],
     };

@@ -2,7 +2,8 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { CronJob } from 'cron';
 import { loggableError } from '@app/common';
-import { AppConfigService } from '@app/config';
+import { AppConfigService, InjectConfig } from '@app/config';
+import { JOBS_CONFIG, type JobsConfig } from './jobs.config';
 import { nextOccurrence, parseSchedule, SCHEDULE_TIME_ZONE, scheduledTick } from './cron-schedule.util';
 import { JOBS_MODULE_OPTIONS, schedulerEnabled, type JobsModuleOptions } from './jobs.constants';
 import { JobsService } from './jobs.service';
@@ -27,11 +28,12 @@ export class JobsScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly jobs: JobsService,
     private readonly registry: SchedulerRegistry,
     private readonly config: AppConfigService,
+    @InjectConfig(JOBS_CONFIG) private readonly settings: JobsConfig,
     @Inject(JOBS_MODULE_OPTIONS) private readonly options: JobsModuleOptions,
   ) {}
 
   get enabled(): boolean {
-    return schedulerEnabled(this.options.process, this.config.env, this.config.jobs.schedulerEnabled);
+    return schedulerEnabled(this.options.process, this.config.env, this.settings.schedulerEnabled);
   }
 
   async onApplicationBootstrap(): Promise<void> {

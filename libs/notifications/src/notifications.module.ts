@@ -1,6 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
-import { Notification } from './models/notification.model';
+import { NOTIFICATIONS_MODELS } from './notifications.models';
 import { NotificationsController } from './notifications.controller';
 import { notificationsProviders, type NotificationsModuleOptions } from './notifications.providers';
 import { NotificationsService } from './notifications.service';
@@ -17,7 +17,7 @@ export class NotificationsModule {
     return {
       module: NotificationsModule,
       global: true,
-      imports: [SequelizeModule.forFeature([Notification]), ...(options.imports ?? [])],
+      imports: [SequelizeModule.forFeature(NOTIFICATIONS_MODELS), ...(options.imports ?? [])],
       controllers: [NotificationsController],
       providers: notificationsProviders(options),
       exports: [NotificationsService],

@@ -1,21 +1,63 @@
-import { Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated } from '@app/common';
-import { ClassRecommenderService } from './class-recommender.service';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, type Principal } from '@app/common';
 import { ClassSuggestionsResponseDto, SuggestClassesDto } from './dto/class-suggestions.dto';
+import { ListRecommendationsDto, RecommendationDto, RecommendationListDto, RecommendationStatsDto } from './dto/recommendations.dto';
+import { RecommendationsService } from './recommendations.service';
 
 @ApiTags('recommendations')
 @Authenticated()
 @Controller({ path: 'recommendations', version: '1' })
 export class RecommendationsController {
-  constructor(private readonly classes: ClassRecommenderService) {}
+  constructor(private readonly recommendations: RecommendationsService) {}
 
   @Post('classes')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Nice classes for goods and services described in plain words' })
   @ApiOkResponse({ type: ClassSuggestionsResponseDto })
   @ApiBadRequestResponse({ description: 'Empty description, or longer than 10,000 characters' })
-  suggestClasses(@Body() body: SuggestClassesDto): ClassSuggestionsResponseDto {
-    return this.classes.suggest(body.description);
+  suggestClasses(@CurrentUser() user: Principal, @Body() body: SuggestClassesDto): Promise<ClassSuggestionsResponseDto> {
+    return this.recommendations.suggestClasses(user.userId, body.description);
+  }
+
+  @Get()
+  @ApiOperation({ summary: "The caller's recommendations, newest first" })
+  @ApiOkResponse({ type: RecommendationListDto })
+  async list(@CurrentUser() user: Principal, @Query() query: ListRecommendationsDto): Promise<RecommendationListDto> {
+    return { data: (await this.recommendations.list(user.userId, query)).map((r) => RecommendationDto.from(r)) };
+  }
+
+  @Post(':id/accept')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Accepts one of the caller’s recommendations' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No recommendation of the caller has this id' })
+  @ApiConflictResponse({ description: 'Already dismissed' })
+  accept(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.recommendations.answer(user.userId, id, 'accepted');
+  }
+
+  @Post(':id/dismiss')
+  @HttpCode(HttpStatus.NO_CONTENT)
+  @ApiOperation({ summary: 'Dismisses one of the caller’s recommendations' })
+  @ApiNoContentResponse()
+  @ApiNotFoundResponse({ description: 'No recommendation of the caller has this id' })
+  @ApiConflictResponse({ description: 'Already accepted' })
+  dismiss(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    return this.recommendations.answer(user.userId, id, 'dismissed');
+  }
+}
+
+@ApiTags('admin')
+@Authenticated('admin')
+@Controller({ path: 'admin/recommendations', version: '1' })
+export class AdminRecommendationsController {
+  constructor(private readonly recommendations: RecommendationsService) {}
+
+  @Get('stats')
+  @ApiOperation({ summary: 'Recommendations made, shown, accepted and dismissed, by type and model version' })
+  @ApiOkResponse({ type: RecommendationStatsDto })
+  async stats(): Promise<RecommendationStatsDto> {
+    return { data: await this.recommendations.stats() };
   }
 }

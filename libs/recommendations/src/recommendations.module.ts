@@ -1,11 +1,19 @@
 import { Module } from '@nestjs/common';
+import { SequelizeModule } from '@nestjs/sequelize';
 import { ClassRecommenderService } from './class-recommender.service';
-import { RecommendationsController } from './recommendations.controller';
+import { RecommendationLog } from './models/recommendation-log.model';
+import { Recommendation } from './models/recommendation.model';
+import { AdminRecommendationsController, RecommendationsController } from './recommendations.controller';
+import { RecommendationsRepository } from './recommendations.repository';
+import { RecommendationsService } from './recommendations.service';
 
-/** Recommendations: Nice classes from plain words (the trained recommender), under /v1/recommendations. */
+export const RECOMMENDATIONS_MODELS = [Recommendation, RecommendationLog];
+
+/** Recommendations: Nice classes from plain words (the trained recommender), answers and their log, under /v1/recommendations. */
 @Module({
-  controllers: [RecommendationsController],
-  providers: [ClassRecommenderService],
-  exports: [ClassRecommenderService],
+  imports: [SequelizeModule.forFeature(RECOMMENDATIONS_MODELS)],
+  controllers: [RecommendationsController, AdminRecommendationsController],
+  providers: [ClassRecommenderService, RecommendationsRepository, RecommendationsService],
+  exports: [ClassRecommenderService, RecommendationsService],
 })
 export class RecommendationsModule {}

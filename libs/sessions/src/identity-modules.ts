@@ -1,7 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { AuditingModule } from '@app/auditing';
-import { AppConfigService } from '@app/config';
-import { NotificationsModule } from '@app/notifications';
+import { NOTIFICATIONS_CONFIG, NotificationsModule, type NotificationsConfig } from '@app/notifications';
 import { UserContacts, UsersModule } from '@app/users';
 import { SessionsModule } from './sessions.module';
 
@@ -16,7 +15,7 @@ export function identityModules(): Array<Type<unknown> | DynamicModule> {
     SessionsModule,
     NotificationsModule.forRoot({
       contacts: { useExisting: UserContacts },
-      mailer: { useFactory: (config: AppConfigService) => config.notifications, inject: [AppConfigService] },
+      mailer: { useFactory: (config: NotificationsConfig) => config, inject: [NOTIFICATIONS_CONFIG.token] },
     }),
   ];
 }

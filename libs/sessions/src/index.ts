@@ -5,3 +5,5 @@ export * from './auth.service';
 // because this is where a reader looks for "auth".
 export { Authenticated, CurrentUser, type Principal } from '@app/common';
 export * from './identity-modules';
+export * from './sessions.models';
+export * from './sessions.config';

@@ -5,9 +5,10 @@ import { AccessTokenVerifier } from '@app/common';
 import { SessionTerminator } from '@app/users';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
-import { Session } from './models/session.model';
+import { SESSIONS_MODELS } from './sessions.models';
 import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
+import { SessionsJobs } from './sessions.jobs';
 import { SessionsService } from './sessions.service';
 
 /**
@@ -16,12 +17,13 @@ import { SessionsService } from './sessions.service';
  */
 @Global()
 @Module({
-  imports: [SequelizeModule.forFeature([Session]), JwtModule.register({})],
+  imports: [SequelizeModule.forFeature(SESSIONS_MODELS), JwtModule.register({})],
   controllers: [AuthController, SessionsController],
   providers: [
     SessionsRepository,
     SessionsService,
     AuthService,
+    SessionsJobs,
     { provide: AccessTokenVerifier, useExisting: SessionsService },
     { provide: SessionTerminator, useExisting: SessionsService },
   ],

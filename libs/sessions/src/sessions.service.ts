@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { AccessTokenVerifier, AppError, loggableError, NotFoundError, UnauthenticatedError, type Principal, type Role } from '@app/common';
-import { AppConfigService } from '@app/config';
+import { InjectConfig } from '@app/config';
+import { SESSIONS_CONFIG, type SessionsConfig } from './sessions.config';
 import { TransactionRunner, type DbTransaction } from '@app/database';
 import { AuditService } from '@app/auditing';
 import { NotificationsService } from '@app/notifications';
@@ -112,18 +113,18 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   constructor(
     private readonly sessions: SessionsRepository,
     private readonly jwt: JwtService,
-    private readonly config: AppConfigService,
+    @InjectConfig(SESSIONS_CONFIG) private readonly config: SessionsConfig,
     private readonly transactions: TransactionRunner,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
   ) {
-    this.signingKey = createSecretKey(Buffer.from(config.auth.jwt.secret, 'utf8'));
+    this.signingKey = createSecretKey(Buffer.from(config.jwt.secret, 'utf8'));
   }
 
   /** Starts a session (a new token family) and issues its first tokens. */
   async start(user: { id: string; role: Role }, client: ClientInfo, transaction?: DbTransaction): Promise<IssuedTokens> {
     const now = Date.now();
-    const { idleTtlS, absoluteTtlS } = this.config.auth.refresh;
+    const { idleTtlS, absoluteTtlS } = this.config.refresh;
     const refreshToken = randomBytes(32).toString('base64url');
     const familyId = randomUUID();
     await this.sessions.insert(
@@ -155,7 +156,7 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   async refresh(refreshToken: string, client: ClientInfo, currentRole: (userId: string) => Promise<Role | null>): Promise<IssuedTokens> {
     const tokenHash = hashToken(refreshToken);
     const now = new Date();
-    const { idleTtlS } = this.config.auth.refresh;
+    const { idleTtlS } = this.config.refresh;
     const rotated = await this.transactions.run(async (transaction) => {
       const parent = await this.sessions.markUsed(tokenHash, now, transaction);
       if (!parent) return null;
@@ -195,7 +196,7 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
     // reuse): its family is revoked already, so it is refused without raising a new alarm.
     // Within the grace, a used token that comes back is a concurrent refresh (two tabs, a retried
     // request) losing the race: 409, nothing ends; the client takes the winner's tokens.
-    if (known.usedAt && !known.revokedAt && now.getTime() - known.usedAt.getTime() < this.config.auth.refresh.reuseGraceMs) {
+    if (known.usedAt && !known.revokedAt && now.getTime() - known.usedAt.getTime() < this.config.refresh.reuseGraceMs) {
       throw new RefreshJustRotatedProblem();
     }
     if (known.usedAt) {
@@ -289,7 +290,7 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   }
 
   private async verifyToken(accessToken: string): Promise<AccessClaims> {
-    const { jwt } = this.config.auth;
+    const { jwt } = this.config;
     let claims: AccessClaims & { exp?: unknown };
     try {
       claims = await this.jwt.verifyAsync<AccessClaims & { exp?: unknown }>(accessToken, {
@@ -313,7 +314,7 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   /** The session as checked within SESSION_CACHE_TTL_MS, if it was. */
   private recentSession(familyId: string, now: number): CachedSession | undefined {
     const cached = this.cache.get(familyId);
-    if (!cached || now - cached.checkedAt >= this.config.auth.sessionCacheTtlMs) return undefined;
+    if (!cached || now - cached.checkedAt >= this.config.sessionCacheTtlMs) return undefined;
     this.markActivity(cached, now);
     return cached;
   }
@@ -351,12 +352,12 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
 
   /** Deletes sessions whose family ended more than SESSION_RETENTION_DAYS before `now`. */
   async purgeExpired(now: Date = new Date()): Promise<number> {
-    const cutoff = new Date(now.getTime() - this.config.auth.refresh.retentionDays * 86_400_000);
+    const cutoff = new Date(now.getTime() - this.config.refresh.retentionDays * 86_400_000);
     return this.sessions.purgeEndedBefore(cutoff);
   }
 
   private async issue(userId: string, familyId: string, role: Role, refreshToken: string): Promise<IssuedTokens> {
-    const { jwt } = this.config.auth;
+    const { jwt } = this.config;
     const accessToken = await this.jwt.signAsync({ sub: userId, sid: familyId, role } satisfies AccessClaims, {
       secret: this.signingKey as unknown as string,
       algorithm: jwt.algorithm,

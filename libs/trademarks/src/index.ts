@@ -7,3 +7,5 @@ export * from './registry/registry.errors';
 export * from './registry/status-codes.util';
 export type { ImportProgress, ImportSummary, RegistryFormat, RejectedRecord, TrademarkRecordView } from './registry/registry.types';
 export { WatchesService, type WatchView, type WatchRunSummary } from './watches/watches.service';
+export * from './trademarks.models';
+export * from './trademarks.config';

@@ -1,17 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { MarkKeysProvider } from './registry/mark-keys';
-import { TrademarkRecord } from './registry/models/trademark-record.model';
 import { NiceClassification } from './registry/nice-classes';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryImportService } from './registry/registry-import.service';
 import { SAMPLE_REGISTRY_PATH, SampleRegistrySeeder } from './registry/sample-registry.seeder';
 import { TrademarkRecordsRepository } from './registry/trademark-records.repository';
 import { TrademarkRecordsService } from './registry/trademark-records.service';
-import { searchControllers, searchModels, searchProviders } from './search';
+import { searchControllers, searchProviders } from './search';
 import { SAMPLE_REGISTRY_FILE } from './trademarks-data';
-import { TrademarkWatch } from './watches/models/trademark-watch.model';
-import { TrademarkWatchHit } from './watches/models/trademark-watch-hit.model';
+import { TrademarksJobs } from './trademarks.jobs';
+import { TRADEMARKS_MODELS } from './trademarks.models';
 import { WatchesController } from './watches/watches.controller';
 import { WatchesRepository } from './watches/watches.repository';
 import { WatchesService } from './watches/watches.service';
@@ -29,9 +28,7 @@ export class TrademarksModule {
   static forRoot(options: TrademarksModuleOptions = {}): DynamicModule {
     return {
       module: TrademarksModule,
-      // Global: the jobs lib's trademark-watches job reaches WatchesService without importing this module.
-      global: true,
-      imports: [SequelizeModule.forFeature([TrademarkRecord, ...searchModels, TrademarkWatch, TrademarkWatchHit])],
+      imports: [SequelizeModule.forFeature(TRADEMARKS_MODELS)],
       controllers: [RegistryController, ...searchControllers, WatchesController],
       providers: [
         TrademarkRecordsRepository,
@@ -42,6 +39,7 @@ export class TrademarksModule {
         ...searchProviders,
         WatchesRepository,
         WatchesService,
+        TrademarksJobs,
         { provide: SAMPLE_REGISTRY_PATH, useValue: options.sampleRegistryFile ?? SAMPLE_REGISTRY_FILE },
         ...(options.loadSampleRegistry ? [SampleRegistrySeeder] : []),
       ],

@@ -5,3 +5,5 @@ export * from './session-terminator';
 export * from './password-policy';
 export type { NotificationChannelSettings } from './models/user-preference.model';
 export * from './user-contacts';
+export * from './users.models';
+export * from './users.config';

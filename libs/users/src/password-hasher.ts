@@ -1,17 +1,18 @@
 import { Injectable } from '@nestjs/common';
 import { compare, hash } from 'bcrypt';
 import { randomBytes } from 'node:crypto';
-import { AppConfigService } from '@app/config';
+import { InjectConfig } from '@app/config';
+import { USERS_CONFIG, type UsersConfig } from './users.config';
 
 /** bcrypt through its async API (the work runs on libuv's thread pool, off the event loop). */
 @Injectable()
 export class PasswordHasher {
   private dummy?: Promise<string>;
 
-  constructor(private readonly config: AppConfigService) {}
+  constructor(@InjectConfig(USERS_CONFIG) private readonly config: UsersConfig) {}
 
   hash(password: string): Promise<string> {
-    return hash(password, this.config.auth.bcryptCost);
+    return hash(password, this.config.bcryptCost);
   }
 
   verify(password: string, passwordHash: string): Promise<boolean> {
@@ -23,7 +24,7 @@ export class PasswordHasher {
    * costs what a wrong password does and timing reveals nothing.
    */
   async burn(password: string): Promise<void> {
-    this.dummy ??= hash(randomBytes(16).toString('hex'), this.config.auth.bcryptCost);
+    this.dummy ??= hash(randomBytes(16).toString('hex'), this.config.bcryptCost);
     await compare(password, await this.dummy);
   }
 }

@@ -2,8 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { AdminUsersController } from './admin-users.controller';
 import { DemoAccountSeeder } from './demo-account.seeder';
-import { User } from './models/user.model';
-import { UserPreference } from './models/user-preference.model';
+import { USERS_MODELS } from './users.models';
 import { PasswordHasher } from './password-hasher';
 import { UserContacts } from './user-contacts';
 import { UsersController } from './users.controller';
@@ -13,7 +12,7 @@ import { UsersService } from './users.service';
 /** Accounts and preferences. Global so the sessions and notifications libs reach UsersService. */
 @Global()
 @Module({
-  imports: [SequelizeModule.forFeature([User, UserPreference])],
+  imports: [SequelizeModule.forFeature(USERS_MODELS)],
   controllers: [UsersController, AdminUsersController],
   providers: [UsersRepository, UsersService, PasswordHasher, UserContacts, DemoAccountSeeder],
   exports: [UsersService, UserContacts],

@@ -2,7 +2,8 @@ import { Injectable, Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { AuditService } from '@app/auditing';
 import { ConflictError, NotFoundError, toPage, decodeCursor, type Page } from '@app/common';
-import { AppConfigService } from '@app/config';
+import { InjectConfig } from '@app/config';
+import { USERS_CONFIG, type UsersConfig } from './users.config';
 import { TransactionRunner, type DbTransaction } from '@app/database';
 import { RequestContext } from '@app/observability';
 import { PasswordHasher } from './password-hasher';
@@ -65,7 +66,7 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly transactions: TransactionRunner,
-    private readonly config: AppConfigService,
+    @InjectConfig(USERS_CONFIG) private readonly config: UsersConfig,
     private readonly sessions: SessionTerminator,
     private readonly audit: AuditService,
   ) {}
@@ -104,7 +105,7 @@ export class UsersService {
     const matches = await this.hasher.verify(password, user.passwordHash);
     if (lockedForS > 0) throw new AccountLockedProblem(lockedForS);
     if (!matches || user.status !== 'active') {
-      const { threshold, maxMinutes } = this.config.auth.lockout;
+      const { threshold, maxMinutes } = this.config.lockout;
       const lock = await this.users.recordFailedLogin(user.id, threshold, maxMinutes);
       if (lock) {
         this.logger.warn({ event: 'auth.lockout', userId: user.id, lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount }, 'account locked after repeated failed sign-ins');
@@ -130,7 +131,7 @@ export class UsersService {
     if (this.phantoms.size >= MAX_PHANTOMS) this.phantoms.delete(this.phantoms.keys().next().value as string);
     this.phantoms.set(key, state);
     if (state.lockedUntil > now) throw new AccountLockedProblem((state.lockedUntil - now) / 1000);
-    const { threshold, maxMinutes } = this.config.auth.lockout;
+    const { threshold, maxMinutes } = this.config.lockout;
     state.failures += 1;
     if (state.failures >= threshold) {
       state.failures = 0;

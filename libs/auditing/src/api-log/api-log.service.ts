@@ -3,7 +3,8 @@ import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown, OnMo
 import { HttpAdapterHost } from '@nestjs/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { decodeCursor, loggableError, toPage, ValidationFailedError, type AuthenticatedRequest, type Page } from '@app/common';
-import { AppConfigService } from '@app/config';
+import { InjectConfig } from '@app/config';
+import { AUDITING_CONFIG, type AuditingConfig } from '../auditing.config';
 import { AdvisoryLockService } from '@app/database';
 import { planPartitionMaintenance } from './api-log-partitions.util';
 import { ApiLogRepository } from './api-log.repository';
@@ -60,7 +61,7 @@ export class ApiLogService implements OnModuleInit, OnApplicationBootstrap, OnAp
     private readonly writer: ApiLogWriter,
     private readonly repository: ApiLogRepository,
     private readonly locks: AdvisoryLockService,
-    private readonly config: AppConfigService,
+    @InjectConfig(AUDITING_CONFIG) private readonly config: AuditingConfig,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -72,7 +73,7 @@ export class ApiLogService implements OnModuleInit, OnApplicationBootstrap, OnAp
   onModuleInit(): void {
     const adapter = this.adapterHost.httpAdapter as HttpAdapterHost['httpAdapter'] | undefined;
     if (!adapter || adapter.getType() !== 'fastify') return;
-    if (!this.config.auditing.apiLog.enabled) {
+    if (!this.config.apiLog.enabled) {
       this.logger.warn('API_LOG_ENABLED=false: requests are not logged');
       return;
     }
@@ -144,7 +145,7 @@ export class ApiLogService implements OnModuleInit, OnApplicationBootstrap, OnAp
    * instances by an advisory lock. Scheduled by the worker; the api also runs it at boot.
    */
   async maintainPartitions(now: Date = new Date()): Promise<PartitionMaintenance> {
-    const retentionDays = this.config.auditing.apiLog.retentionDays;
+    const retentionDays = this.config.apiLog.retentionDays;
     const outcome = await this.locks.withLock(
       PARTITION_LOCK,
       async () => {

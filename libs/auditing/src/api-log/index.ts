@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
 import { AppConfigService } from '@app/config';
+import { AUDITING_CONFIG, type AuditingConfig } from '../auditing.config';
 import { apiLogMetricProviders } from './api-log.metrics';
 import { ApiLogRepository } from './api-log.repository';
 import { ApiLogService } from './api-log.service';
@@ -14,9 +15,9 @@ export const apiLogProviders: Provider[] = [
   ...apiLogMetricProviders,
   {
     provide: API_LOG_WRITER_OPTIONS,
-    inject: [AppConfigService],
-    useFactory: (config: AppConfigService): ApiLogWriterOptions => ({
-      ...config.auditing.apiLog,
+    inject: [AppConfigService, AUDITING_CONFIG.token],
+    useFactory: (config: AppConfigService, auditing: AuditingConfig): ApiLogWriterOptions => ({
+      ...auditing.apiLog,
       retryBaseMs: 500,
       retryMaxMs: 30_000,
       // The final flush must fit in the shutdown grace period, with room for the rest of the close.

@@ -3,7 +3,8 @@ import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { toProblem } from '@app/common';
-import { AppConfigService } from '@app/config';
+import { InjectConfig } from '@app/config';
+import { AUDITING_CONFIG, type AuditingConfig } from '../auditing.config';
 import { RequestContext } from '@app/observability';
 import { AUDIT_OPTIONS, type AuditOptions } from './audit.decorator';
 import { AuditService } from './audit.service';
@@ -30,11 +31,11 @@ export class AuditInterceptor implements NestInterceptor {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
-    private readonly config: AppConfigService,
+    @InjectConfig(AUDITING_CONFIG) private readonly config: AuditingConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType() !== 'http' || !this.config.auditing.auditRequests) return next.handle();
+    if (context.getType() !== 'http' || !this.config.auditRequests) return next.handle();
     const request = context.switchToHttp().getRequest<FastifyRequest>();
     if (!MUTATING.has(request.method)) return next.handle();
     const options = this.reflector.getAllAndOverride<AuditOptions | undefined>(AUDIT_OPTIONS, [context.getHandler(), context.getClass()]) ?? {};

@@ -28,5 +28,6 @@ export async function useEmbeddedDatabaseByDefault(config: AppConfig, env: NodeJ
     `${server.owned ? 'Embedded PostgreSQL is running' : 'Attached to the embedded PostgreSQL already running'} on port ${server.port}. ` +
       `Connect with: psql "${shown}" (password in ${dataDir}/../embedded-credentials.json)`,
   );
-  return { config: loadConfig(env), stop: () => server.stop() };
+  // Only the connection changed: the feature slices loaded before stay as they were.
+  return { config: { ...loadConfig(env), slices: config.slices }, stop: () => server.stop() };
 }

@@ -19,7 +19,8 @@ function timestamp(now: Date): string {
 }
 
 /**
- * Writes `migrations/<YYYYMMDDHHmm>-<name>.ts` from the template; `name` is kebab-case,
+ * Writes `migrations/<YYYYMMDDHHmm>-<name>.ts` from the template; `name` is kebab-case, the
+ * owning lib first, then a verb (`users-add-index-to-email`: see apps/composition/src/migration-owners.ts),
  * verb first (`create-users`, `add-index-to-sessions`). Returns the file's path.
  */
 export function createMigrationFile(name: string, directory = resolve(process.cwd(), 'migrations'), now = new Date()): string {

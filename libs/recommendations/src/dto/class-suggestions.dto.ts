@@ -16,6 +16,9 @@ export class SuggestClassesDto {
 }
 
 export class ClassSuggestionDto {
+  @ApiProperty({ format: 'uuid', description: 'The stored suggestion: accept or dismiss it with /v1/recommendations/{id}/accept|dismiss' })
+  id: string;
+
   @ApiProperty({ type: 'integer', minimum: 1, maximum: 45, example: 30 })
   class: number;
 

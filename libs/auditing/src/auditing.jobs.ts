@@ -1,24 +1,25 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { ApiLogService } from '@app/auditing';
-import { AppConfigService } from '@app/config';
-import { JobsService } from '../jobs.service';
+import { InjectConfig } from '@app/config';
+import { JobsService } from '@app/jobs';
+import { ApiLogService } from './api-log/api-log.service';
+import { AUDITING_CONFIG, type AuditingConfig } from './auditing.config';
 
 /**
  * `api-log-partitions` (JOB_API_LOG_PARTITIONS_CRON, daily): creates this and next month's
  * api_logs partitions and drops those past API_LOG_RETENTION_DAYS.
  */
 @Injectable()
-export class ApiLogPartitionsJob implements OnModuleInit {
+export class AuditingJobs implements OnModuleInit {
   constructor(
     private readonly jobs: JobsService,
     private readonly apiLogs: ApiLogService,
-    private readonly config: AppConfigService,
+    @InjectConfig(AUDITING_CONFIG) private readonly config: AuditingConfig,
   ) {}
 
   onModuleInit(): void {
     this.jobs.register({
       name: 'api-log-partitions',
-      schedule: this.config.jobs.schedules.apiLogPartitions,
+      schedule: this.config.partitionsSchedule,
       description: 'Create the coming api_logs partitions and drop those past API_LOG_RETENTION_DAYS',
       run: async ({ tick }) => {
         const { created, dropped, skipped } = await this.apiLogs.maintainPartitions(tick);
