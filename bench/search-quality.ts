@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { MigrationRunner } from '../libs/database/src/migrations/migration-runner';
-import { normalizeMark, phoneticKeys } from '../libs/trademarks/src/search/normalize';
-import { prepareQuery, rankCandidates } from '../libs/trademarks/src/search/scoring.util';
-import { containmentWords, queryCandidates } from '../libs/trademarks/src/search/trademark-search.repository';
+import { analyzeMark, searchKeys } from '../libs/trademarks/src/search/analyzer';
+import { prepareQuery, rankCandidates, riskOf } from '../libs/trademarks/src/search/scoring.util';
+import { containmentWords, queryCandidatesWithStats } from '../libs/trademarks/src/search/trademark-search.repository';
 import type { RiskLevel } from '../libs/trademarks/src/search/search.types';
 import { gitRevision, intFromEnv, log, machineDescription, OUT_DIR, postgresVersion, prng, provideDatabase, ROOT, runMain } from './lib';
 
@@ -214,8 +214,8 @@ async function insertBatch(
         bind: [
           rows.map((r) => r.serial),
           rows.map((r) => r.mark),
-          rows.map((r) => normalizeMark(r.mark)),
-          rows.map((r) => phoneticKeys(r.mark).join(' ')),
+          rows.map((r) => analyzeMark(r.mark).normalized),
+          rows.map((r) => searchKeys(analyzeMark(r.mark), r.mark).join(' ')),
           rows.map((r) => r.live),
           rows.map((r) => r.classes.join(',')),
         ],
@@ -227,17 +227,18 @@ async function insertBatch(
     });
 }
 
-async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ serial: string; risk: RiskLevel }>> {
+async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ serial: string; risk: RiskLevel; score: number }>> {
   const q = prepareQuery(pair.query, pair.queryClasses);
   return sequelize.transaction(async (transaction) => {
-    const candidates = await queryCandidates(
+    const { candidates, keyRecords } = await queryCandidatesWithStats(
       sequelize,
       { normalized: q.normalized, keys: q.keys, words: containmentWords(q.words), classes: q.classes, status: 'all' },
       transaction,
     );
-    return rankCandidates(q, candidates, 100, 0).map((r) => ({
+    return rankCandidates({ ...q, keyRecords }, candidates, 100, 0).map((r) => ({
       serial: r.record.serialNumber,
       risk: r.risk,
+      score: r.score,
     }));
   });
 }
@@ -324,12 +325,14 @@ async function main(): Promise<void> {
     const distinctRisks: Array<{ pair: Pair; risk: RiskLevel }> = [];
     const misses: string[] = [];
     const timings: number[] = [];
+    const calibration: Array<{ score: number; similar: boolean }> = [];
     for (const pair of pairs) {
       const serial = priorSerial.get(`${pair.prior}|${pair.priorClasses.join(',')}`) as string;
       const t0 = performance.now();
       const engine = await engineRanking(sequelize, pair);
       timings.push(performance.now() - t0);
       const engineIndex = engine.findIndex((r) => r.serial === serial);
+      calibration.push({ score: engineIndex >= 0 ? engine[engineIndex].score : 0, similar: pair.label === 'similar' });
       if (pair.label === 'distinct') {
         distinctRisks.push({
           pair,
@@ -373,6 +376,17 @@ async function main(): Promise<void> {
       ...[...byKind.entries()].sort().map(([kind, v]) => `| ${kind} | ${v.engine.length} | ${f(metrics(v.engine).at10)} | ${f(metrics(v.trigram).at10)} |`),
       '',
       `Distinct pairs, risk given to the prior: ${['high', 'medium', 'low', 'none'].map((r) => `${r} ${riskCounts[r] ?? 0}`).join(', ')}`,
+      '',
+      'Reliability (every dev pair: the score the engine gives the prior; 0 when not among the candidates):',
+      '',
+      '| band | pairs | similar | distinct | share similar | mean score |',
+      '|---|---|---|---|---|---|',
+      ...(['high', 'medium', 'low', 'none'] as const).map((band) => {
+        const inBand = calibration.filter((c) => riskOf(c.score) === band);
+        const similar = inBand.filter((c) => c.similar).length;
+        const mean = inBand.reduce((sum, c) => sum + c.score, 0) / (inBand.length || 1);
+        return `| ${band} | ${inBand.length} | ${similar} | ${inBand.length - similar} | ${inBand.length ? f(similar / inBand.length) : '-'} | ${mean.toFixed(1)} |`;
+      }),
       '',
       'Similar pairs missed from the top 10:',
       ...(misses.length ? misses.map((m) => `- ${m}`) : ['- none']),

@@ -212,6 +212,37 @@ describe('identity: register, sign in, tokens, sessions (e2e)', () => {
     expect((await api.me(signJwt(claims, JWT_SECRET))).status).toBe(200);
   });
 
+  it('refuses a token without exp, and malformed claims, with 401 (never 500)', async () => {
+    const { user, sessionId } = await api.register();
+    const now = Math.floor(Date.now() / 1000);
+    const claims = { sub: user.id, sid: sessionId, role: 'user', aud: 'clearmark-api', iss: 'clearmark', iat: now, exp: now + 600 };
+    const { exp: _exp, ...withoutExp } = claims;
+    const { sub: _sub, ...withoutSub } = claims;
+    const tokens = [
+      signJwt(withoutExp, JWT_SECRET),
+      signJwt(withoutSub, JWT_SECRET),
+      signJwt({ ...claims, sid: 'not-a-uuid' }, JWT_SECRET),
+      signJwt({ ...claims, sub: 42 }, JWT_SECRET),
+      signJwt({ ...claims, role: 'root' }, JWT_SECRET),
+      signJwt({ ...claims, exp: 'tomorrow' }, JWT_SECRET),
+    ];
+    for (const token of tokens) {
+      const res = await api.me(token);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    }
+    expect((await api.me(signJwt(claims, JWT_SECRET))).status).toBe(200);
+  });
+
+  it('takes the Authorization scheme in any case (RFC 9110)', async () => {
+    const { accessToken } = await api.register();
+    for (const scheme of ['bearer', 'BEARER', 'Bearer', 'bEaReR']) {
+      const res = await fetch(`${t.url}/v1/users/me`, { headers: { authorization: `${scheme} ${accessToken}` } });
+      expect(res.status).toBe(200);
+    }
+    expect((await fetch(`${t.url}/v1/users/me`, { headers: { authorization: `Basic ${accessToken}` } })).status).toBe(401);
+  });
+
   it('refuses a token once it expires, though it was accepted (and remembered) before', async () => {
     const { user, sessionId } = await api.register();
     const now = Math.floor(Date.now() / 1000);

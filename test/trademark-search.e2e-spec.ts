@@ -72,17 +72,21 @@ describe('POST/GET /v1/trademarks/searches (e2e)', () => {
   });
 
   it('finds a sound-alike on one distinctive word: QUICK finds KWIK REWARDS, live first', async () => {
-    const body = await search({ mark: 'QUICK', classes: [35] });
+    // includeNone: the dead record in an unrelated class falls in the `none` band.
+    const body = await search({ mark: 'QUICK', classes: [35], includeNone: true });
     expect(body.query).toBe('QUICK');
     expect(body.tookMs).toEqual(expect.any(Number));
     const live = find(body, '90000001');
     const dead = find(body, '90000007');
     expect(live).toBeDefined();
     expect(kinds(live)).toEqual(expect.arrayContaining(['sounds-alike', 'same-class']));
-    expect(['high', 'medium']).toContain(live?.risk);
+    expect(['high', 'medium', 'low']).toContain(live?.risk);
     expect(kinds(dead)).toContain('dead-record');
     expect(body.results.indexOf(live as Result)).toBeLessThan(body.results.indexOf(dead as Result));
     expect(body.risk).toBe(live?.risk);
+    expect(body.results.every((r) => r.reasons.length > 0)).toBe(true);
+    const shown = await search({ mark: 'QUICK', classes: [35] });
+    expect(shown.results.every((r) => r.risk !== 'none')).toBe(true);
   });
 
   it('treats word order and spacing changes as conflicts: GREEN LIVING finds LIVINGREEN', async () => {
@@ -113,7 +117,7 @@ describe('POST/GET /v1/trademarks/searches (e2e)', () => {
     const live = await search({ mark: 'KWIK REWARDS', status: 'live' });
     expect(live.results.every((r) => r.record.live)).toBe(true);
     expect(find(live, '90000001')).toBeDefined();
-    const dead = await search({ mark: 'KWIK REWARDS', status: 'dead' });
+    const dead = await search({ mark: 'KWIK REWARDS', status: 'dead', includeNone: true });
     expect(dead.results.map((r) => r.record.serialNumber)).toEqual(['90000007']);
   });
 

@@ -92,6 +92,10 @@ function hashToken(token: string): string {
  * cache whose entries live at most SESSION_CACHE_TTL_MS (≤ 5 s), so a revocation anywhere takes
  * effect on every instance within that time (at once on the instance that revoked).
  */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+const ROLES = new Set(['user', 'admin']);
+
 @Injectable()
 export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   private readonly logger = new Logger(SessionsService.name);
@@ -302,12 +306,12 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
     } catch {
       throw new UnauthenticatedError('The access token is invalid or expired');
     }
-    if (typeof claims.sub !== 'string' || typeof claims.sid !== 'string') throw new UnauthenticatedError('The access token is invalid');
-    // Tokens without an expiry are never issued here; they are verified every time, not cached.
-    if (typeof claims.exp === 'number') {
-      if (this.verifiedTokens.size >= MAX_VERIFIED_TOKENS) this.verifiedTokens.clear();
-      this.verifiedTokens.set(accessToken, { claims, exp: claims.exp });
-    }
+    // Malformed claims are a bad token (401), never a query error: sub and sid are UUIDs, and a
+    // token without an expiry is never issued here, so one that has none is refused.
+    if (!isUuid(claims.sub) || !isUuid(claims.sid) || !ROLES.has(claims.role as string)) throw new UnauthenticatedError('The access token is invalid');
+    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new UnauthenticatedError('The access token has no expiry');
+    if (this.verifiedTokens.size >= MAX_VERIFIED_TOKENS) this.verifiedTokens.clear();
+    this.verifiedTokens.set(accessToken, { claims, exp: claims.exp });
     return claims;
   }
 

@@ -33,7 +33,8 @@ export class AccessGuard implements CanActivate {
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     const header = request.headers.authorization ?? '';
-    const token = /^Bearer ([A-Za-z0-9._~+/=-]+)$/.exec(header)?.[1];
+    // The scheme is case-insensitive (RFC 9110 11.1): `bearer x` is as good as `Bearer x`.
+    const token = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header)?.[1];
     if (!token) throw new UnauthenticatedError();
     const principal = this.verifier.verify(token);
     return principal instanceof Promise ? principal.then((known) => this.admit(context, request, known)) : this.admit(context, request, principal);

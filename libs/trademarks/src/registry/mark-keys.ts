@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { normalizeMark, phoneticKeys } from '../search/normalize';
+import { analyzeMark, searchKeys } from '../search/analyzer';
 
 /** The search keys stored with a record, derived from its mark text. */
 export interface MarkKeys {
@@ -17,6 +17,7 @@ export interface MarkKeys {
 export class MarkKeysProvider {
   keysOf(mark: string | null): MarkKeys {
     if (mark === null || mark.trim() === '') return { normalizedMark: null, phoneticKeys: [] };
-    return { normalizedMark: normalizeMark(mark), phoneticKeys: phoneticKeys(mark) };
+    const analysis = analyzeMark(mark);
+    return { normalizedMark: analysis.normalized, phoneticKeys: searchKeys(analysis, mark) };
   }
 }

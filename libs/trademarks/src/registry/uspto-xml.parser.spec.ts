@@ -5,6 +5,7 @@ import type { ParsedItem } from './registry.types';
 import { UsptoXmlParser } from './uspto-xml.parser';
 
 const SAMPLE = resolve(__dirname, '../../../../data/registry/sample-daily.xml');
+const REAL = resolve(__dirname, '../../../../test/fixtures/registry/two-real-records.xml');
 const BROKEN = resolve(__dirname, '../../../../test/fixtures/registry/sample-daily-broken.xml');
 
 async function parseAll(input: Readable): Promise<{ items: ParsedItem[]; end: ReturnType<UsptoXmlParser['end']> }> {
@@ -98,5 +99,53 @@ describe('UsptoXmlParser', () => {
     const { items, end } = await parseAll(createReadStream(BROKEN));
     expect(items).toHaveLength(300);
     expect(end).toEqual({ truncated: true, detail: 'the file ends inside case-file #301 (serial 97999999); that record is not imported' });
+  });
+  it('labels pre-1973 goods statements (US class in the type code) with the Nice class they belong to', async () => {
+    const { items } = await parseAll(
+      xml(
+        caseFile(
+          '<serial-number>72000001</serial-number><registration-number>0901234</registration-number>' +
+            '<case-file-header><status-code>800</status-code><mark-identification>GLIDE</mark-identification></case-file-header>' +
+            '<case-file-statements><case-file-statement><type-code>GS0441</type-code><text>EMERY BOARDS</text></case-file-statement></case-file-statements>' +
+            '<classifications><classification><international-code>008</international-code><us-code>044</us-code><status-code>6</status-code></classification></classifications>',
+        ),
+      ),
+    );
+    expect(items).toEqual([expect.objectContaining({ record: expect.objectContaining({ classes: [8], goodsServices: 'Class 8: EMERY BOARDS' }) })]);
+  });
+
+  it('leaves a class cancelled from a live registration out of its classes and marks its goods', async () => {
+    const { items } = await parseAll(
+      xml(
+        caseFile(
+          '<serial-number>78000001</serial-number><registration-number>3000001</registration-number>' +
+            '<case-file-header><status-code>800</status-code><mark-identification>ORBIT</mark-identification></case-file-header>' +
+            '<case-file-statements><case-file-statement><type-code>GS0090</type-code><text>Software</text></case-file-statement>' +
+            '<case-file-statement><type-code>GS0250</type-code><text>Shirts</text></case-file-statement></case-file-statements>' +
+            '<classifications><classification><international-code>009</international-code><status-code>6</status-code></classification>' +
+            '<classification><international-code>025</international-code><status-code>B</status-code></classification></classifications>',
+        ),
+        caseFile(
+          '<serial-number>78000002</serial-number><case-file-header><status-code>710</status-code><mark-identification>ORBIT</mark-identification></case-file-header>' +
+            '<classifications><classification><international-code>009</international-code><status-code>2</status-code></classification></classifications>',
+        ),
+      ),
+    );
+    expect(items).toEqual([
+      expect.objectContaining({ record: expect.objectContaining({ classes: [9], goodsServices: 'Class 9: Software\nClass 25 (cancelled): Shirts' }) }),
+      // A dead registration keeps the classes it had (cancelled with the whole registration).
+      expect.objectContaining({ record: expect.objectContaining({ classes: [9], live: false }) }),
+    ]);
+  });
+
+  it('reads the two genuine USPTO records with their Nice classes and goods', async () => {
+    const { items, end } = await parseAll(createReadStream(REAL));
+    expect(end).toEqual({ truncated: false, detail: null });
+    expect(items).toEqual([
+      expect.objectContaining({ record: expect.objectContaining({ serialNumber: '98763166', mark: 'SUVENEER', classes: [16], goodsServices: expect.stringMatching(/^Class 16: /) }) }),
+      expect.objectContaining({
+        record: expect.objectContaining({ serialNumber: '98423838', classes: [36], goodsServices: expect.stringMatching(/^Class 36: /) }),
+      }),
+    ]);
   });
 });

@@ -21,10 +21,31 @@ interface Statement {
   text: string;
 }
 
+/** One `classification` element: its Nice class(es), the US classes beside them, and the class status. */
+export interface Classification {
+  internationalCodes: string[];
+  usCodes: string[];
+  /** `classification/status-code`: 6 is active; 1-5, A-K, 7-9, X are cancelled, inactive or ended. */
+  statusCode: string | null;
+}
+
+/**
+ * Class status codes of a registration's classes that keep the class in force: 6 active,
+ * P partially paid, W fee waived. Every other code (1-5 and A-E: cancelled under section 7, 8,
+ * 18, 24 or 37; F-K: cancelled under sections 71, 70, 16; 7 insufficient fee; 8 abandoned;
+ * 9 expired; X terminated) means the class no longer counts. A missing code counts as active.
+ */
+const ACTIVE_CLASS_STATUS = new Set(['6', 'P', 'W']);
+
+export function isActiveClassStatus(code: string | null): boolean {
+  return code === null || code === '' || ACTIVE_CLASS_STATUS.has(code.toUpperCase());
+}
+
 /** What one case-file element has collected so far; paths are relative to `case-file`. */
 class CaseFileDraft {
   readonly values = new Map<string, string>();
-  readonly internationalCodes: string[] = [];
+  readonly classifications: Classification[] = [];
+  classification: Classification = { internationalCodes: [], usCodes: [], statusCode: null };
   readonly owners: Owner[] = [];
   readonly statements: Statement[] = [];
   owner: Partial<Owner> = {};
@@ -46,7 +67,17 @@ class CaseFileDraft {
         this.values.set(path, text);
         break;
       case 'classifications/classification/international-code':
-        this.internationalCodes.push(text);
+        this.classification.internationalCodes.push(text);
+        break;
+      case 'classifications/classification/us-code':
+        this.classification.usCodes.push(text.trim());
+        break;
+      case 'classifications/classification/status-code':
+        this.classification.statusCode = text.trim() || null;
+        break;
+      case 'classifications/classification':
+        this.classifications.push(this.classification);
+        this.classification = { internationalCodes: [], usCodes: [], statusCode: null };
         break;
       case 'case-file-owners/case-file-owner/party-name':
         this.owner.name = text;
@@ -85,18 +116,20 @@ class CaseFileDraft {
     const get = (path: string): string | undefined => this.values.get(path);
     const serialNumber = serialNumberOf(get('serial-number'));
     const statusCode = statusCodeOf(get('case-file-header/status-code'));
+    const live = isLiveStatus(statusCode);
+    const classes = activeClassesOf(this.classifications, live);
     return {
       serialNumber,
       registrationNumber: registrationNumberOf(get('registration-number')),
       mark: textOf(get('case-file-header/mark-identification')),
       statusCode,
-      live: isLiveStatus(statusCode),
+      live,
       statusDate: dateOf(get('case-file-header/status-date'), 'status-date'),
       filingDate: dateOf(get('case-file-header/filing-date'), 'filing-date'),
       registrationDate: dateOf(get('case-file-header/registration-date'), 'registration-date'),
       owner: latestOwner(this.owners),
-      classes: niceClassesOf(this.internationalCodes),
-      goodsServices: goodsAndServices(this.statements),
+      classes,
+      goodsServices: goodsAndServices(this.statements, this.classifications, classes),
     };
   }
 }
@@ -114,14 +147,54 @@ export function latestOwner(owners: Owner[]): string | null {
   return latest ? textOf(latest.name) : null;
 }
 
-/** GSnnnx statements (nnn: the Nice class), in class order, one line each; DM (description) and others left out. */
-export function goodsAndServices(statements: Statement[]): string | null {
+/**
+ * The record's classes: the Nice classes of its classifications (validated), leaving out, for a
+ * live registration, those whose class status says they were cancelled or ended (a class
+ * cancelled under section 8 no longer counts). A dead record keeps the classes it had, unless
+ * some are still marked active; a live one whose every class is marked inactive keeps them all
+ * rather than none (the record-level status is the more reliable of the two).
+ */
+export function activeClassesOf(classifications: readonly Classification[], live: boolean): number[] {
+  const all = niceClassesOf(classifications.flatMap((c) => c.internationalCodes));
+  if (!live) return all;
+  const active = niceClassesOf(classifications.filter((c) => isActiveClassStatus(c.statusCode)).flatMap((c) => c.internationalCodes));
+  return active.length > 0 ? active : all;
+}
+
+/**
+ * The Nice class a GSnnnx statement belongs to. nnn is the record's class for modern records,
+ * but registrations from before 1973 carry their US class there (GS0441 under a record whose
+ * international-code is 008 is the statement for US class 044): when nnn is not one of the
+ * record's Nice classes, it is looked up among the US codes of each classification, and the
+ * statement is labelled with that classification's Nice class; failing that, a record with one
+ * Nice class owns it; otherwise it is labelled as the US class it is.
+ */
+export function statementClassOf(classCode: string, classifications: readonly Classification[]): { label: string; nice: number | null } {
+  const n = Number(classCode);
+  const nices = (c: Classification): number[] => c.internationalCodes.map((code) => Number(code.trim())).filter((x) => x >= 1 && x <= 45);
+  const allNice = [...new Set(classifications.flatMap(nices))];
+  if (allNice.length === 0 || allNice.includes(n)) return { label: `Class ${n}`, nice: n };
+  const owner = classifications.find((c) => c.usCodes.some((us) => Number(us) === n) && nices(c).length > 0);
+  if (owner) return { label: `Class ${nices(owner)[0]}`, nice: nices(owner)[0] };
+  if (allNice.length === 1) return { label: `Class ${allNice[0]}`, nice: allNice[0] };
+  return { label: `US class ${n}`, nice: null };
+}
+
+/**
+ * GSnnnx statements, labelled with the Nice class they belong to (see statementClassOf), in class
+ * order, one line each; a statement of a class that is no longer active is marked so. DM (the
+ * mark description) and other statements are left out.
+ */
+export function goodsAndServices(statements: Statement[], classifications: readonly Classification[] = [], activeClasses?: readonly number[]): string | null {
   const lines = statements
     .filter((s) => /^GS\d{3}/.test(s.typeCode))
-    .map((s) => ({ classCode: s.typeCode.slice(2, 5), text: textOf(s.text) }))
-    .filter((s): s is { classCode: string; text: string } => s.text !== null)
-    .sort((a, b) => a.classCode.localeCompare(b.classCode))
-    .map((s) => `Class ${Number(s.classCode)}: ${s.text}`);
+    .map((s) => ({ ...statementClassOf(s.typeCode.slice(2, 5), classifications), text: textOf(s.text) }))
+    .filter((s): s is { label: string; nice: number | null; text: string } => s.text !== null)
+    .sort((a, b) => (a.nice ?? 1000) - (b.nice ?? 1000) || a.label.localeCompare(b.label))
+    .map((s) => {
+      const cancelled = activeClasses !== undefined && s.nice !== null && !activeClasses.includes(s.nice);
+      return `${s.label}${cancelled ? ' (cancelled)' : ''}: ${s.text}`;
+    });
   return lines.length > 0 ? lines.join('\n') : null;
 }
 

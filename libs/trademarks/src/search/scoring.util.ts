@@ -1,86 +1,21 @@
+import { analysisOf, analyzeMark, searchKeys, type AnalyzedMark } from './analyzer';
 import { classRelation } from './class-relations.util';
-import { conceptOf, isForeignWord } from './meaning.util';
-import { initialsOf, markWords, normalizeMark, phoneticCode, phoneticKeys, singularWord, STOP_WORDS } from './normalize';
-import type { Candidate, RiskLevel, ScoredResult, SearchReason } from './search.types';
-import { closeSynonyms } from './wordnet';
+import { explain } from './explain';
+import { distinctivenessFromCount, FEATURE_NAMES, pairFeatures, type PairFeatures } from './features';
+import { phoneticCode, singularWord, STOP_WORDS } from './normalize';
+import type { Candidate, RiskLevel, ScoredResult } from './search.types';
+import { synonymsOf } from './synonyms';
+import { SEARCH_WEIGHTS } from './weights';
+
+export { editDistance } from './features';
+export { areCloseSynonyms } from './synonyms';
 
 /**
- * Words that describe rather than distinguish (what the business is, its legal or trade form):
- * sharing one of them alone is weak evidence of a conflict. A small curated list, not a corpus
- * statistic; the shared-word signal is discounted for these words.
+ * Risk bands over the score, which is the estimated probability (in percent) that an examiner
+ * would find a likelihood of confusion: high from 70, medium from 40, low from 15, none below.
+ * Fixed bands; the reliability table of `npm run bench:search-quality` checks them.
  */
-const WEAK_WORDS = new Set([
-  'group',
-  'studio',
-  'studios',
-  'organics',
-  'organic',
-  'foods',
-  'food',
-  'supply',
-  'supplies',
-  'cycles',
-  'solutions',
-  'services',
-  'service',
-  'systems',
-  'labs',
-  'lab',
-  'brands',
-  'brand',
-  'international',
-  'global',
-  'tech',
-  'technologies',
-  'shop',
-  'store',
-  'design',
-  'designs',
-  'products',
-  'co',
-  'company',
-  'accounting',
-  'consulting',
-  'holdings',
-  'partners',
-  'pet',
-  'home',
-  'health',
-  'beauty',
-  'coffee',
-  'wine',
-  'beer',
-  'clothing',
-  'apparel',
-  'kitchen',
-  'cafe',
-  'bar',
-  'grill',
-  'usa',
-  'america',
-  'american',
-  'world',
-  'new',
-  'best',
-  'premium',
-  'pro',
-  'plus',
-  'one',
-  'my',
-  'by',
-]);
-
-/** Score thresholds of the risk levels (score 0..100). */
-export const RISK_THRESHOLDS = { high: 70, medium: 50, low: 30 } as const;
-
-/** Weights of the class relation and of a dead record on the mark similarity. */
-const CLASS_FACTOR = {
-  same: 1,
-  related: 0.85,
-  unknown: 0.9,
-  unrelated: 0.6,
-} as const;
-const DEAD_FACTOR = 0.7;
+export const RISK_THRESHOLDS = { high: 70, medium: 40, low: 15 } as const;
 
 export function riskOf(score: number): RiskLevel {
   if (score >= RISK_THRESHOLDS.high) return 'high';
@@ -94,61 +29,34 @@ export function highestRisk(risks: RiskLevel[]): RiskLevel {
   return risks.reduce<RiskLevel>((acc, r) => (RISK_ORDER.indexOf(r) > RISK_ORDER.indexOf(acc) ? r : acc), 'none');
 }
 
-/** Levenshtein distance (two rows; marks are short). */
-export function editDistance(a: string, b: string): number {
-  if (a === b) return 0;
-  if (a.length === 0) return b.length;
-  if (b.length === 0) return a.length;
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) {
-      cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    prev = cur;
-  }
-  return prev[b.length];
-}
-
 /** The query side of the comparison, computed once per search. */
 export interface PreparedQuery {
   text: string;
   normalized: string;
-  /** Content words (stop words removed). */
+  /** Content words (articles and stop words removed). */
   words: string[];
   compact: string;
   keys: string[];
   classes: number[];
+  analysis: AnalyzedMark;
+  /**
+   * Registry statistics: how many records carry each of the query's keys (trademark_key_stats).
+   * Unset until the candidate query has read them; a word without a count counts as unknown.
+   */
+  keyRecords?: ReadonlyMap<string, number>;
 }
 
 export function prepareQuery(text: string, classes: number[] = []): PreparedQuery {
-  const normalized = normalizeMark(text);
-  const words = contentWords(normalized);
+  const analysis = analyzeMark(text);
   return {
     text,
-    normalized,
-    words,
-    compact: words.join(''),
-    keys: [...new Set([...phoneticKeys(text), ...synonymKeys(words)])],
+    normalized: analysis.normalized,
+    words: analysis.words,
+    compact: analysis.compact,
+    keys: [...new Set([...searchKeys(analysis, text), ...synonymKeys(analysis.words)])],
     classes,
+    analysis,
   };
-}
-
-/** A word's close synonyms (WordNet), of the word as written and of its singular. */
-function synonymsOf(word: string): string[] {
-  const singular = singularWord(word);
-  return [...new Set([...closeSynonyms(word), ...(singular === word ? [] : closeSynonyms(singular))])];
-}
-
-/** Whether two words are close synonyms, in either direction (WordNet first senses). */
-export function areCloseSynonyms(a: string, b: string): boolean {
-  if (a === b) return false;
-  const sa = singularWord(a);
-  const sb = singularWord(b);
-  const of = synonymsOf(a);
-  if (of.includes(b) || of.includes(sb)) return true;
-  const back = synonymsOf(b);
-  return back.includes(a) || back.includes(sa);
 }
 
 /**
@@ -168,190 +76,79 @@ function synonymKeys(words: readonly string[]): string[] {
   return keys;
 }
 
-function contentWords(normalized: string): string[] {
-  const words = markWords(normalized);
-  const content = words.filter((w) => !STOP_WORDS.has(w));
-  return content.length > 0 ? content : words;
+/**
+ * A word's distinctiveness given the registry statistics of the query's keys: the count of its
+ * sound code (of the singular) when the statistics were read for it (0 when no record carries it),
+ * unknown otherwise (a record's word the query does not share).
+ */
+export function distinctivenessIn(keyRecords: ReadonlyMap<string, number> | undefined, askedKeys: ReadonlySet<string>) {
+  return (word: string): number => {
+    const key = phoneticCode(singularWord(word));
+    const records = askedKeys.has(key) ? (keyRecords?.get(key) ?? 0) : undefined;
+    return distinctivenessFromCount(word, records);
+  };
 }
 
-function wordCodes(word: string): Set<string> {
-  const singular = singularWord(word);
-  return new Set(
-    [phoneticCode(word), phoneticCode(word, true), phoneticCode(singular), phoneticCode(singular, true)].filter((c) => c.length >= 2 || /^[0-9]+$/.test(c)),
-  );
+/** The linear term of the learned model (weights.ts) for a pair's features. */
+export function logitOf(features: PairFeatures): number {
+  let z = SEARCH_WEIGHTS.bias;
+  for (const name of FEATURE_NAMES) z += SEARCH_WEIGHTS.weights[name] * features.values[name];
+  return z;
 }
 
-function round2(n: number): number {
-  return Math.round(n * 100) / 100;
+/** The estimated probability of a likelihood of confusion, 0..1 (logistic regression, weights.ts). */
+export function probabilityOf(features: PairFeatures): number {
+  return 1 / (1 + Math.exp(-logitOf(features)));
+}
+
+/** A scored result, with the figures the tie-break uses. */
+export interface RankedResult extends ScoredResult {
+  /** The model's linear term: orders results whose rounded scores are equal. */
+  logit: number;
 }
 
 /**
- * Scores one candidate against the query, 0..100, with the reasons that explain it. The mark
- * similarity is the strongest of: identity (same letters once normalized and spaces removed), the
- * same words in another order, look-alike (trigram similarity or edit distance of the compact
- * forms), sound-alike (same phonetic code of the whole mark, or of every word), and shared
- * distinctive words (one is enough: QUICK meets KWIK REWARDS; a descriptive word counts less).
- * The class relation then weighs it (same > related > unknown > unrelated) and a dead record
- * counts less than a live one.
+ * Scores one candidate: its features against the query (features.ts), the probability from the
+ * learned weights as a score 0..100 with its risk band, and the reasons (explain.ts).
  */
-export function scoreCandidate(query: PreparedQuery, candidate: Candidate): ScoredResult {
-  const reasons: SearchReason[] = [];
-  const cWords = contentWords(candidate.normalizedMark);
-  const cCompact = cWords.join('');
-
-  const identical = query.compact !== '' && query.compact === cCompact;
-  const sortedQ = query.words.map(singularWord).sort().join(' ');
-  const sortedC = cWords.map(singularWord).sort().join(' ');
-  const sameWords = !identical && sortedQ !== '' && sortedQ === sortedC;
-
-  const maxLen = Math.max(query.compact.length, cCompact.length, 1);
-  const distance = editDistance(query.compact, cCompact);
-  const editSimilarity = 1 - distance / maxLen;
-  const look = Math.max(candidate.trigram, editSimilarity);
-
-  // Sound: the whole mark, then word by word.
-  const wholeSound = !identical && query.compact !== '' && phoneticCode(query.compact) !== '' && phoneticCode(query.compact) === phoneticCode(cCompact);
-  const cCodes = cWords.map(wordCodes);
-  const exactShared: string[] = [];
-  const soundShared: Array<[string, string]> = [];
-  const containedShared: string[] = [];
-  const meaningShared: Array<[string, string]> = [];
-  const conceptOfWord = (w: string): string | null => conceptOf(w) ?? conceptOf(singularWord(w));
-  for (const word of query.words) {
-    const singular = singularWord(word);
-    const exact = cWords.find((w) => w === word || singularWord(w) === singular);
-    if (exact !== undefined) {
-      exactShared.push(word);
-      continue;
-    }
-    const codes = wordCodes(word);
-    const index = cCodes.findIndex((set) => [...codes].some((c) => set.has(c)));
-    if (index >= 0 && word.length >= 3) {
-      soundShared.push([word, cWords[index]]);
-      continue;
-    }
-    // Meaning: foreign equivalents and close synonyms (LUNA and MOON, TINY and SMALL).
-    const concept = conceptOfWord(word);
-    const same = concept === null ? undefined : cWords.find((w) => conceptOfWord(w) === concept);
-    if (same !== undefined) {
-      meaningShared.push([word, same]);
-      continue;
-    }
-    const synonym = word.length >= 3 ? cWords.find((w) => areCloseSynonyms(word, w)) : undefined;
-    if (synonym !== undefined) {
-      meaningShared.push([word, synonym]);
-      continue;
-    }
-    // Compounds: LIVINGREEN contains GREEN; spacing changes are conflicts.
-    if (singular.length >= 4 && cWords.length === 1 && cCompact.includes(singular)) containedShared.push(word);
-  }
-  for (const word of cWords) {
-    const singular = singularWord(word);
-    if (query.words.length === 1 && singular.length >= 4 && query.compact.includes(singular) && !exactShared.includes(word)) {
-      containedShared.push(word);
-    }
-  }
-
-  // Initials against the words they abbreviate (CVH and CEDAR VALLEY HEALTH).
-  const qInitials = initialsOf(query.words);
-  const cInitials = initialsOf(cWords);
-  const abbreviation = !identical && qInitials !== null && qInitials === cInitials && (query.words.length === 1) !== (cWords.length === 1);
-
-  const matchedWords = [...exactShared, ...soundShared.map(([q]) => q), ...meaningShared.map(([q]) => q), ...containedShared];
-  const strongMatched = matchedWords.filter((w) => !WEAK_WORDS.has(w));
-  const coverage = matchedWords.length / Math.max(query.words.length, cWords.length, 1);
-  const allWordsSound = query.words.length > 0 && exactShared.length + soundShared.length === query.words.length && query.words.length === cWords.length;
-  const allWordsMean =
-    query.words.length > 0 &&
-    meaningShared.length > 0 &&
-    exactShared.length + soundShared.length + meaningShared.length === query.words.length &&
-    query.words.length === cWords.length;
-
-  let similarity = look;
-  if (identical) similarity = 1;
-  if (sameWords) similarity = Math.max(similarity, 0.95);
-  if (wholeSound || allWordsSound) similarity = Math.max(similarity, 0.9);
-  if (allWordsMean) similarity = Math.max(similarity, 0.88);
-  if (abbreviation) similarity = Math.max(similarity, 0.8);
-  if (strongMatched.length > 0) similarity = Math.max(similarity, 0.72 + 0.2 * coverage);
-  else if (matchedWords.length > 0) similarity = Math.max(similarity, 0.35 + 0.2 * coverage);
-  similarity = Math.min(1, similarity);
-
-  if (identical)
-    reasons.push({
-      kind: 'identical',
-      detail: `"${candidate.record.mark ?? ''}" reads the same once case, punctuation and spacing are ignored`,
-    });
-  if (!identical && (look >= 0.5 || sameWords)) {
-    reasons.push({
-      kind: 'looks-alike',
-      detail: sameWords
-        ? 'the same words in another order'
-        : `spelling similarity ${round2(look)} (trigram ${round2(candidate.trigram)}, ${distance} letter edit${distance === 1 ? '' : 's'})`,
-    });
-  }
-  if (wholeSound)
-    reasons.push({
-      kind: 'sounds-alike',
-      detail: `the whole mark sounds the same (${phoneticCode(query.compact)})`,
-    });
-  else if (soundShared.length > 0) {
-    reasons.push({
-      kind: 'sounds-alike',
-      detail: soundShared.map(([q, c]) => `${q.toUpperCase()} sounds like ${c.toUpperCase()}`).join('; '),
-    });
-  }
-  if (abbreviation) {
-    const [short, long] = query.words.length === 1 ? [query.words, cWords] : [cWords, query.words];
-    reasons.push({
-      kind: 'looks-alike',
-      detail: `${short.join(' ').toUpperCase()} are the initials of ${long.join(' ').toUpperCase()}`,
-    });
-  }
-  const sharedForReason = [...exactShared, ...containedShared];
-  if (!identical && !sameWords && sharedForReason.length > 0) {
-    reasons.push({
-      kind: 'shared-word',
-      detail: `shares ${sharedForReason.map((w) => w.toUpperCase()).join(', ')}`,
-    });
-  }
-  if (meaningShared.length > 0) {
-    const detail = meaningShared
-      .map(([q, c]) =>
-        isForeignWord(q) || isForeignWord(c)
-          ? `${q.toUpperCase()} and ${c.toUpperCase()} mean the same (foreign equivalent)`
-          : `${q.toUpperCase()} and ${c.toUpperCase()} are synonyms`,
-      )
-      .join('; ');
-    reasons.push({ kind: 'shared-word', detail });
-  }
-
+export function scoreCandidate(query: PreparedQuery, candidate: Candidate): RankedResult {
+  const record = analysisOf(candidate.analysis, candidate.record.mark ?? candidate.normalizedMark);
   const relation = classRelation(query.classes, candidate.record.classes);
-  if (relation.relation === 'same')
-    reasons.push({
-      kind: 'same-class',
-      detail: `class ${relation.classes.join(', ')}`,
-    });
-  if (relation.relation === 'related')
-    reasons.push({
-      kind: 'related-class',
-      detail: `class ${relation.classes.join(', ')} is related to class ${query.classes.join(', ')}`,
-    });
-  if (!candidate.record.live)
-    reasons.push({
-      kind: 'dead-record',
-      detail: `the record is dead${candidate.record.status ? ` (status ${candidate.record.status})` : ''}`,
-    });
-
-  const score = Math.round(100 * similarity * CLASS_FACTOR[relation.relation] * (candidate.record.live ? 1 : DEAD_FACTOR));
-  return { record: candidate.record, score, risk: riskOf(score), reasons };
+  const features = pairFeatures(query.analysis, record, {
+    relation: relation.relation,
+    live: candidate.record.live,
+    distinctiveness: distinctivenessIn(query.keyRecords, new Set(query.keys)),
+  });
+  const logit = logitOf(features);
+  const score = Math.round(100 / (1 + Math.exp(-logit)));
+  const reasons = explain(features, {
+    recordMark: candidate.record.mark ?? candidate.normalizedMark,
+    relation,
+    queryClasses: query.classes,
+    live: candidate.record.live,
+    status: candidate.record.status,
+  });
+  return { record: candidate.record, score, risk: riskOf(score), reasons, logit };
 }
 
-/** Scores and ranks candidates: score, then live before dead, then serial number for stability. */
-export function rankCandidates(query: PreparedQuery, candidates: Candidate[], limit: number, minScore = 15): ScoredResult[] {
+/**
+ * Scores and ranks candidates. Results below `minScore` (the `low` band by default: results of
+ * risk `none` are left out) are dropped. Tie-break, in order: the higher score; the higher
+ * unrounded probability (the model's linear term); a live record before a dead one; the older
+ * filing date; the serial number (so equal inputs always give the same order).
+ */
+export function rankCandidates(query: PreparedQuery, candidates: Candidate[], limit: number, minScore: number = RISK_THRESHOLDS.low): ScoredResult[] {
   return candidates
     .map((c) => scoreCandidate(query, c))
     .filter((r) => r.score >= minScore)
-    .sort((a, b) => b.score - a.score || Number(b.record.live) - Number(a.record.live) || a.record.serialNumber.localeCompare(b.record.serialNumber))
-    .slice(0, limit);
+    .sort(
+      (a, b) =>
+        b.score - a.score ||
+        b.logit - a.logit ||
+        Number(b.record.live) - Number(a.record.live) ||
+        (a.record.filingDate ?? '9999').localeCompare(b.record.filingDate ?? '9999') ||
+        a.record.serialNumber.localeCompare(b.record.serialNumber),
+    )
+    .slice(0, limit)
+    .map(({ logit: _logit, ...result }) => result);
 }

@@ -1,7 +1,19 @@
 export type RiskLevel = 'high' | 'medium' | 'low' | 'none';
 export type StatusFilter = 'live' | 'dead' | 'all';
 
-export const REASON_KINDS = ['identical', 'looks-alike', 'sounds-alike', 'shared-word', 'same-class', 'related-class', 'dead-record'] as const;
+export const REASON_KINDS = [
+  'identical',
+  'looks-alike',
+  'sounds-alike',
+  'shared-word',
+  'means-the-same',
+  'initials',
+  'contains',
+  'same-class',
+  'related-class',
+  'unrelated-class',
+  'dead-record',
+] as const;
 export type ReasonKind = (typeof REASON_KINDS)[number];
 
 export interface SearchReason {
@@ -28,6 +40,8 @@ export interface Candidate {
   phoneticKeys: string[];
   /** pg_trgm similarity(normalized_mark, query), 0..1. */
   trigram: number;
+  /** The record's stored analysis (mark_analysis), when it has one of the current version. */
+  analysis?: unknown;
 }
 
 export interface ScoredResult {
@@ -42,6 +56,8 @@ export interface SearchInput {
   classes?: number[];
   status?: StatusFilter;
   limit?: number;
+  /** Also return results below the `low` band (risk `none`). */
+  includeNone?: boolean;
 }
 
 export interface SearchOutcome {

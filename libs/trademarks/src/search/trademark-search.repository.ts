@@ -162,16 +162,26 @@ function toOutcome(row: TrademarkSearch): SearchOutcome {
  * so the bench measures exactly what the API runs.
  */
 export async function queryCandidates(sequelize: Sequelize, query: CandidateQuery, transaction: DbTransaction): Promise<Candidate[]> {
+  return (await queryCandidatesWithStats(sequelize, query, transaction)).candidates;
+}
+
+/** queryCandidates, with how many records carry each of the query's keys (the registry statistics the scoring reads). */
+export async function queryCandidatesWithStats(
+  sequelize: Sequelize,
+  query: CandidateQuery,
+  transaction: DbTransaction,
+): Promise<{ candidates: Candidate[]; keyRecords: Map<string, number> }> {
   // One round trip: the look-alike threshold for this transaction, and how common each key is.
   const [settings] = await sequelize.query<{ records: Record<string, number> }>(
     `SELECT set_config('pg_trgm.similarity_threshold', $1, true) AS threshold,
             COALESCE((SELECT json_object_agg(key, records) FROM trademark_key_stats WHERE key = ANY($2::text[])), '{}') AS records`,
     { bind: [String(trigramThreshold(query.normalized)), query.keys], type: QueryTypes.SELECT, transaction },
   );
-  const signals = distinctiveSignals(query, new Map(Object.entries(settings?.records ?? {})));
+  const keyRecords = new Map(Object.entries(settings?.records ?? {}).map(([key, n]) => [key, Number(n)]));
+  const signals = distinctiveSignals(query, keyRecords);
   const { sql, bind } = candidateSql({ ...query, ...signals });
   const rows = await sequelize.query<CandidateRow>(sql, { bind, type: QueryTypes.SELECT, transaction });
-  return rows.map((row) => ({
+  const candidates = rows.map((row) => ({
     record: {
       serialNumber: row.serial_number,
       registrationNumber: row.registration_number,
@@ -186,6 +196,7 @@ export async function queryCandidates(sequelize: Sequelize, query: CandidateQuer
     phoneticKeys: row.phonetic_keys,
     trigram: Number(row.trigram),
   }));
+  return { candidates, keyRecords };
 }
 
 @Injectable()
@@ -198,9 +209,14 @@ export class TrademarkSearchRepository {
 
   /** Candidates for a query, pre-ranked; runs inside the given transaction. */
   async findCandidates(query: CandidateQuery, transaction: DbTransaction): Promise<Candidate[]> {
+    return (await this.findCandidatesWithStats(query, transaction)).candidates;
+  }
+
+  /** Candidates and the registry statistics of the query's keys (trademark_key_stats). */
+  async findCandidatesWithStats(query: CandidateQuery, transaction: DbTransaction): Promise<{ candidates: Candidate[]; keyRecords: Map<string, number> }> {
     const sequelize = this.searches.sequelize;
     if (!sequelize) throw new Error('TrademarkSearch model is not initialised');
-    return queryCandidates(sequelize, query, transaction);
+    return queryCandidatesWithStats(sequelize, query, transaction);
   }
 
   /** Stores a search with its results snapshot and logs it, in the caller's transaction. */

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { NotFoundError, type Page } from '@app/common';
 import { TransactionRunner } from '@app/database';
-import { highestRisk, prepareQuery, rankCandidates } from './scoring.util';
+import { highestRisk, prepareQuery, rankCandidates, RISK_THRESHOLDS } from './scoring.util';
 import { containmentWords, TrademarkSearchRepository } from './trademark-search.repository';
 import type { SearchHistoryItem, SearchInput, SearchOutcome } from './search.types';
 
@@ -28,10 +28,10 @@ export class TrademarkSearchService {
     const query = prepareQuery(input.mark, classes);
     const limit = input.limit ?? DEFAULT_RESULT_LIMIT;
     return this.transactions.run(async (transaction) => {
-      const candidates =
+      const found =
         query.normalized === ''
-          ? []
-          : await this.repository.findCandidates(
+          ? { candidates: [], keyRecords: new Map<string, number>() }
+          : await this.repository.findCandidatesWithStats(
               {
                 normalized: query.normalized,
                 keys: query.keys,
@@ -41,7 +41,7 @@ export class TrademarkSearchService {
               },
               transaction,
             );
-      const results = rankCandidates(query, candidates, limit);
+      const results = rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, limit, input.includeNone ? 0 : RISK_THRESHOLDS.low);
       const tookMs = Math.round(performance.now() - started);
       return this.repository.saveSearch(
         {

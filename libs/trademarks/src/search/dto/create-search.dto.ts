@@ -1,7 +1,7 @@
 import { IsNiceClasses } from '@app/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { StatusFilter } from '../search.types';
 
 export const MAX_MARK_LENGTH = 200;
@@ -32,4 +32,12 @@ export class CreateSearchDto {
   @Min(1)
   @Max(MAX_RESULTS)
   limit?: number;
+
+  @ApiPropertyOptional({
+    default: false,
+    description: 'Also return results of risk `none` (score below 15). Scores are the estimated probability (percent) of a likelihood of confusion; risk bands: high >= 70, medium >= 40, low >= 15, none below.',
+  })
+  @IsOptional()
+  @IsBoolean()
+  includeNone?: boolean;
 }

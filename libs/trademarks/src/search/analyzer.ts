@@ -1,0 +1,142 @@
+/**
+ * The analyzer: one function turns a mark into the forms every comparison reads, used identically
+ * for a search's query and for each registry record (computed at import and stored in
+ * `trademark_records.mark_analysis`, so a search compares precomputed forms).
+ */
+import { conceptOf } from './meaning.util';
+import { INITIALS_KEY_PREFIX, initialsOf, markWords, MEANING_KEY_PREFIX, normalizeMark, phoneticCode, phoneticKeys, singularWord, STOP_WORDS } from './normalize';
+
+/** Bumped whenever the analysis of a text changes; stored analyses of another version are recomputed. */
+export const ANALYZER_VERSION = 1;
+
+export interface AnalyzedMark {
+  v: number;
+  /** normalizeMark's output (the `normalized_mark` column). */
+  normalized: string;
+  /** Content words: leading and elided articles (L', LE, LA, IL, EL, THE...) and stop words removed. */
+  words: string[];
+  /** Singular of each content word. */
+  singulars: string[];
+  /** Content words written together (spacing ignored). */
+  compact: string;
+  /** Every word written together, articles included (L'AMOUR and LAMOUR stay identical). */
+  fullCompact: string;
+  /** The compact form read for appearance: digits as the letters they resemble (B0LT -> bolt). */
+  visual: string;
+  /** The compact form as spoken: digits as their words (L8 -> leight, 4SIGHT -> foursight). */
+  spoken: string;
+  /** Phonetic codes per content word (primary, alternate, of the singular, of the spoken form). */
+  codes: string[][];
+  /** Phonetic code of the spoken compact form (the whole mark's sound). */
+  wholeCode: string;
+  /** Meaning concept of each content word (foreign equivalents and synonym groups), or null. */
+  concepts: Array<string | null>;
+  /** The initials the mark stands for (see initialsOf), and those of the mark less one word. */
+  initials: string[];
+}
+
+/** Articles examiners look past, in front of the word that matters (LA LUNA, L'ESPRIT, THE ROCK). */
+export const ARTICLES: ReadonlySet<string> = new Set(['the', 'a', 'an', 'l', 'le', 'la', 'les', 'il', 'lo', 'gli', 'el', 'los', 'las', 'der', 'die', 'das', 'o', 'os', 'as', 'd', 'del', 'de', 'du', 'dell', 'della']);
+
+const DIGIT_WORDS: Readonly<Record<string, string>> = {
+  '0': 'zero',
+  '1': 'one',
+  '2': 'two',
+  '3': 'three',
+  '4': 'four',
+  '5': 'five',
+  '6': 'six',
+  '7': 'seven',
+  '8': 'eight',
+  '9': 'nine',
+};
+/** Digits read as the letters they look like (1 as I and L alike is left to the edit distance). */
+const DIGIT_LETTERS: Readonly<Record<string, string>> = { '0': 'o', '1': 'i', '2': 'z', '3': 'e', '4': 'a', '5': 's', '6': 'g', '7': 't', '8': 'b', '9': 'g' };
+
+/** A word with its digits spoken (L8 -> leight, 2 -> two); `10` stays `ten`. */
+export function spokenWord(word: string): string {
+  if (word === '10') return 'ten';
+  return word.replace(/[0-9]/g, (d) => DIGIT_WORDS[d]);
+}
+
+function visualWord(word: string): string {
+  if (/^[0-9]+$/.test(word)) return spokenWord(word);
+  return word.replace(/[0-9]/g, (d) => DIGIT_LETTERS[d]);
+}
+
+/** Splits elided articles and prepositions (L'AMOUR, D'ORO, DELL'ARTE) off the word before normalizing. */
+function splitElisions(text: string): string {
+  return text.replace(/(^|[^\p{L}])(l|d|dell|dall|nell|sull|all|qu)['’`´](?=\p{L})/giu, '$1$2 ');
+}
+
+export function wordCodes(word: string): string[] {
+  const forms = new Set([word, singularWord(word), spokenWord(word)]);
+  const codes = new Set<string>();
+  for (const form of forms) {
+    for (const alternate of [false, true]) {
+      const code = phoneticCode(form, alternate);
+      if (code.length >= 2 || /^[0-9]+$/.test(code)) codes.add(code);
+    }
+  }
+  return [...codes];
+}
+
+/** The initials of a mark and, for marks of 3 to 5 words, those of the mark without one of its words. */
+export function initialsVariants(words: readonly string[]): string[] {
+  const out = new Set<string>();
+  const full = initialsOf(words);
+  if (full !== null) out.add(full);
+  if (words.length >= 3 && words.length <= 5) {
+    for (let i = 0; i < words.length; i++) {
+      const less = initialsOf(words.filter((_, j) => j !== i));
+      if (less !== null) out.add(less);
+    }
+  }
+  return [...out];
+}
+
+/** Analyzes a mark's text (see AnalyzedMark). Pure and deterministic. */
+export function analyzeMark(text: string): AnalyzedMark {
+  const normalized = normalizeMark(text);
+  const all = markWords(normalizeMark(splitElisions(text)));
+  let words = all.filter((w) => !STOP_WORDS.has(w) && !ARTICLES.has(w));
+  if (words.length === 0) words = all;
+  const singulars = words.map(singularWord);
+  const compact = words.join('');
+  const spoken = words.map(spokenWord).join('');
+  return {
+    v: ANALYZER_VERSION,
+    normalized,
+    words,
+    singulars,
+    compact,
+    fullCompact: all.join(''),
+    visual: words.map(visualWord).join(''),
+    spoken,
+    codes: words.map(wordCodes),
+    wholeCode: spoken === '' ? '' : phoneticCode(spoken),
+    concepts: words.map((w) => conceptOf(w) ?? conceptOf(singularWord(w))),
+    initials: initialsVariants(words),
+  };
+}
+
+/** A stored analysis when it is of the current version, else a fresh one. */
+export function analysisOf(stored: unknown, text: string): AnalyzedMark {
+  if (stored !== null && typeof stored === 'object' && (stored as AnalyzedMark).v === ANALYZER_VERSION) return stored as AnalyzedMark;
+  return analyzeMark(text);
+}
+
+/**
+ * The search keys stored with a record (the `phonetic_keys` column, matched with `&&`) and asked
+ * for by a query: the sound codes of each content word (written, singular, spoken), of the words
+ * written together, `=concept` per word the meaning map knows, and `#initials` (also those of the
+ * mark less one word, so CVH meets CEDAR VALLEY HEALTH GROUP). Deterministic order.
+ */
+export function searchKeys(analysis: AnalyzedMark, text: string): string[] {
+  const keys = new Set(phoneticKeys(text));
+  for (const codes of analysis.codes) for (const code of codes) keys.add(code);
+  if (analysis.words.length > 1) for (const code of wordCodes(analysis.compact)) keys.add(code);
+  for (const concept of analysis.concepts) if (concept !== null) keys.add(MEANING_KEY_PREFIX + concept);
+  for (const initials of analysis.initials) keys.add(INITIALS_KEY_PREFIX + initials);
+  return [...keys];
+}

@@ -1,0 +1,102 @@
+import { Client } from 'pg';
+import { analyzeMark, searchKeys } from '../libs/trademarks/src/search/analyzer';
+import { client, type Tokens } from './support/auth-client';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+type Result = { record: { serialNumber: string; mark: string }; score: number; risk: string; reasons: Array<{ kind: string; detail: string }> };
+type SearchBody = { results: Result[] };
+
+/** Constructed marks, one group per kind of miss the search must catch (issue 14). */
+const SEED: Array<[serial: string, mark: string, classes: number[]]> = [
+  ['91000001', 'KRIV', [9]],
+  ['91000002', 'QEX', [25]],
+  ['91000003', 'STORMVALE', [21]],
+  ['91000004', 'DRIFT HOLLOW', [20]],
+  ['91000005', 'FORTUNE GATE', [36]],
+  ['91000006', 'BOLTRIX', [7]],
+  ['91000007', 'QUINCY RIVER TRADING', [35]],
+  ['91000008', 'PMW', [24]],
+  ['91000009', 'ESPRITA', [3]],
+  ['91000010', 'TORVALO', [33]],
+];
+
+describe('Clearance search: the kinds of miss (e2e)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let api: ReturnType<typeof client>;
+  let ada: Tokens;
+  let pg: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    pg = new Client({ connectionString: db.url });
+    await pg.connect();
+    await pg.query(`
+      INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, classes, source)
+      SELECT 'g' || i, 'GENMARK ' || md5(i::text), 'genmark ' || md5(i::text), ARRAY['G' || (i % 5000)::text], true, ARRAY[(i % 45) + 1], 'test'
+        FROM generate_series(1, 5000) AS i`);
+    for (const [serial, mark, classes] of SEED) {
+      const analysis = analyzeMark(mark);
+      await pg.query(
+        `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, status_code, classes, source)
+         VALUES ($1, $2, $3, $4, true, '700', $5, 'test')`,
+        [serial, mark, analysis.normalized, searchKeys(analysis, mark), classes],
+      );
+    }
+    await pg.query('ANALYZE trademark_records');
+    t = await startTestApp({ databaseUrl: db.url, env: { AUTH_RATE_LIMIT_MAX: '10000' } });
+    api = client(t.url);
+    ada = await api.register();
+  });
+
+  afterAll(async () => {
+    await pg?.end();
+    await t?.close();
+    await db?.drop();
+  });
+
+  async function topOf(mark: string, classes: number[]): Promise<Result[]> {
+    const res = await api.call('POST', '/v1/trademarks/searches', { body: { mark, classes }, token: ada.accessToken });
+    expect(res.status).toBe(201);
+    const results = (res.body as unknown as SearchBody).results;
+    for (const r of results) expect(r.reasons.length).toBeGreaterThan(0);
+    return results;
+  }
+
+  async function expectFirst(mark: string, classes: number[], serial: string): Promise<Result> {
+    const results = await topOf(mark, classes);
+    expect(results[0]?.record.serialNumber).toBe(serial);
+    expect(results[0].risk).not.toBe('none');
+    return results[0];
+  }
+
+  it('short marks (2 to 4 letters) one letter apart', async () => {
+    await expectFirst('KRIX', [9], '91000001');
+    await expectFirst('QEZ', [25], '91000002');
+  });
+
+  it('a compound against its split form, with a varied suffix', async () => {
+    const r = await expectFirst('STORM VALES', [21], '91000003');
+    expect(r.reasons.map((x) => x.kind)).toEqual(expect.arrayContaining(['looks-alike']));
+    await expectFirst('DRIFTHOLLOWS', [20], '91000004');
+  });
+
+  it('numerals inside words and letter/number swaps', async () => {
+    await expectFirst('4TUNE GATE', [36], '91000005');
+    await expectFirst('B0LTRIX', [7], '91000006');
+  });
+
+  it('initials against a longer mark, also when the longer mark adds a word', async () => {
+    const r = await expectFirst('QRT', [35], '91000007');
+    expect(r.reasons.map((x) => x.kind)).toContain('initials');
+    const longer = await expectFirst('PELHAM MOOR WEAVING STUDIO', [24], '91000008');
+    expect(longer.reasons.map((x) => x.kind)).toContain('initials');
+  });
+
+  it("elided and foreign articles (L', LE, LA, IL, EL, THE) in front of a sound-alike word", async () => {
+    await expectFirst("L'ESPRITTA", [3], '91000009');
+    await expectFirst('EL TORVALLO', [33], '91000010');
+    await expectFirst('THE TORVALO', [33], '91000010');
+  });
+});
