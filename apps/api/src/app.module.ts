@@ -9,6 +9,7 @@ import { ObservabilityModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 import { RecommendationsModule } from '@app/recommendations';
 import { TrademarksModule } from '@app/trademarks';
+import { CopyrightsModule } from '@app/copyrights';
 import { ALL_MODELS, CONFIG_SLICES } from '../../composition/src';
 
 export interface AppModuleOptions {
@@ -35,6 +36,7 @@ export class AppModule {
         TrademarksModule.forRoot({ loadSampleRegistry: true }),
         BillingModule,
         RecommendationsModule,
+        CopyrightsModule,
       ],
     };
   }

@@ -3,6 +3,7 @@ import { AUDITING_CONFIG, AUDITING_MODELS } from '@app/auditing';
 import { BACKUPS_CONFIG, BACKUPS_MODELS } from '@app/backups';
 import { BILLING_CONFIG, BILLING_MODELS } from '@app/billing';
 import type { ConfigSlice } from '@app/config';
+import { COPYRIGHTS_CONFIG, COPYRIGHTS_MODELS } from '@app/copyrights';
 import { JOBS_CONFIG, JOBS_MODELS } from '@app/jobs';
 import { NOTIFICATIONS_CONFIG, NOTIFICATIONS_MODELS } from '@app/notifications';
 import { RECOMMENDATIONS_MODELS } from '@app/recommendations';
@@ -30,6 +31,7 @@ export const ALL_MODELS: ModelCtor[] = [
   ...TRADEMARKS_MODELS,
   ...RECOMMENDATIONS_MODELS,
   ...BILLING_MODELS,
+  ...COPYRIGHTS_MODELS,
 ];
 
 /** Every feature lib's config slice, validated at boot together with the core variables (one message for all). */
@@ -42,4 +44,5 @@ export const CONFIG_SLICES: readonly ConfigSlice[] = [
   BACKUPS_CONFIG,
   TRADEMARKS_CONFIG,
   BILLING_CONFIG,
+  COPYRIGHTS_CONFIG,
 ];

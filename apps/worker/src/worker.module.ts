@@ -6,6 +6,7 @@ import { JobsModule } from '@app/jobs';
 import { LoggingModule, MetricsModule } from '@app/observability';
 import { identityModules } from '@app/sessions';
 import { TrademarksModule } from '@app/trademarks';
+import { CopyrightsModule } from '@app/copyrights';
 import { ALL_MODELS, CONFIG_SLICES } from '../../composition/src';
 
 export interface WorkerModuleOptions {
@@ -31,6 +32,7 @@ export class WorkerModule {
         JobsModule.forRoot({ process: 'worker' }),
         BackupsModule,
         TrademarksModule.forRoot(),
+        CopyrightsModule,
       ],
     };
   }

@@ -1,0 +1,30 @@
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
+import { Authenticated, CurrentUser, ValidationFailedError, type Principal } from '@app/common';
+import { CopyrightsService } from './copyrights.service';
+import { CopyrightDecisionDto } from './dto/copyright-input.dto';
+import { CopyrightResponseDto } from './dto/copyright-response.dto';
+
+@ApiTags('admin')
+@Authenticated('admin')
+@Controller({ path: 'admin/copyrights', version: '1' })
+export class AdminCopyrightsController {
+  constructor(private readonly copyrights: CopyrightsService) {}
+
+  @Post(':id/decision')
+  @HttpCode(200)
+  @Audit({ action: 'admin.copyrights.decision-request', entityType: 'copyright', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Register (with a unique registration number of the work type’s form) or reject a submitted work' })
+  @ApiOkResponse({ type: CopyrightResponseDto })
+  @ApiBadRequestResponse({ description: 'Missing or malformed registration number for the work type' })
+  @ApiNotFoundResponse({ description: 'No such work' })
+  @ApiConflictResponse({ description: 'The work is not submitted, or the registration number is taken' })
+  async decide(@CurrentUser() admin: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: CopyrightDecisionDto): Promise<CopyrightResponseDto> {
+    if (body.decision === 'registered') {
+      if (!body.registrationNumber) throw new ValidationFailedError([{ field: 'registrationNumber', message: 'is required to register a work' }]);
+      return CopyrightResponseDto.from(await this.copyrights.decide(admin.userId, id, { decision: 'registered', registrationNumber: body.registrationNumber }));
+    }
+    return CopyrightResponseDto.from(await this.copyrights.decide(admin.userId, id, { decision: 'rejected', reason: body.reason }));
+  }
+}

@@ -1,0 +1,67 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
+import { Authenticated, CurrentUser, type Principal } from '@app/common';
+import { CopyrightTransfersService } from './copyright-transfers.service';
+import { CreateTransferDto, TransferListResponseDto, TransferResponseDto } from './dto/transfer.dto';
+
+const NOT_FOUND = 'No transfer the caller sent or received has this id';
+const NOT_PENDING = 'The transfer is no longer pending (problem+json with currentStatus)';
+
+@ApiTags('copyrights')
+@Authenticated()
+@Controller({ path: 'copyrights', version: '1' })
+export class CopyrightTransfersController {
+  constructor(private readonly transfers: CopyrightTransfersService) {}
+
+  @Post(':id/transfer')
+  @Audit({ action: 'copyrights.transfer-request', entityType: 'copyright', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Offer the work to another address (pending for 14 days)' })
+  @ApiCreatedResponse({ type: TransferResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid address, or the caller’s own' })
+  @ApiNotFoundResponse({ description: 'No work of the caller has this id' })
+  @ApiConflictResponse({ description: 'The work already has a pending transfer' })
+  offer(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: CreateTransferDto): Promise<TransferResponseDto> {
+    return this.transfers.offer(user.userId, id, body.toEmail);
+  }
+
+  @Get('transfers')
+  @ApiOperation({ summary: 'Transfers the caller sent or that are addressed to their e-mail, newest first (100 at most)' })
+  @ApiOkResponse({ type: TransferListResponseDto })
+  async list(@CurrentUser() user: Principal): Promise<TransferListResponseDto> {
+    return { data: await this.transfers.list(user.userId) };
+  }
+
+  @Post('transfers/:id/accept')
+  @HttpCode(200)
+  @Audit({ action: 'copyrights.transfer-accept-request', entityType: 'copyright_transfer', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'The recipient takes ownership of the work' })
+  @ApiOkResponse({ type: TransferResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: NOT_PENDING })
+  accept(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<TransferResponseDto> {
+    return this.transfers.accept(user.userId, id);
+  }
+
+  @Post('transfers/:id/decline')
+  @HttpCode(200)
+  @Audit({ action: 'copyrights.transfer-decline-request', entityType: 'copyright_transfer', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'The recipient declines the transfer' })
+  @ApiOkResponse({ type: TransferResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: NOT_PENDING })
+  decline(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<TransferResponseDto> {
+    return this.transfers.decline(user.userId, id);
+  }
+
+  @Post('transfers/:id/cancel')
+  @HttpCode(200)
+  @Audit({ action: 'copyrights.transfer-cancel-request', entityType: 'copyright_transfer', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'The owner withdraws a pending offer' })
+  @ApiOkResponse({ type: TransferResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: NOT_PENDING })
+  cancel(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<TransferResponseDto> {
+    return this.transfers.cancel(user.userId, id);
+  }
+}

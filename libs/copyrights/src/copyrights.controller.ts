@@ -1,0 +1,128 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
+import { Authenticated, CurrentUser, type Principal } from '@app/common';
+import { CopyrightsService } from './copyrights.service';
+import { CreateCopyrightDto, UpdateCopyrightDto } from './dto/copyright-input.dto';
+import { CopyrightHistoryResponseDto, CopyrightListResponseDto, CopyrightLogResponseDto, CopyrightResponseDto } from './dto/copyright-response.dto';
+import { ListCopyrightsDto } from './dto/list-copyrights.dto';
+
+const NOT_FOUND = 'No work of the caller has this id (another user’s work included)';
+const WRONG_STATE = 'The work’s current state does not allow this (problem+json with currentStatus)';
+
+@ApiTags('copyrights')
+@Authenticated()
+@Controller({ path: 'copyrights', version: '1' })
+export class CopyrightsController {
+  constructor(private readonly copyrights: CopyrightsService) {}
+
+  @Post()
+  @Audit({ action: 'copyrights.create-request', entityType: 'copyright' })
+  @ApiOperation({ summary: 'Record a work (status draft), with its computed term of protection' })
+  @ApiCreatedResponse({ type: CopyrightResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields (dates in the future, publication before creation...)' })
+  async create(@CurrentUser() user: Principal, @Body() body: CreateCopyrightDto): Promise<CopyrightResponseDto> {
+    return CopyrightResponseDto.from(
+      await this.copyrights.create(user.userId, {
+        title: body.title.trim(),
+        workType: body.workType,
+        authors: body.authors.map((a) => ({ ...a })),
+        creationDate: body.creationDate,
+        publicationDate: body.publicationDate ?? null,
+        description: body.description ?? null,
+        metadata: body.metadata ?? {},
+      }),
+    );
+  }
+
+  @Get()
+  @ApiOperation({ summary: 'The caller’s works, newest first: by status, type, title words, author, creation date range' })
+  @ApiOkResponse({ type: CopyrightListResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid filter or cursor' })
+  async list(@CurrentUser() user: Principal, @Query() query: ListCopyrightsDto): Promise<CopyrightListResponseDto> {
+    const { limit, cursor, ...filter } = query;
+    const page = await this.copyrights.list(user.userId, filter, limit ?? 20, cursor);
+    return { data: page.data.map(CopyrightResponseDto.from), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One of the caller’s works' })
+  @ApiOkResponse({ type: CopyrightResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async get(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+    return CopyrightResponseDto.from(await this.copyrights.get(user.userId, id));
+  }
+
+  @Patch(':id')
+  @Audit({ action: 'copyrights.update-request', entityType: 'copyright', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Edit a draft' })
+  @ApiOkResponse({ type: CopyrightResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: WRONG_STATE })
+  async update(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateCopyrightDto): Promise<CopyrightResponseDto> {
+    return CopyrightResponseDto.from(
+      await this.copyrights.update(user.userId, id, {
+        ...(body.title !== undefined ? { title: body.title.trim() } : {}),
+        ...(body.workType !== undefined ? { workType: body.workType } : {}),
+        ...(body.authors !== undefined ? { authors: body.authors.map((a) => ({ ...a })) } : {}),
+        ...(body.creationDate !== undefined ? { creationDate: body.creationDate } : {}),
+        ...(body.publicationDate !== undefined ? { publicationDate: body.publicationDate } : {}),
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(body.metadata !== undefined ? { metadata: body.metadata } : {}),
+      }),
+    );
+  }
+
+  @Delete(':id')
+  @HttpCode(204)
+  @Audit({ action: 'copyrights.delete-request', entityType: 'copyright', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Delete a draft' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: WRONG_STATE })
+  async remove(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+    await this.copyrights.delete(user.userId, id);
+  }
+
+  @Post(':id/submit')
+  @HttpCode(200)
+  @Audit({ action: 'copyrights.submit-request', entityType: 'copyright', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Submit a draft for registration (draft -> submitted)' })
+  @ApiOkResponse({ type: CopyrightResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: WRONG_STATE })
+  async submit(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+    return CopyrightResponseDto.from(await this.copyrights.transition(user.userId, id, 'submit'));
+  }
+
+  @Post(':id/withdraw')
+  @HttpCode(200)
+  @Audit({ action: 'copyrights.withdraw-request', entityType: 'copyright', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Withdraw a submission (submitted -> withdrawn)' })
+  @ApiOkResponse({ type: CopyrightResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: WRONG_STATE })
+  async withdraw(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+    return CopyrightResponseDto.from(await this.copyrights.transition(user.userId, id, 'withdraw'));
+  }
+
+  @Post(':id/redraft')
+  @HttpCode(200)
+  @Audit({ action: 'copyrights.redraft-request', entityType: 'copyright', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Make a withdrawn work a draft again (withdrawn -> draft)' })
+  @ApiOkResponse({ type: CopyrightResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: WRONG_STATE })
+  async redraft(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+    return CopyrightResponseDto.from(await this.copyrights.transition(user.userId, id, 'redraft'));
+  }
+
+  @Get(':id/history')
+  @ApiOperation({ summary: 'Every change of the work, oldest first' })
+  @ApiOkResponse({ type: CopyrightHistoryResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async history(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightHistoryResponseDto> {
+    return { data: (await this.copyrights.history(user.userId, id)).map(CopyrightLogResponseDto.from) };
+  }
+}

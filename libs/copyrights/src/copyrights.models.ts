@@ -1,0 +1,6 @@
+import { CopyrightLog } from './models/copyright-log.model';
+import { CopyrightTransfer } from './models/copyright-transfer.model';
+import { Copyright } from './models/copyright.model';
+
+/** The models of the copyrights lib: registered with forFeature here, listed in ALL_MODELS at the composition root. */
+export const COPYRIGHTS_MODELS = [Copyright, CopyrightLog, CopyrightTransfer];
