@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { LRUCache } from 'lru-cache';
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { AccessTokenVerifier, AppError, loggableError, NotFoundError, UnauthenticatedError, type Principal, type Role } from '@app/common';
 import { InjectConfig } from '@app/config';
@@ -99,7 +100,8 @@ const ROLES = new Set(['user', 'admin']);
 @Injectable()
 export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   private readonly logger = new Logger(SessionsService.name);
-  private readonly cache = new Map<string, CachedSession>();
+  /** The least recently used sessions are forgotten first when it is full. */
+  private readonly cache = new LRUCache<string, CachedSession>({ max: 50_000 });
   /**
    * Access tokens whose signature, algorithm, audience and issuer were checked, by the full token
    * string, until their `exp`: the same token comes with every request of a client, and the
@@ -339,7 +341,6 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
       lastActivityAt: live.lastActivityAt.getTime(),
       checkedAt: now,
     };
-    if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(familyId, entry);
     this.markActivity(entry, now);
     return entry;

