@@ -9,3 +9,6 @@ export type { ImportProgress, ImportSummary, RegistryFormat, RejectedRecord, Tra
 export { WatchesService, type WatchView, type WatchRunSummary } from './watches/watches.service';
 export * from './trademarks.models';
 export * from './trademarks.config';
+export { TrademarkSearchService, SearchEvents, type CompletedSearch, type SearchListener } from './search';
+export { relatedClasses } from './search/class-relations.util';
+export type { RiskLevel, ScoredResult, SearchReason, RecordSummary } from './search/search.types';
