@@ -85,7 +85,8 @@ export const EXPANSION_WEIGHTS = { derived: 0.8, synonym: 0.5, hypernym1: 0.4, h
 /**
  * Word stems as character prefixes (`p:archi` for architect, architecture, architectural), so
  * that derived words WordNet does not link still meet: words longer than PREFIX_LENGTH letters
- * carry their first PREFIX_LENGTH letters, at PREFIX_WEIGHT in a description (1 in a term).
+ * carry their first PREFIX_LENGTH letters, at PREFIX_WEIGHT in a description (1 in a term); the
+ * naive Bayes part uses them, the BM25 index does not (model.ts).
  */
 export const PREFIX_LENGTH = 5;
 export const PREFIX_WEIGHT = 0.5;
