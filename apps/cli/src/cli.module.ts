@@ -13,6 +13,18 @@ import { JobsListCommand, JobsRunCommand } from './commands/jobs.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { RegistryImportCommand } from './commands/registry-import.command';
 
+/** Every operator command (the catalog of `--help` is built from this list too). */
+export const CLI_COMMANDS = [
+  MigrateCommand,
+  CreateAdminCommand,
+  JobsRunCommand,
+  JobsListCommand,
+  BackupCreateCommand,
+  BackupListCommand,
+  BackupRestoreCommand,
+  RegistryImportCommand,
+];
+
 /** Operator commands; never migrates implicitly (that is what `migrate up` is for). */
 @Module({
   imports: [
@@ -26,15 +38,6 @@ import { RegistryImportCommand } from './commands/registry-import.command';
     BackupsModule,
     TrademarksModule.forRoot(),
   ],
-  providers: [
-    MigrateCommand,
-    CreateAdminCommand,
-    JobsRunCommand,
-    JobsListCommand,
-    BackupCreateCommand,
-    BackupListCommand,
-    BackupRestoreCommand,
-    RegistryImportCommand,
-  ],
+  providers: CLI_COMMANDS,
 })
 export class CliModule {}

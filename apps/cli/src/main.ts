@@ -3,10 +3,55 @@ import { CommandFactory } from 'nest-commander';
 import { loadConfigOrExit, readDotEnv } from '@app/config';
 import { createMigrationFile, useEmbeddedDatabaseByDefault } from '@app/database';
 import { CONFIG_SLICES } from '../../composition/src';
-import { CliModule } from './cli.module';
+import { cliCatalog, RunNeedsTheDatabase } from './cli.catalog';
+import { CLI_COMMANDS, CliModule } from './cli.module';
+
+/** A usage error commander has already printed (one line, or the help): exit with its code. */
+class AlreadyReported extends Error {
+  constructor(readonly exitCode: number) {
+    super('reported');
+  }
+}
+
+type RunOptions = Exclude<Parameters<typeof CommandFactory.run>[1], undefined | false | unknown[]>;
+
+/** What commander's help needs of a command. */
+interface HelpCommand {
+  parent: unknown;
+  name(): string;
+  usage(): string;
+}
+
+const commanderOptions = (serviceErrorHandler: (error: Error) => void): RunOptions => ({
+  logger: ['error', 'warn'],
+  // "Usage: npm run cli -- migrate ...", not the name of the compiled file.
+  helpConfiguration: {
+    commandUsage: (command: HelpCommand) => ['npm run cli --', ...(command.parent ? [command.name()] : []), command.usage()].join(' '),
+  },
+  // Commander has printed the help or its one-line error by the time this runs.
+  errorHandler: (error: Error) => {
+    throw new AlreadyReported((error as { exitCode?: number }).exitCode ?? 1);
+  },
+  serviceErrorHandler: (error: Error) => serviceErrorHandler(error),
+});
+
+/**
+ * Parses the command line against the catalog (no configuration, no database): true when a
+ * command is to run; help, unknown commands and missing arguments end here.
+ */
+async function needsToRun(): Promise<boolean> {
+  let runs = false;
+  await CommandFactory.run(
+    cliCatalog(CLI_COMMANDS),
+    commanderOptions((error) => {
+      if (!(error instanceof RunNeedsTheDatabase)) throw error;
+      runs = true;
+    }),
+  );
+  return runs;
+}
 
 async function main(): Promise<void> {
-  readDotEnv();
   const args = process.argv.slice(2);
   // Writing a migration file needs no database.
   if (args[0] === 'migrate' && args[1] === 'create') {
@@ -14,6 +59,8 @@ async function main(): Promise<void> {
     process.stdout.write(`created ${createMigrationFile(args[2])}\n`);
     return;
   }
+  if (!(await needsToRun())) return;
+  readDotEnv();
   // Commands print their own results; the logs are for warnings and errors only.
   process.env.LOG_LEVEL ??= 'warn';
   process.env.LOG_PRETTY ??= 'false';
@@ -21,15 +68,12 @@ async function main(): Promise<void> {
   process.env.SEED_DEMO_DATA = 'false';
   const database = await useEmbeddedDatabaseByDefault(loadConfigOrExit(process.env, CONFIG_SLICES));
   try {
-    await CommandFactory.run(CliModule, {
-      logger: ['error', 'warn'],
-      errorHandler: (error) => {
+    await CommandFactory.run(
+      CliModule,
+      commanderOptions((error) => {
         throw error;
-      },
-      serviceErrorHandler: (error) => {
-        throw error;
-      },
-    });
+      }),
+    );
   } finally {
     await database.stop();
   }
@@ -38,6 +82,7 @@ async function main(): Promise<void> {
 main().then(
   () => process.exit(process.exitCode ?? 0),
   (error: unknown) => {
+    if (error instanceof AlreadyReported) process.exit(error.exitCode);
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);
   },
