@@ -3,7 +3,7 @@ import { Logger as NestLogger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { Logger } from 'nestjs-pino';
 import { loadConfigOrExit, readDotEnv } from '@app/config';
-import { useEmbeddedDatabaseByDefault } from '@app/database';
+import { pingDatabase, useEmbeddedDatabaseByDefault } from '@app/database';
 import { CONFIG_SLICES } from '../../composition/src';
 import { startMetricsServer, type MetricsServer } from '@app/observability';
 import { WorkerModule } from './worker.module';
@@ -15,13 +15,21 @@ async function main(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WorkerModule.register(), { bufferLogs: true });
   app.useLogger(app.get(Logger));
   app.flushLogs();
+  let stopping = false;
   // The worker runs the jobs, so Prometheus scrapes their metrics here (it has no HTTP app).
   let metrics: MetricsServer | undefined;
-  const { workerMetricsPort, metricsToken } = config.observability;
+  const { workerMetricsPort, metricsToken, healthDbTimeoutMs } = config.observability;
+  const connection = config.database.connection;
   if (workerMetricsPort > 0) {
     try {
-      metrics = await startMetricsServer({ host: config.http.host, port: workerMetricsPort, token: metricsToken });
-      new NestLogger('Worker').log(`Metrics on http://${config.http.host}:${metrics.port}/metrics`);
+      metrics = await startMetricsServer({
+        host: config.http.host,
+        port: workerMetricsPort,
+        token: metricsToken,
+        // Ready while its database answers: a worker that lost it says so instead of only logging errors.
+        readiness: async () => (stopping ? 'shutting down' : connection ? pingDatabase(connection, healthDbTimeoutMs) : 'no database configured'),
+      });
+      new NestLogger('Worker').log(`Metrics on http://${config.http.host}:${metrics.port}/metrics, readiness on /health/ready`);
     } catch (error) {
       // A second worker on the same host: it still runs jobs, only its metrics are not served.
       new NestLogger('Worker').warn(`Metrics not served: port ${workerMetricsPort} (WORKER_METRICS_PORT): ${(error as Error).message}`);
@@ -29,7 +37,6 @@ async function main(): Promise<void> {
   }
   // Keep the process alive explicitly until it is told to stop (the metrics server may be off).
   const keepAlive = setInterval(() => undefined, 60_000);
-  let stopping = false;
   const stop = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;

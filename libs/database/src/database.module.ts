@@ -6,6 +6,7 @@ import { AppConfigService } from '@app/config';
 import { PreparedStatements } from './connection/prepared-statements';
 import { sequelizeOptions } from './connection/sequelize-options';
 import { waitForDatabase } from './connection/wait-for-database';
+import { embeddedServerPort } from './embedded/embedded-default';
 import { DATABASE_MODULE_OPTIONS, DatabaseModuleOptions } from './database.constants';
 import { AdvisoryLockService } from './locks/advisory-lock.service';
 import { DatabaseInstrumentation } from './metrics/database-instrumentation';
@@ -54,6 +55,17 @@ export class DatabaseModule {
               synchronize: false,
               // waitForDatabase above has already retried; fail fast from here on.
               retryAttempts: 0,
+              hooks: {
+                // On the embedded server, every new connection asks where it listens now: after the
+                // api restarted it (maybe on another port), the pool reconnects on its own.
+                beforeConnect: async (connectionConfig: { port?: number | string }) => {
+                  const port = await embeddedServerPort();
+                  if (port !== undefined && Number(connectionConfig.port) !== port) {
+                    logger.warn(`The embedded PostgreSQL now listens on port ${port}: connecting there`);
+                    connectionConfig.port = port;
+                  }
+                },
+              },
             };
           },
         }),

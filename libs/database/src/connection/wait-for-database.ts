@@ -1,5 +1,6 @@
 import type { DatabaseConnectionConfig } from '@app/config';
 import { Client } from 'pg';
+import { embeddedServerPort } from '../embedded/embedded-default';
 import { pgClientConfig } from './sequelize-options';
 
 export interface RetryPolicy {
@@ -33,7 +34,9 @@ export async function waitForDatabase(
   const sleep = hooks.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   let lastError: Error | undefined;
   for (let attempt = 1; attempt <= policy.attempts; attempt++) {
-    const client = new Client(pgClientConfig(connection, undefined, 'clearmark-probe'));
+    // On the embedded server, wherever it listens now (it may have come back on another port).
+    const port = (await embeddedServerPort()) ?? connection.port;
+    const client = new Client(pgClientConfig({ ...connection, port }, undefined, 'clearmark-probe'));
     client.on('error', () => undefined);
     try {
       await client.connect();
@@ -51,4 +54,23 @@ export async function waitForDatabase(
   throw new Error(
     `Database at ${connection.host}:${connection.port} not reachable after ${policy.attempts} attempts: ${lastError?.message}`,
   );
+}
+
+/**
+ * One probe for a readiness check: null when the database accepts a connection and answers
+ * `SELECT 1` within `timeoutMs`, otherwise what went wrong. Its own connection, outside any pool.
+ */
+export async function pingDatabase(connection: DatabaseConnectionConfig, timeoutMs: number): Promise<string | null> {
+  const port = (await embeddedServerPort()) ?? connection.port;
+  const client = new Client({ ...pgClientConfig({ ...connection, port }, undefined, 'clearmark-probe'), connectionTimeoutMillis: timeoutMs, query_timeout: timeoutMs });
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return null;
+  } catch (error) {
+    return `database ${connection.host}:${port} unavailable: ${(error as Error).message || (error as { code?: string }).code || 'connection failed'}`;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }

@@ -31,4 +31,28 @@ describe('startMetricsServer', () => {
       await server.close();
     }
   });
+
+  it('answers /health/live and /health/ready from its readiness check: 503 naming the problem', async () => {
+    let problem: string | null = null;
+    const server = await startMetricsServer({ host: '127.0.0.1', port: 0, readiness: async () => problem });
+    try {
+      const ready = await fetch(`http://127.0.0.1:${server.port}/health/ready`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ok' });
+      problem = 'database 127.0.0.1:5432 unavailable: connect ECONNREFUSED';
+      const lost = await fetch(`http://127.0.0.1:${server.port}/health/ready`);
+      expect(lost.status).toBe(503);
+      expect(await lost.json()).toEqual({ status: 'error', problem });
+      expect((await fetch(`http://127.0.0.1:${server.port}/health/live`)).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+    // Without a readiness check there are no health routes.
+    const plain = await startMetricsServer({ host: '127.0.0.1', port: 0 });
+    try {
+      expect((await fetch(`http://127.0.0.1:${plain.port}/health/ready`)).status).toBe(404);
+    } finally {
+      await plain.close();
+    }
+  });
 });
