@@ -71,8 +71,9 @@ describe('operator CLI (e2e, compiled)', () => {
   it('users:create-admin creates an admin once and refuses an address that already has an account', async () => {
     const email = uniqueEmail('admin');
     const created = await cli(['users:create-admin', '--email', email], { input: 'a long admin password 42\n' });
-    expect(created).toMatchObject({ code: 0, stderr: '' });
-    expect(created.stdout).toMatch(new RegExp(`^Created admin ${email} \\(`));
+    // stdout is the result alone (warnings, e.g. a slow query on a loaded machine, go to stderr).
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(new RegExp(`^Created admin ${email} \\([0-9a-f-]{36}\\)\n$`));
     expect(created.stdout).not.toContain('Password');
     const { rows } = await sql.query<{ role: string }>('SELECT role FROM users WHERE email = $1', [email]);
     expect(rows).toEqual([{ role: 'admin' }]);
@@ -80,8 +81,8 @@ describe('operator CLI (e2e, compiled)', () => {
     const again = await cli(['users:create-admin', '--email', email.toUpperCase()], { input: 'another long password 43\n' });
     expect(again.code).toBe(1);
     expect(again.stdout).toBe('');
-    expect(again.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(again.stderr).toMatch(/already/i);
+    // Said once (not twice, as a rethrown error would be).
+    expect(again.stderr.split('\n').filter((line) => /already/i.test(line))).toHaveLength(1);
     expect((await sql.query('SELECT 1 FROM users WHERE lower(email) = lower($1)', [email])).rowCount).toBe(1);
 
     const noEmail = await cli(['users:create-admin']);
@@ -91,7 +92,7 @@ describe('operator CLI (e2e, compiled)', () => {
 
   it('migrate status: 0 when the files match the database, 2 on drift (an edited or a missing file)', async () => {
     const clean = await cli(['migrate', 'status']);
-    expect(clean).toMatchObject({ code: 0, stderr: '' });
+    expect(clean.code).toBe(0);
     expect(clean.stdout).not.toMatch(/CHANGED|MISSING|pending/);
 
     const { rows } = await sql.query<{ name: string }>('SELECT name FROM schema_migrations ORDER BY name LIMIT 1');
@@ -108,7 +109,9 @@ describe('operator CLI (e2e, compiled)', () => {
 
     const unknownAction = await cli(['migrate', 'sideways']);
     expect(unknownAction.code).toBe(1);
-    expect(unknownAction.stderr.trimEnd().split('\n')).toEqual(['Unknown migrate action "sideways": use up, down [steps], status or create <name>']);
+    expect(unknownAction.stderr.split('\n').filter((line) => line.startsWith('Unknown migrate action'))).toEqual([
+      'Unknown migrate action "sideways": use up, down [steps], status or create <name>',
+    ]);
   }, SLOW);
 
   it('registry:import exits 0 on a clean file, 1 when records were skipped or the file was cut, 1 on an unreadable file', async () => {
@@ -124,7 +127,7 @@ describe('operator CLI (e2e, compiled)', () => {
 
     const missing = await cli(['registry:import', join(dir, 'nothing-here.xml')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr.trimEnd().split('\n')).toEqual([`${join(dir, 'nothing-here.xml')}: no such file`]);
+    expect(missing.stderr.trimEnd().split('\n').at(-1)).toBe(`${join(dir, 'nothing-here.xml')}: no such file`);
 
     await writeFile(join(dir, 'registry.json'), '{}');
     const unknown = await cli(['registry:import', join(dir, 'registry.json')]);

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { ConsoleLogger, type LogLevel } from '@nestjs/common';
 import { CommandFactory } from 'nest-commander';
 import { loadConfigOrExit, readDotEnv } from '@app/config';
 import { createMigrationFile, useEmbeddedDatabaseByDefault } from '@app/database';
@@ -15,6 +16,13 @@ class AlreadyReported extends Error {
 
 type RunOptions = Exclude<Parameters<typeof CommandFactory.run>[1], undefined | false | unknown[]>;
 
+/** Nest's console logger on stderr: a command's stdout carries its result only (pipeable). */
+class StderrLogger extends ConsoleLogger {
+  protected override printMessages(messages: unknown[], context?: string, logLevel?: LogLevel, _stream?: 'stdout' | 'stderr', errorStack?: unknown): void {
+    super.printMessages(messages, context, logLevel, 'stderr', errorStack);
+  }
+}
+
 /** What commander's help needs of a command. */
 interface HelpCommand {
   parent: unknown;
@@ -23,7 +31,7 @@ interface HelpCommand {
 }
 
 const commanderOptions = (serviceErrorHandler: (error: Error) => void): RunOptions => ({
-  logger: ['error', 'warn'],
+  logger: new StderrLogger({ logLevels: ['error', 'warn'] }),
   // "Usage: npm run cli -- migrate ...", not the name of the compiled file.
   helpConfiguration: {
     commandUsage: (command: HelpCommand) => ['npm run cli --', ...(command.parent ? [command.name()] : []), command.usage()].join(' '),
