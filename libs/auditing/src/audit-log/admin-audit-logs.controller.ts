@@ -1,8 +1,8 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type Page } from '@app/common';
-import type { AuditRecord } from './audit-log.repository';
-import { AuditService, type AuditVerification } from './audit.service';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '@app/common';
+import { AuditService } from './audit.service';
+import { AuditRecordListResponseDto, AuditVerificationResponseDto } from './dto/audit-log-response.dto';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
 
 @ApiTags('admin')
@@ -12,8 +12,12 @@ export class AdminAuditLogsController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Audit events, newest first, filtered by actor, action, entity, changed field and time' })
-  list(@Query() query: AuditLogQueryDto): Promise<Page<AuditRecord>> {
+  @ApiOperation({
+    summary: 'Audit events, newest first',
+    description: 'Filtered by actor, action, entity, changed field and time; cursor-paginated.',
+  })
+  @ApiOkResponse({ type: AuditRecordListResponseDto, description: 'A page of audit events' })
+  list(@Query() query: AuditLogQueryDto): Promise<AuditRecordListResponseDto> {
     return this.audit.find({
       actorId: query.actorId,
       action: query.action,
@@ -28,8 +32,12 @@ export class AdminAuditLogsController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Walk the hash chain: {ok, checked, firstBrokenId?}' })
-  verify(): Promise<AuditVerification> {
+  @ApiOperation({
+    summary: 'Verify the audit hash chain',
+    description: 'Walks the whole chain and reports whether every event is intact; `firstBrokenId` names the first one changed or left dangling.',
+  })
+  @ApiOkResponse({ type: AuditVerificationResponseDto, description: 'The verification' })
+  verify(): Promise<AuditVerificationResponseDto> {
     return this.audit.verify();
   }
 }

@@ -1,9 +1,10 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, PageQueryDto, type Page, type Principal } from '@app/common';
+import { Authenticated, CurrentUser, PageQueryDto, type Principal, ParseIdPipe } from '@app/common';
 import { CreateWatchDto } from './dto/create-watch.dto';
-import { WatchesService, type WatchView } from './watches.service';
+import { WatchListResponseDto, WatchResponseDto } from './dto/watch-response.dto';
+import { WatchesService } from './watches.service';
 
 @ApiTags('trademarks')
 @Authenticated()
@@ -13,20 +14,28 @@ export class WatchesController {
 
   @Post()
   @Audit({ action: 'trademarks.watch-create', entityType: 'trademark_watch' })
-  @ApiOperation({ summary: 'Watch a mark: new registry records that conflict above the threshold are notified, once each' })
-  create(@CurrentUser() user: Principal, @Body() body: CreateWatchDto): Promise<WatchView> {
+  @ApiOperation({
+    summary: 'Watch a mark',
+    description: 'New registry records that conflict with the mark in its classes above the threshold are notified, once each.',
+  })
+  @ApiCreatedResponse({ type: WatchResponseDto, description: 'The new watch' })
+  create(@CurrentUser() user: Principal, @Body() body: CreateWatchDto): Promise<WatchResponseDto> {
     return this.watches.create(user.userId, body);
   }
 
   @Get()
-  list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<Page<WatchView>> {
+  @ApiOperation({ summary: "The caller's watches, newest first", description: 'Cursor-paginated: pass `nextCursor` as `cursor` for the next page.' })
+  @ApiOkResponse({ type: WatchListResponseDto, description: 'A page of watches' })
+  list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<WatchListResponseDto> {
     return this.watches.list(user.userId, query.limit ?? 20, query.cursor);
   }
 
   @Delete(':id')
   @HttpCode(204)
   @Audit({ action: 'trademarks.watch-delete', entityType: 'trademark_watch', entityIdParam: 'id' })
-  async remove(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  @ApiOperation({ summary: 'Stop watching a mark', description: 'Deletes the watch; another user’s watch id answers 404.' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  async remove(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<void> {
     await this.watches.delete(user.userId, id);
   }
 }

@@ -51,16 +51,21 @@ export class PreferencesDto {
   @Matches(/^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/, { message: 'must be a language tag such as en or en-GB' })
   locale: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: 'Europe/Paris', description: 'IANA time zone' })
   @IsIanaTimeZone()
   timezone: string;
 
-  @ApiProperty({ example: { security: { email: true }, 'trademark-watch': { email: false } } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', required: ['email'], properties: { email: { type: 'boolean' } }, additionalProperties: false },
+    description: `E-mail switch per notification type (${NOTIFICATION_TYPES.join(', ')}; \`*\` is the default for types not listed)`,
+    example: { security: { email: true }, 'trademark-watch': { email: false } },
+  })
   @IsObject()
   @IsNotificationSettings()
   notifications: Record<string, { email: boolean }>;
 
-  @ApiProperty({ type: [Number], example: [9, 42], description: 'Nice classes searched by default (1 to 45)' })
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 45 }, example: [9, 42], description: 'Nice classes searched by default (1 to 45)' })
   @IsNiceClasses()
   @ArrayUnique()
   defaultClasses: number[];

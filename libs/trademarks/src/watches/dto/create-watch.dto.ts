@@ -11,12 +11,12 @@ export class CreateWatchDto {
   @MaxLength(200)
   mark: string;
 
-  @ApiProperty({ type: [Number], example: [35, 41], description: 'Nice classes (1 to 45)' })
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 45 }, example: [35, 41], description: 'Nice classes (1 to 45)' })
   @IsNiceClasses()
   @ArrayUnique()
   classes: number[];
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 70, description: 'Report conflicts scoring at least this' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Report conflicts scoring at least this; 70 when left out' })
   @IsOptional()
   @IsInt()
   @Min(1)
