@@ -2,15 +2,16 @@ import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@ne
 import type { FieldError } from '../problem/problem-details';
 import { ValidationFailedError } from '../problem/app-error';
 import { controlCharacterErrors } from './control-characters';
+import { UNKNOWN_QUERY_PARAMETER } from './unknown-query.interceptor';
 
-function messagesOf(error: ValidationError): string[] {
+function messagesOf(error: ValidationError, location: 'body' | 'query' | 'param'): string[] {
   return Object.entries(error.constraints ?? {}).map(([constraint, message]) =>
-    constraint === 'whitelistValidation' ? 'is not an accepted field' : message,
+    constraint === 'whitelistValidation' ? (location === 'query' ? UNKNOWN_QUERY_PARAMETER : 'is not an accepted field') : message,
   );
 }
 
 /** Flattens class-validator's tree into `{ field: "a.b[0].c", message }`, one per field. */
-export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+export function fieldErrors(errors: ValidationError[], parent = '', location: 'body' | 'query' | 'param' = 'body'): FieldError[] {
   const result: FieldError[] = [];
   for (const error of errors) {
     const field = /^\d+$/.test(error.property)
@@ -18,9 +19,9 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    const messages = messagesOf(error);
+    const messages = messagesOf(error, location);
     if (messages.length > 0) result.push({ field, message: messages.join('; ') });
-    if (error.children?.length) result.push(...fieldErrors(error.children, field));
+    if (error.children?.length) result.push(...fieldErrors(error.children, field, location));
   }
   return result;
 }
@@ -40,11 +41,26 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && value !== undefined && this.toValidate(metadata) && (value === null || typeof value !== 'object')) {
       throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON object' }]);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof ClassValidatorErrors) {
+        const location = metadata.type === 'query' || metadata.type === 'param' ? metadata.type : 'body';
+        throw new ValidationFailedError(fieldErrors(error.errors, '', location));
+      }
+      throw error;
+    }
   }
 }
 
-/** The one validation setup: unknown fields refused, payloads transformed into their DTOs. */
+/** class-validator's errors on their way from the exception factory to transform(), which knows where they were. */
+class ClassValidatorErrors extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super('validation failed');
+  }
+}
+
+/** The one validation setup: unknown fields (and query parameters) refused, payloads transformed into their DTOs. */
 export function createValidationPipe(): ValidationPipe {
   return new AppValidationPipe({
     whitelist: true,
@@ -53,6 +69,9 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new ValidationFailedError(fieldErrors(errors)),
+    // One message per field: the first constraint that fails (a missing array field says
+    // "must be an array", not every rule about its items as well).
+    stopAtFirstError: true,
+    exceptionFactory: (errors) => new ClassValidatorErrors(errors),
   });
 }
