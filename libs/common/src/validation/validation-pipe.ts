@@ -4,13 +4,23 @@ import { ValidationFailedError } from '../problem/app-error';
 import { controlCharacterErrors } from './control-characters';
 import { UNKNOWN_QUERY_PARAMETER } from './unknown-query.interceptor';
 
-function messagesOf(error: ValidationError, location: 'body' | 'query' | 'param'): string[] {
-  return Object.entries(error.constraints ?? {}).map(([constraint, message]) =>
-    constraint === 'whitelistValidation' ? (location === 'query' ? UNKNOWN_QUERY_PARAMETER : 'is not an accepted field') : message,
-  );
+/**
+ * What a field lacks first: its presence and type, before any rule about its value or items
+ * (a missing array field says "must be an array", not also "must not repeat a value").
+ */
+const FIRST_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isArray', 'isObject', 'isString', 'isBoolean', 'isInt', 'isNumber', 'isNotEmpty'];
+
+/** One message per field: the most basic of the constraints it fails. */
+function messageOf(error: ValidationError, location: 'body' | 'query' | 'param'): string | undefined {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (constraints.length === 0) return undefined;
+  const rank = (name: string) => (FIRST_CONSTRAINTS.includes(name) ? FIRST_CONSTRAINTS.indexOf(name) : FIRST_CONSTRAINTS.length);
+  const [constraint, message] = constraints.reduce((best, next) => (rank(next[0]) < rank(best[0]) ? next : best));
+  if (constraint === 'whitelistValidation') return location === 'query' ? UNKNOWN_QUERY_PARAMETER : 'is not an accepted field';
+  return message;
 }
 
-/** Flattens class-validator's tree into `{ field: "a.b[0].c", message }`, one per field. */
+/** Flattens class-validator's tree into `{ field: "a.b[0].c", message }`, one message per field. */
 export function fieldErrors(errors: ValidationError[], parent = '', location: 'body' | 'query' | 'param' = 'body'): FieldError[] {
   const result: FieldError[] = [];
   for (const error of errors) {
@@ -19,8 +29,8 @@ export function fieldErrors(errors: ValidationError[], parent = '', location: 'b
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    const messages = messagesOf(error, location);
-    if (messages.length > 0) result.push({ field, message: messages.join('; ') });
+    const message = messageOf(error, location);
+    if (message !== undefined) result.push({ field, message });
     if (error.children?.length) result.push(...fieldErrors(error.children, field, location));
   }
   return result;
@@ -69,9 +79,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    // One message per field: the first constraint that fails (a missing array field says
-    // "must be an array", not every rule about its items as well).
-    stopAtFirstError: true,
     exceptionFactory: (errors) => new ClassValidatorErrors(errors),
   });
 }

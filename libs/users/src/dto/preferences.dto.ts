@@ -1,5 +1,5 @@
 import { IsNiceClasses } from '@app/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { ArrayUnique, IsObject, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
 
 const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
@@ -67,6 +67,12 @@ export class PreferencesDto {
 
   @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 45 }, example: [9, 42], description: 'Nice classes searched by default (1 to 45)' })
   @IsNiceClasses()
-  @ArrayUnique()
+  @ArrayUnique({ message: 'must not repeat a class' })
   defaultClasses: number[];
 }
+
+/**
+ * `PATCH /v1/users/me/preferences`: any subset of the fields, each validated as in the full
+ * document; a field left out is unchanged, `null` is refused (no preference can be unset).
+ */
+export class UpdatePreferencesDto extends PartialType(PreferencesDto, { skipNullProperties: false }) {}

@@ -13,7 +13,7 @@ export class CreateWatchDto {
 
   @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 45 }, example: [35, 41], description: 'Nice classes (1 to 45)' })
   @IsNiceClasses()
-  @ArrayUnique()
+  @ArrayUnique({ message: 'must not repeat a class' })
   classes: number[];
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Report conflicts scoring at least this; 70 when left out' })
