@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, type Principal, ParseIdPipe } from '@app/common';
+import { Authenticated, CurrentUser, type Principal, ParseIdPipe, Created } from '@app/common';
 import { CopyrightTransfersService } from './copyright-transfers.service';
 import { CreateTransferDto, TransferListResponseDto, TransferResponseDto } from './dto/transfer.dto';
 
@@ -20,7 +20,7 @@ export class CopyrightTransfersController {
     summary: 'Offer the work to another address (pending for 14 days)',
     description: 'Offers ownership of a work to an e-mail address; the offer stays pending for 14 days, then expires. Location names the transfer.',
   })
-  @ApiCreatedResponse({ type: TransferResponseDto })
+  @Created({ type: TransferResponseDto, description: 'The pending transfer', location: '/v1/copyrights/transfers/{id}' })
   @ApiBadRequestResponse({ description: 'Invalid address, or the caller’s own' })
   @ApiNotFoundResponse({ description: 'No work of the caller has this id' })
   @ApiConflictResponse({ description: 'The work already has a pending transfer' })
@@ -36,6 +36,14 @@ export class CopyrightTransfersController {
   @ApiOkResponse({ type: TransferListResponseDto })
   async list(@CurrentUser() user: Principal): Promise<TransferListResponseDto> {
     return { data: await this.transfers.list(user.userId) };
+  }
+
+  @Get('transfers/:id')
+  @ApiOperation({ summary: 'One transfer the caller sent or received', description: 'Its status, direction, recipient and expiry. Any other transfer id answers 404.' })
+  @ApiOkResponse({ type: TransferResponseDto, description: 'The transfer' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  get(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<TransferResponseDto> {
+    return this.transfers.get(user.userId, id);
   }
 
   @Post('transfers/:id/accept')

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, type Principal, ParseIdPipe } from '@app/common';
+import { Authenticated, CurrentUser, type Principal, ParseIdPipe, Created } from '@app/common';
 import { CopyrightsService } from './copyrights.service';
 import { CreateCopyrightDto, UpdateCopyrightDto } from './dto/copyright-input.dto';
 import { CopyrightHistoryResponseDto, CopyrightListResponseDto, CopyrightLogResponseDto, CopyrightResponseDto } from './dto/copyright-response.dto';
@@ -22,7 +22,7 @@ export class CopyrightsController {
     summary: 'Record a work (status draft), with its computed term of protection',
     description: 'Creates the work as a draft; its term of protection is computed from its type, authors and dates. Location names the new work.',
   })
-  @ApiCreatedResponse({ type: CopyrightResponseDto })
+  @Created({ type: CopyrightResponseDto, description: 'The new draft', location: '/v1/copyrights/{id}' })
   @ApiBadRequestResponse({ description: 'Invalid fields (dates in the future, publication before creation...)' })
   async create(@CurrentUser() user: Principal, @Body() body: CreateCopyrightDto): Promise<CopyrightResponseDto> {
     return CopyrightResponseDto.from(

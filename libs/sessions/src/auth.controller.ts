@@ -1,8 +1,8 @@
 import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import { ApiConflictResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiResponse, ApiTags, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Audit } from '@app/auditing';
-import { AuthRateLimited, Authenticated, CurrentUser, type Principal } from '@app/common';
+import { AuthRateLimited, Authenticated, CurrentUser, type Principal, Created } from '@app/common';
 import { AuthService } from './auth.service';
 import { clientInfo } from './client-info';
 import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './dto/auth.dto';
@@ -24,7 +24,7 @@ export class AuthController {
     summary: 'Create an account and sign in',
     description: 'Creates the account and opens its first session at once. 409 if the address is already registered; 400 `weak-password` for a password outside 12 to 72 bytes or a common one.',
   })
-  @ApiCreatedResponse({ type: SignedInResponseDto, description: 'The new account with its tokens' })
+  @Created({ type: SignedInResponseDto, description: 'The new account with its tokens', location: '/v1/users/me' })
   @ApiConflictResponse({ description: 'The address is already registered (`email-taken`)' })
   register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<SignedInResponseDto> {
     return this.auth.register(body, clientInfo(request));

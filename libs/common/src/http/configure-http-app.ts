@@ -1,4 +1,5 @@
 import { VersioningType } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { SwaggerModule } from '@nestjs/swagger';
 import { getToken } from '@willsoto/nestjs-prometheus';
@@ -10,6 +11,7 @@ import { createOpenApiDocument } from '../openapi/openapi-document';
 import { ProblemDetailsFilter } from '../problem/problem.filter';
 import { UnknownQueryInterceptor } from '../validation/unknown-query.interceptor';
 import { createValidationPipe } from '../validation/validation-pipe';
+import { LocationInterceptor } from './created.decorator';
 import { useJsonBodyParser } from './json-body-parser';
 import { API_SECURITY_HEADERS, useSecurityHeaders } from './security-headers';
 
@@ -59,7 +61,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new UnknownQueryInterceptor());
+  app.useGlobalInterceptors(new UnknownQueryInterceptor(), new LocationInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   if (config.http.docsEnabled) {

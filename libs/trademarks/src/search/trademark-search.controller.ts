@@ -1,6 +1,6 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentUser, PageQueryDto, ParseIdPipe, type Principal } from '@app/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, PageQueryDto, ParseIdPipe, type Principal, Created } from '@app/common';
 import { CreateSearchDto } from './dto/create-search.dto';
 import { TrademarkSearchService } from './trademark-search.service';
 import { SearchListResponseDto, SearchResponseDto } from './dto/search-response.dto';
@@ -27,13 +27,12 @@ export class TrademarkSearchController {
   constructor(private readonly searches: TrademarkSearchService) {}
 
   @Post()
-  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Clearance search: marks that could block this one, scored and explained',
     description:
       'Searches the registry for marks that could be confused with this one in the given Nice classes, scores each (estimated probability of a likelihood of confusion, in percent), explains why, and stores the search (Location names it).',
   })
-  @ApiCreatedResponse({ type: SearchResponseDto, description: 'The stored search with its results' })
+  @Created({ type: SearchResponseDto, description: 'The stored search with its results', location: '/v1/trademarks/searches/{id}' })
   async create(@CurrentUser() user: Principal, @Body() body: CreateSearchDto): Promise<SearchResponseDto> {
     return toResponse(await this.searches.search(user.userId, body));
   }

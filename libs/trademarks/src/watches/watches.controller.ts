@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, PageQueryDto, type Principal, ParseIdPipe } from '@app/common';
+import { Authenticated, CurrentUser, PageQueryDto, type Principal, ParseIdPipe, Created } from '@app/common';
 import { CreateWatchDto } from './dto/create-watch.dto';
 import { WatchListResponseDto, WatchResponseDto } from './dto/watch-response.dto';
 import { WatchesService } from './watches.service';
@@ -18,7 +18,7 @@ export class WatchesController {
     summary: 'Watch a mark',
     description: 'New registry records that conflict with the mark in its classes above the threshold are notified, once each.',
   })
-  @ApiCreatedResponse({ type: WatchResponseDto, description: 'The new watch' })
+  @Created({ type: WatchResponseDto, description: 'The new watch', location: '/v1/trademarks/watches/{id}' })
   create(@CurrentUser() user: Principal, @Body() body: CreateWatchDto): Promise<WatchResponseDto> {
     return this.watches.create(user.userId, body);
   }
