@@ -1,7 +1,7 @@
-import { Controller, Delete, Get, HttpCode, Param } from '@nestjs/common';
+import { Controller, Delete, Get, HttpCode, Param, Query } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, type Principal, ParseIdPipe } from '@app/common';
+import { Authenticated, CurrentUser, PageQueryDto, ParseIdPipe, type Principal } from '@app/common';
 import { SessionListResponseDto } from './dto/auth-response.dto';
 import { SessionsService } from './sessions.service';
 
@@ -12,10 +12,13 @@ export class SessionsController {
   constructor(private readonly sessions: SessionsService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Your live sessions', description: 'Signed-in devices of the account; `current` marks the one making this request.' })
-  @ApiOkResponse({ type: SessionListResponseDto, description: 'The live sessions' })
-  async list(@CurrentUser() user: Principal): Promise<SessionListResponseDto> {
-    return { data: await this.sessions.list(user.userId, user.sessionId), nextCursor: null };
+  @ApiOperation({
+    summary: 'Your live sessions, newest first',
+    description: 'Signed-in devices of the account; `current` marks the one making this request. Cursor-paginated.',
+  })
+  @ApiOkResponse({ type: SessionListResponseDto, description: 'A page of live sessions' })
+  list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<SessionListResponseDto> {
+    return this.sessions.list(user.userId, user.sessionId, query.limit ?? 20, query.cursor);
   }
 
   @Delete(':id')

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Patch, Put } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
 import { Authenticated, CurrentUser, type Principal } from '@app/common';
-import { PreferencesDto } from './dto/preferences.dto';
+import { PreferencesDto, UpdatePreferencesDto } from './dto/preferences.dto';
 import { UpdateMeDto } from './dto/update-me.dto';
 import { PreferencesResponseDto, UserProfileResponseDto } from './dto/user-response.dto';
 import { UsersService } from './users.service';
@@ -36,6 +36,17 @@ export class UsersController {
   @ApiOkResponse({ type: PreferencesResponseDto, description: 'The preferences' })
   preferences(@CurrentUser() user: Principal): Promise<PreferencesResponseDto> {
     return this.users.preferences(user.userId);
+  }
+
+  @Patch('preferences')
+  @Audit({ action: 'users.update-preferences', entityType: 'user' })
+  @ApiOperation({
+    summary: 'Change some preferences',
+    description: 'Partial update: send only the fields to change (each replaced whole, `notifications` included); the others are kept. Answers all the preferences.',
+  })
+  @ApiOkResponse({ type: PreferencesResponseDto, description: 'The stored preferences' })
+  updatePreferences(@CurrentUser() user: Principal, @Body() body: UpdatePreferencesDto): Promise<PreferencesResponseDto> {
+    return this.users.updatePreferences(user.userId, body);
   }
 
   @Put('preferences')
