@@ -112,6 +112,7 @@ describe('The OpenAPI contract at /docs/openapi.json (e2e)', () => {
         if ((status === '423' || status === '429') && !response.headers?.['Retry-After']) gaps.push(`${at} ${status}: no Retry-After`);
       }
       if (!op.responses['400']) gaps.push(`${at}: no 400 (unknown query parameters are refused everywhere)`);
+      if (op.responses['201'] && !op.responses['201'].headers?.Location) gaps.push(`${at} 201: no Location header`);
       if (!op.summary || !op.description) gaps.push(`${at}: summary or description missing`);
     }
     expect(gaps).toEqual([]);
@@ -120,6 +121,19 @@ describe('The OpenAPI contract at /docs/openapi.json (e2e)', () => {
     expect(problem.properties.status.type).toBe('integer');
     expect(problem.properties.errors).toMatchObject({ type: 'array', items: { $ref: '#/components/schemas/FieldError' } });
     expect(problem.properties.retryAfter.type).toBe('integer');
+  });
+
+  it('documents limit and cursor on every operation that answers a page (data + nextCursor)', () => {
+    const schemas = (document.components as { schemas: Record<string, { properties?: Record<string, Json> }> }).schemas;
+    const gaps: string[] = [];
+    for (const { method, path, op } of operations) {
+      const ref = String(op.responses['200']?.content?.['application/json']?.schema?.$ref ?? '');
+      const page = schemas[ref.split('/').pop() ?? '']?.properties;
+      if (!page?.nextCursor) continue;
+      const query = new Map((op.parameters ?? []).filter((p) => p.in === 'query').map((p) => [p.name, p]));
+      for (const name of ['limit', 'cursor']) if (!query.get(name)?.description) gaps.push(`${method.toUpperCase()} ${path}: ${name} not documented`);
+    }
+    expect(gaps).toEqual([]);
   });
 
   it('marks exactly the public operations `security: []` and every other one bearer', () => {
