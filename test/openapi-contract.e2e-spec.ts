@@ -54,6 +54,10 @@ describe('The OpenAPI contract at /docs/openapi.json (e2e)', () => {
   let operations: Array<{ method: string; path: string; op: Operation }>;
   let work: string;
   let documentFile: string;
+  // The three tools run side by side from beforeAll; each test awaits its own result.
+  let redocly: Promise<string>;
+  let spectral: Promise<string>;
+  let typecheck: Promise<string>;
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -67,7 +71,24 @@ describe('The OpenAPI contract at /docs/openapi.json (e2e)', () => {
     work = mkdtempSync(join(tmpdir(), 'clearmark-contract-'));
     documentFile = join(work, 'openapi.json');
     writeFileSync(documentFile, JSON.stringify(document, null, 2));
-  });
+    redocly = run(process.execPath, [join(CONTRACT, 'redocly-lint.mjs'), documentFile, join(ROOT, 'redocly.yaml')], { cwd: ROOT }).then((r) => r.stdout);
+    const spectralArgs = [bin('@stoplight/spectral-cli', 'dist/index.js'), 'lint', documentFile, '--ruleset', join(ROOT, '.spectral.yaml'), '--format', 'json', '--quiet', '--fail-severity', 'hint'];
+    // Spectral exits 1 when it finds something; its findings are on stdout either way.
+    spectral = run(process.execPath, spectralArgs, { cwd: ROOT }).then(
+      (r) => r.stdout,
+      (error: { stdout?: string }) => error.stdout ?? '',
+    );
+    const generated = join(CONTRACT, 'generated');
+    mkdirSync(generated, { recursive: true });
+    typecheck = run(process.execPath, [bin('openapi-typescript', 'bin/cli.js'), documentFile, '--output', join(generated, 'clearmark-api.d.ts')], { cwd: ROOT })
+      .then(() => run(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(CONTRACT, 'tsconfig.json')], { cwd: ROOT }))
+      .then(
+        () => '',
+        (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
+      );
+    // Settled here too, so that a failure is never an unhandled rejection if a test is skipped.
+    for (const p of [redocly, spectral, typecheck]) p.catch(() => undefined);
+  }, 120_000);
 
   afterAll(async () => {
     await t?.close();
@@ -76,23 +97,16 @@ describe('The OpenAPI contract at /docs/openapi.json (e2e)', () => {
   });
 
   it('passes Redocly `recommended` (redocly.yaml) with 0 errors and 0 warnings', async () => {
-    const { stdout } = await run(process.execPath, [join(CONTRACT, 'redocly-lint.mjs'), documentFile, join(ROOT, 'redocly.yaml')], { cwd: ROOT });
-    const problems = JSON.parse(stdout) as Array<{ rule: string; severity: string; message: string; pointer: string | null }>;
+    const problems = JSON.parse(await redocly) as Array<{ rule: string; severity: string; message: string; pointer: string | null }>;
     const findings: Finding[] = problems.map((p) => ({ tool: 'redocly', rule: p.rule, severity: p.severity, where: p.pointer ?? '', message: p.message }));
     expect(findings).toEqual([]);
-  });
+  }, 120_000);
 
   it('passes Spectral `spectral:oas` (.spectral.yaml) with 0 errors and 0 warnings', async () => {
-    const args = [bin('@stoplight/spectral-cli', 'dist/index.js'), 'lint', documentFile, '--ruleset', join(ROOT, '.spectral.yaml'), '--format', 'json', '--quiet', '--fail-severity', 'hint'];
-    // Spectral exits 1 when it finds something; its findings are on stdout either way.
-    const stdout = await run(process.execPath, args, { cwd: ROOT }).then(
-      (r) => r.stdout,
-      (error: { stdout?: string }) => error.stdout ?? '',
-    );
-    const problems = JSON.parse(stdout || '[]') as Array<{ code: string; severity: number; path: string[]; message: string }>;
+    const problems = JSON.parse((await spectral) || '[]') as Array<{ code: string; severity: number; path: string[]; message: string }>;
     const findings: Finding[] = problems.map((p) => ({ tool: 'spectral', rule: p.code, severity: String(p.severity), where: p.path.join('/'), message: p.message }));
     expect(findings).toEqual([]);
-  });
+  }, 120_000);
 
   it('types every answer: a schema on each 2xx with a body, ProblemDetails on each 4xx and 5xx, Retry-After on 423 and 429', () => {
     const gaps: string[] = [];
@@ -175,15 +189,8 @@ describe('The OpenAPI contract at /docs/openapi.json (e2e)', () => {
   });
 
   it('generates a typed client (openapi-typescript) on which the client journey type-checks and misuses do not', async () => {
-    const generated = join(CONTRACT, 'generated');
-    mkdirSync(generated, { recursive: true });
-    await run(process.execPath, [bin('openapi-typescript', 'bin/cli.js'), documentFile, '--output', join(generated, 'clearmark-api.d.ts')], { cwd: ROOT });
-    const tsc = await run(process.execPath, [bin('typescript', 'bin/tsc'), '-p', join(CONTRACT, 'tsconfig.json')], { cwd: ROOT }).then(
-      () => '',
-      (error: { stdout?: string; stderr?: string }) => `${error.stdout ?? ''}${error.stderr ?? ''}`,
-    );
-    expect(tsc).toBe('');
-  }, 90_000);
+    expect(await typecheck).toBe('');
+  }, 120_000);
 
   it('runs the client journey (register, login, search, watch, notifications) against the live app', async () => {
     const journeyPath = join(CONTRACT, 'client-journey');

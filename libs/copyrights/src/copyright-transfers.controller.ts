@@ -38,14 +38,6 @@ export class CopyrightTransfersController {
     return { data: await this.transfers.list(user.userId) };
   }
 
-  @Get('transfers/:id')
-  @ApiOperation({ summary: 'One transfer the caller sent or received', description: 'Its status, direction, recipient and expiry. Any other transfer id answers 404.' })
-  @ApiOkResponse({ type: TransferResponseDto, description: 'The transfer' })
-  @ApiNotFoundResponse({ description: NOT_FOUND })
-  get(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<TransferResponseDto> {
-    return this.transfers.get(user.userId, id);
-  }
-
   @Post('transfers/:id/accept')
   @HttpCode(200)
   @Audit({ action: 'copyrights.transfer-accept-request', entityType: 'copyright_transfer', entityIdParam: 'id' })

@@ -57,12 +57,6 @@ export class CopyrightTransfersRepository {
     return toRecord(rows[0]);
   }
 
-  /** One transfer the user sent or that is addressed to their e-mail. */
-  async findFor(id: string, userId: string, email: string): Promise<TransferRecord | null> {
-    const row = await this.transfers.findOne({ where: { id, [Op.or]: [{ fromUserId: userId }, { toEmail: email }] } });
-    return row ? toRecord(row) : null;
-  }
-
   /** Transfers the user sent or that are addressed to their e-mail, newest first. */
   async listFor(userId: string, email: string, limit: number): Promise<TransferRecord[]> {
     const rows = await this.transfers.findAll({ where: { [Op.or]: [{ fromUserId: userId }, { toEmail: email }] }, order: [['createdAt', 'DESC']], limit });

@@ -84,14 +84,6 @@ export class CopyrightTransfersService {
     return rows.map((t) => this.view(t, t.fromUserId === userId ? 'outgoing' : 'incoming'));
   }
 
-  /** One transfer the caller sent or received; any other id is 404. */
-  async get(userId: string, transferId: string): Promise<TransferView> {
-    const me = await this.users.profile(userId);
-    const transfer = await this.transfers.findFor(transferId, userId, normalizeEmail(me.email));
-    if (!transfer) throw new NotFoundError('The transfer does not exist');
-    return this.view(transfer, transfer.fromUserId === userId ? 'outgoing' : 'incoming');
-  }
-
   /** The recipient takes the work: ownership moves, both owners are notified. */
   async accept(userId: string, transferId: string, now = new Date()): Promise<TransferView> {
     const me = await this.users.profile(userId);
