@@ -105,6 +105,29 @@ describe('API conventions (e2e)', () => {
     ]);
   });
 
+  it('paginates GET /v1/recommendations with limit and cursor', async () => {
+    const me = await api.register();
+    const token = me.accessToken;
+    const suggested = await api.call('POST', '/v1/recommendations/classes', { token, body: { description: 'we roast coffee, bake bread and run two cafés' } });
+    expect(suggested.status).toBe(200);
+    const made = (suggested.body.suggestions as Array<{ id: string }>).map((s) => s.id);
+    expect(made.length).toBeGreaterThan(1);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const query: string = cursor ? `?limit=1&cursor=${encodeURIComponent(cursor)}` : '?limit=1';
+      const res = await api.call('GET', `/v1/recommendations${query}`, { token });
+      expect(res.status).toBe(200);
+      const page = res.body as { data: Array<{ id: string }>; nextCursor: string | null };
+      expect(page.data.length).toBeLessThanOrEqual(1);
+      seen.push(...page.data.map((r) => r.id));
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor && pages < 20);
+    expect(seen.sort()).toEqual([...made].sort());
+  });
+
   it('changes some preferences with PATCH, keeping the others; null is refused', async () => {
     const me = await api.register();
     const token = me.accessToken;

@@ -24,10 +24,12 @@ export class RecommendationsController {
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's recommendations, newest first", description: 'Filtered by status and type; at most 100.' })
+  @ApiOperation({ summary: "The caller's recommendations, newest first", description: 'Filtered by status and type; cursor-paginated.' })
   @ApiOkResponse({ type: RecommendationListDto, description: 'The recommendations' })
   async list(@CurrentUser() user: Principal, @Query() query: ListRecommendationsDto): Promise<RecommendationListDto> {
-    return { data: (await this.recommendations.list(user.userId, query)).map((r) => RecommendationDto.from(r)) };
+    const { limit, cursor, ...filter } = query;
+    const page = await this.recommendations.list(user.userId, filter, limit ?? 20, cursor);
+    return { data: page.data.map((r) => RecommendationDto.from(r)), nextCursor: page.nextCursor };
   }
 
   @Post(':id/accept')
