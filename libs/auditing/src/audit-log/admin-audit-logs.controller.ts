@@ -2,7 +2,7 @@ import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Authenticated } from '@app/common';
 import { AuditService } from './audit.service';
-import { AuditRecordListResponseDto, AuditVerificationResponseDto } from './dto/audit-log-response.dto';
+import { AuditPublicKeyResponseDto, AuditRecordListResponseDto, AuditVerificationResponseDto } from './dto/audit-log-response.dto';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
 
 @ApiTags('admin')
@@ -34,10 +34,21 @@ export class AdminAuditLogsController {
   @Get('verify')
   @ApiOperation({
     summary: 'Verify the audit hash chain',
-    description: 'Walks the whole chain and reports whether every event is intact; `firstBrokenId` names the first one changed or left dangling.',
+    description:
+      'Walks the whole chain and compares it with the latest signed checkpoint: `ok` when every event is intact and agrees with it; otherwise `reason` says what is wrong and `firstBrokenId` names the first event changed or left dangling.',
   })
   @ApiOkResponse({ type: AuditVerificationResponseDto, description: 'The verification' })
   verify(): Promise<AuditVerificationResponseDto> {
     return this.audit.verify();
+  }
+
+  @Get('public-key')
+  @ApiOperation({
+    summary: 'The public key of the audit checkpoints',
+    description: 'The Ed25519 public key that verifies the signed checkpoints in AUDIT_DIGEST_DIR (`keyId` names it in each checkpoint).',
+  })
+  @ApiOkResponse({ type: AuditPublicKeyResponseDto, description: 'The key' })
+  publicKey(): AuditPublicKeyResponseDto {
+    return this.audit.publicKey();
   }
 }

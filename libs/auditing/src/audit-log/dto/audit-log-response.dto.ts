@@ -33,8 +33,30 @@ export class AuditRecordListResponseDto {
   @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' }) nextCursor: string | null;
 }
 
+const CHECKPOINT_FINDINGS = ['checkpoint-signature-invalid', 'checkpoint-mismatch', 'tail-deleted', 'head-deleted', 'count-mismatch'];
+
+export class AuditCheckpointCheckDto {
+  @ApiProperty({ description: 'The checkpoint file, relative to AUDIT_DIGEST_DIR' }) file: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ type: String, nullable: true, description: 'Last seq the checkpoint covers (a 64-bit integer, as a string)' }) lastSeq: string | null;
+  @ApiProperty({ type: 'integer', minimum: 0, description: 'Events the checkpoint counted' }) count: number;
+  @ApiProperty({ type: String, enum: CHECKPOINT_FINDINGS, nullable: true, description: 'What the comparison with the chain found; null when it agrees' })
+  finding: string | null;
+}
+
 export class AuditVerificationResponseDto {
-  @ApiProperty({ description: 'Every event links to the previous one and hashes as stored' }) ok: boolean;
+  @ApiProperty({ description: 'Every event links to the previous one, hashes as stored, and agrees with the latest signed checkpoint' }) ok: boolean;
   @ApiProperty({ type: 'integer', minimum: 0, description: 'Events checked' }) checked: number;
-  @ApiPropertyOptional({ format: 'uuid', description: 'The first event changed or left dangling by a deletion' }) firstBrokenId?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The first event changed or left dangling by a deletion (or the oldest, when the head was deleted)' })
+  firstBrokenId?: string;
+  @ApiPropertyOptional({ enum: ['row-changed-or-deleted', 'head-deleted', ...CHECKPOINT_FINDINGS.filter((f) => f !== 'head-deleted')], description: 'What is wrong, when something is' })
+  reason?: string;
+  @ApiProperty({ type: AuditCheckpointCheckDto, nullable: true, description: 'The latest signed checkpoint the chain was checked against; null before the first one' })
+  checkpoint: AuditCheckpointCheckDto | null;
+}
+
+export class AuditPublicKeyResponseDto {
+  @ApiProperty({ enum: ['Ed25519'] }) algorithm: 'Ed25519';
+  @ApiProperty({ description: 'First 16 bytes of the SHA-256 of the SPKI DER, hex: names the key in every checkpoint' }) keyId: string;
+  @ApiProperty({ description: 'The public key, SPKI PEM' }) publicKey: string;
 }
