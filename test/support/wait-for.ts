@@ -40,10 +40,14 @@ export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitForOp
 }
 
 /** GETs `url` until it answers `status`; resolves with that response's parsed JSON body (or undefined). */
-export async function waitForStatus(url: string, status: number, options: Omit<WaitForOptions<unknown>, 'until'> = {}): Promise<unknown> {
+export async function waitForStatus(
+  url: string,
+  status: number,
+  options: Omit<WaitForOptions<unknown>, 'until'> & { headers?: Record<string, string> } = {},
+): Promise<unknown> {
   const answer = await waitFor(
     async () => {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers: options.headers });
       const text = await res.text();
       return { status: res.status, text };
     },
