@@ -18,7 +18,7 @@ export interface WaitForOptions<T> {
   until?: (value: T) => boolean;
 }
 
-export const DEFAULT_DEADLINE_MS = 20_000;
+export const DEFAULT_DEADLINE_MS = 60_000;
 
 export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitForOptions<T> = {}): Promise<T> {
   const { deadlineMs = DEFAULT_DEADLINE_MS, intervalMs = 50, what = 'the condition', until = (v: T) => Boolean(v) } = options;
