@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audit } from '@app/auditing';
 import { Authenticated, ParseIdPipe } from '@app/common';
@@ -32,9 +32,10 @@ export class AdminBackupsController {
   @Audit({ action: 'admin.backups.create', entityType: 'backup_run' })
   @ApiOperation({
     summary: 'Start a backup now',
-    description: 'Answers 202 at once with the run (status running); Location names it.',
+    description: 'Answers 202 at once with the run (status running); Location names it. One at a time: 409 `backup-running` while one runs.',
   })
   @ApiAcceptedResponse({ type: BackupRunResponseDto, description: 'The run, started', headers: { Location: { description: 'The run: GET it to follow the backup', schema: { type: 'string' } } } })
+  @ApiConflictResponse({ description: 'A backup is already running (problem+json `backup-running`): one at a time' })
   async create(@Res({ passthrough: true }) reply: FastifyReply): Promise<BackupRunResponseDto> {
     const run = await this.backups.start();
     reply.header('location', `/v1/admin/backups/${run.id}`);
