@@ -128,6 +128,47 @@ describe('API conventions (e2e)', () => {
     expect(seen.sort()).toEqual([...made].sort());
   });
 
+  it('paginates a work’s history (oldest first) and the transfers with limit and cursor', async () => {
+    const me = await api.register();
+    const token = me.accessToken;
+    const work = await api.call('POST', '/v1/copyrights', {
+      token,
+      body: { title: 'Pages', workType: 'literary', authors: [{ name: 'Ada Writer' }], creationDate: '1999-04-01' },
+    });
+    const id = work.body.id as string;
+    for (const title of ['Pages 2', 'Pages 3']) expect((await api.call('PATCH', `/v1/copyrights/${id}`, { token, body: { title } })).status).toBe(200);
+    for (let i = 0; i < 2; i++) {
+      const offered = await api.call('POST', `/v1/copyrights/${id}/transfer`, { token, body: { toEmail: uniqueEmail('heir') } });
+      expect(offered.status).toBe(201);
+      expect((await api.call('POST', `/v1/copyrights/transfers/${offered.body.id as string}/cancel`, { token })).status).toBe(200);
+    }
+    async function all(path: string): Promise<Array<Record<string, unknown>>> {
+      const items: Array<Record<string, unknown>> = [];
+      let cursor: string | null = null;
+      let pages = 0;
+      do {
+        const query: string = cursor ? `?limit=1&cursor=${encodeURIComponent(cursor)}` : '?limit=1';
+        const res = await api.call('GET', `${path}${query}`, { token });
+        expect(res.status).toBe(200);
+        const page = res.body as { data: Array<Record<string, unknown>>; nextCursor: string | null };
+        expect(page.data.length).toBeLessThanOrEqual(1);
+        items.push(...page.data);
+        cursor = page.nextCursor;
+        pages += 1;
+      } while (cursor && pages < 20);
+      return items;
+    }
+    const history = await all(`/v1/copyrights/${id}/history`);
+    const whole = (await api.call('GET', `/v1/copyrights/${id}/history?limit=100`, { token })).body as { data: Array<Record<string, unknown>>; nextCursor: string | null };
+    expect(whole.nextCursor).toBeNull();
+    expect(history.map((e) => e.id)).toEqual(whole.data.map((e) => e.id));
+    expect(history[0]).toMatchObject({ action: 'create' });
+    expect(history.length).toBeGreaterThanOrEqual(3);
+    const transfers = await all('/v1/copyrights/transfers');
+    expect(transfers).toHaveLength(2);
+    expect(transfers.every((t) => t.status === 'cancelled' && t.direction === 'outgoing')).toBe(true);
+  });
+
   it('changes some preferences with PATCH, keeping the others; null is refused', async () => {
     const me = await api.register();
     const token = me.accessToken;

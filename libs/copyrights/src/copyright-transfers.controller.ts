@@ -1,7 +1,7 @@
-import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, type Principal, ParseIdPipe, Created } from '@app/common';
+import { Authenticated, Created, CurrentUser, PageQueryDto, ParseIdPipe, type Principal } from '@app/common';
 import { CopyrightTransfersService } from './copyright-transfers.service';
 import { CreateTransferDto, TransferListResponseDto, TransferResponseDto } from './dto/transfer.dto';
 
@@ -30,12 +30,12 @@ export class CopyrightTransfersController {
 
   @Get('transfers')
   @ApiOperation({
-    summary: 'Transfers the caller sent or that are addressed to their e-mail, newest first (100 at most)',
-    description: 'Outgoing and incoming transfers (`direction`), newest first, 100 at most.',
+    summary: 'Transfers the caller sent or that are addressed to their e-mail, newest first',
+    description: 'Outgoing and incoming transfers (`direction`), newest first; cursor-paginated.',
   })
   @ApiOkResponse({ type: TransferListResponseDto })
-  async list(@CurrentUser() user: Principal): Promise<TransferListResponseDto> {
-    return { data: await this.transfers.list(user.userId) };
+  list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<TransferListResponseDto> {
+    return this.transfers.list(user.userId, query.limit ?? 20, query.cursor);
   }
 
   @Post('transfers/:id/accept')

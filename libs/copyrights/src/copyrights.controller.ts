@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, type Principal, ParseIdPipe, Created } from '@app/common';
+import { Authenticated, Created, CurrentUser, PageQueryDto, ParseIdPipe, type Principal } from '@app/common';
 import { CopyrightsService } from './copyrights.service';
 import { CreateCopyrightDto, UpdateCopyrightDto } from './dto/copyright-input.dto';
 import { CopyrightHistoryResponseDto, CopyrightListResponseDto, CopyrightLogResponseDto, CopyrightResponseDto } from './dto/copyright-response.dto';
@@ -145,11 +145,12 @@ export class CopyrightsController {
   @Get(':id/history')
   @ApiOperation({
     summary: 'Every change of the work, oldest first',
-    description: 'Creation, edits and status changes with who made them and which fields changed.',
+    description: 'Creation, edits and status changes with who made them and which fields changed; cursor-paginated.',
   })
   @ApiOkResponse({ type: CopyrightHistoryResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  async history(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<CopyrightHistoryResponseDto> {
-    return { data: (await this.copyrights.history(user.userId, id)).map(CopyrightLogResponseDto.from) };
+  async history(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQueryDto): Promise<CopyrightHistoryResponseDto> {
+    const page = await this.copyrights.history(user.userId, id, query.limit ?? 20, query.cursor);
+    return { data: page.data.map(CopyrightLogResponseDto.from), nextCursor: page.nextCursor };
   }
 }
