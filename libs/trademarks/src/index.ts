@@ -6,7 +6,7 @@ export * from './registry/import-progress.util';
 export * from './registry/registry.errors';
 export * from './registry/status-codes.util';
 export type { ImportProgress, ImportSummary, RegistryFormat, RejectedRecord, TrademarkRecordView } from './registry/registry.types';
-export { WatchesService, type WatchView, type WatchRunSummary } from './watches/watches.service';
+export { WatchesService, type CreatedWatch, type WatchHitView, type WatchView, type WatchRunSummary } from './watches/watches.service';
 export * from './trademarks.models';
 export * from './trademarks.config';
 export { TrademarkSearchService, SearchEvents, type CompletedSearch, type SearchListener } from './search';
