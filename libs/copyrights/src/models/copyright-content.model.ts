@@ -5,7 +5,7 @@ const bandIndexes = ['phash', 'dhash'].flatMap((hash) =>
   [0, 1, 2, 3].map((band) => ({ name: `copyright_contents_${hash}_b${band}_idx`, fields: [`${hash}_b${band}`], where: { [`${hash}_b${band}`]: { [Op.ne]: null } } })),
 );
 
-/** A work's content as fingerprints (never the file): see migrations/202612024000-copyrights-create-content.ts. */
+/** A work's content as fingerprints (never the file): see migrations/202612024100-copyrights-create-content.ts. */
 @Table({
   tableName: 'copyright_contents',
   underscored: true,
