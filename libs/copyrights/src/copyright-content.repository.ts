@@ -1,5 +1,9 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
 import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
 import type { DbTransaction } from '@app/database';
@@ -106,8 +110,23 @@ function toMatch(m: CopyrightMatch): MatchRecord {
   };
 }
 
-/** Rows of fingerprints written per statement (arrays bound as parameters, unnest in SQL). */
-const FINGERPRINT_BATCH = 10_000;
+/** Fingerprint rows per COPY chunk handed to the stream. */
+const COPY_CHUNK_ROWS = 5_000;
+
+/** The fingerprints streamed in with COPY (several times faster than INSERTs for tens of thousands of rows). */
+async function copyFingerprints(transaction: DbTransaction, contentId: string, fingerprints: TextFingerprint[]): Promise<void> {
+  const client = (transaction as unknown as { connection?: PoolClient }).connection;
+  if (!client) throw new Error('The transaction has no connection to COPY on');
+  const copy = client.query(copyFrom('COPY copyright_text_fingerprints (content_id, position, hash, char_start, char_end) FROM STDIN'));
+  function* rows(): Generator<string> {
+    for (let i = 0; i < fingerprints.length; i += COPY_CHUNK_ROWS) {
+      let chunk = '';
+      for (const f of fingerprints.slice(i, i + COPY_CHUNK_ROWS)) chunk += `${contentId}\t${f.position}\t${f.hash}\t${f.start}\t${f.end}\n`;
+      yield chunk;
+    }
+  }
+  await pipeline(Readable.from(rows()), copy);
+}
 
 @Injectable()
 export class CopyrightContentRepository {
@@ -148,18 +167,7 @@ export class CopyrightContentRepository {
       },
       { transaction },
     );
-    for (let i = 0; i < fingerprints.length; i += FINGERPRINT_BATCH) {
-      const batch = fingerprints.slice(i, i + FINGERPRINT_BATCH);
-      await this.sequelize.query(
-        `INSERT INTO copyright_text_fingerprints (content_id, position, hash, char_start, char_end)
-         SELECT $1, unnest($2::int[]), unnest($3::bigint[]), unnest($4::int[]), unnest($5::int[])`,
-        {
-          bind: [row.id, batch.map((f) => f.position), batch.map((f) => String(f.hash)), batch.map((f) => f.start), batch.map((f) => f.end)],
-          transaction,
-          type: QueryTypes.INSERT,
-        },
-      );
-    }
+    if (fingerprints.length > 0) await copyFingerprints(transaction, row.id, fingerprints);
     return toContent(row);
   }
 
@@ -251,12 +259,12 @@ export class CopyrightContentRepository {
 
   /** A content's fingerprints with one of these hashes, in position order. */
   async fingerprintsWithHashes(contentId: string, hashes: number[], transaction?: DbTransaction): Promise<StoredFingerprint[]> {
-    const rows = await this.fingerprints.findAll({
-      where: { contentId, hash: { [Op.in]: hashes.map(String) } },
-      order: [['position', 'ASC']],
-      transaction,
-    });
-    return rows.map((r) => ({ hash: Number(r.hash), position: r.position, start: r.charStart, end: r.charEnd }));
+    const rows = await this.sequelize.query<{ hash: string; position: number; char_start: number; char_end: number }>(
+      `SELECT hash, position, char_start, char_end FROM copyright_text_fingerprints
+        WHERE content_id = $1 AND hash = ANY($2::bigint[]) ORDER BY position`,
+      { bind: [contentId, hashes.map(String)], transaction, type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({ hash: Number(r.hash), position: r.position, start: r.char_start, end: r.char_end }));
   }
 
   async addMatches(rows: Array<Omit<MatchRecord, 'id' | 'createdAt'>>, transaction: DbTransaction): Promise<MatchRecord[]> {
