@@ -19,7 +19,7 @@
 /** k: tokens per k-gram (noise threshold). */
 export const WINNOW_K = 5;
 /** w: k-grams per window. */
-export const WINNOW_W = 4;
+export const WINNOW_W = 8;
 /** t = w + k - 1: the shared run length (in tokens) that is always detected. */
 export const WINNOW_GUARANTEE = WINNOW_W + WINNOW_K - 1;
 /** Longer runs of letters are cut into tokens of this length (a file of one endless "word" stays bounded). */
