@@ -69,8 +69,10 @@ describe('request log (e2e)', () => {
   }, 120_000);
 
   it('a journey of N requests (2xx, 400, 401, 403, 404, 429, 500) leaves exactly N rows, right and without secrets', async () => {
-    // AUTH_RATE_LIMIT_MAX=2 (per route and client IP): the journey's third guarded login gets its 429.
-    const { t, sql, service } = await boot({ AUTH_RATE_LIMIT_MAX: '2' });
+    // AUTH_RATE_LIMIT_MAX=4 (one budget per client IP across /v1/auth/*): the journey's fifth auth
+    // request that reaches the guard (register, login, refresh, login, login; the unparsable body is
+    // refused before) gets its 429.
+    const { t, sql, service } = await boot({ AUTH_RATE_LIMIT_MAX: '4' });
     const prefix = `journey-${randomBytes(4).toString('hex')}-`;
     const started = new Date();
     const longAgent = `agent/${'x'.repeat(1_000)}`;
