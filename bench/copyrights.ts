@@ -454,7 +454,7 @@ runMain(async () => {
   const lines = [
     `## Copyrights: content fingerprints and near copies (${started.toISOString()})`,
     '',
-    `Command: \`${commandLine(VARIABLES, 'npm run bench:copyrights')}\`, revision ${gitRevision()}, ${machineDescription()}, PostgreSQL ${await postgresVersion(database.url)} (${database.source}).`,
+    `Command: \`${commandLine(VARIABLES, 'bench:copyrights')}\`, revision ${gitRevision()}, ${machineDescription()}, PostgreSQL ${await postgresVersion(database.url)} (${database.source}).`,
     '',
     '### Detection quality (the API\'s own analyzer and match rules, in process)',
     '',
