@@ -6,6 +6,7 @@ export * from './validation/validation-pipe';
 export * from './validation/nice-classes.decorator';
 export * from './http/fastify-adapter';
 export * from './http/configure-http-app';
+export * from './http/load-shedding';
 export * from './http/graceful-shutdown';
 export * from './auth/principal';
 export * from './auth/access.guard';
