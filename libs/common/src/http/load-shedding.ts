@@ -77,6 +77,13 @@ export async function useLoadShedding(fastify: FastifyInstance, options: LoadShe
   }
 
   if (options.eventLoopDelayMs > 0) {
+    // The first samples hold the start-up's own work (module init runs as the server starts):
+    // not a sign of load, so no shedding for event-loop delay until two samples after ready.
+    let shedFrom = Number.POSITIVE_INFINITY;
+    fastify.addHook('onReady', (done) => {
+      shedFrom = Date.now() + 2 * SAMPLE_INTERVAL_MS;
+      done();
+    });
     await fastify.register(underPressure, {
       maxEventLoopDelay: options.eventLoopDelayMs,
       sampleInterval: SAMPLE_INTERVAL_MS,
@@ -84,7 +91,7 @@ export async function useLoadShedding(fastify: FastifyInstance, options: LoadShe
       // Called only while under pressure. Not sending lets the request through (the exempt
       // routes); once sent, the plugin's next() finds the reply sent and stops there.
       pressureHandler: (request, reply) => {
-        if (!isExemptFromShedding(request.routeOptions?.url)) void reply.send(answer(request, reply, 'event-loop-delay'));
+        if (Date.now() >= shedFrom && !isExemptFromShedding(request.routeOptions?.url)) void reply.send(answer(request, reply, 'event-loop-delay'));
       },
     });
   }
