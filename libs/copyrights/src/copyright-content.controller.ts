@@ -108,8 +108,16 @@ export class CopyrightContentController {
   async matches(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<MatchListResponseDto> {
     return { data: await this.content.matchesOfWork(user.userId, id) };
   }
+}
 
-  @Get('matches/:matchId')
+/** One match by its id, on a path of its own (not under /copyrights/{id}/..., which it would overlap). */
+@ApiTags('copyrights')
+@Authenticated()
+@Controller({ path: 'copyright-matches', version: '1' })
+export class CopyrightMatchesController {
+  constructor(private readonly content: CopyrightContentService) {}
+
+  @Get(':matchId')
   @ApiOperation({ summary: 'One match of the caller’s works', description: 'A match between one of the caller’s works and another work, with its similarity and evidence.' })
   @ApiOkResponse({ type: MatchResponseDto })
   @ApiNotFoundResponse({ description: 'No match of the caller’s works has this id' })
