@@ -8,6 +8,7 @@ export * from './validation/parse-id.pipe';
 export * from './validation/nice-classes.decorator';
 export * from './http/fastify-adapter';
 export * from './http/configure-http-app';
+export * from './http/load-shedding';
 export * from './http/created.decorator';
 export * from './openapi/openapi-document';
 export * from './http/graceful-shutdown';

@@ -62,6 +62,12 @@ export interface HttpConfig {
   shutdownDelayMs: number;
   shutdownGraceMs: number;
   docsEnabled: boolean;
+  /**
+   * New requests are answered 503 with Retry-After at once (health and metrics excepted) while
+   * more than `dbQueueMax` requests wait for a pooled database connection, or while the event
+   * loop's mean delay exceeds `eventLoopDelayMs`; 0 turns a bound off.
+   */
+  loadShedding: { dbQueueMax: number; eventLoopDelayMs: number; retryAfterS: number };
 }
 
 export interface ObservabilityConfig {
@@ -236,6 +242,14 @@ function loadCore(env: EnvironmentVariables, context: ConfigContext): CoreConfig
       shutdownDelayMs: env.SHUTDOWN_DELAY_MS ?? (production ? 5_000 : 0),
       shutdownGraceMs: env.SHUTDOWN_GRACE_MS ?? 10_000,
       docsEnabled: env.DOCS_ENABLED ?? true,
+      loadShedding: {
+        // A queue twice the pool: past it a request would wait for two full rounds of the pool.
+        dbQueueMax: env.LOAD_SHED_DB_QUEUE_MAX ?? 2 * poolMax,
+        // Off unless configured: on a shared or CPU-starved host (CI runners) the mean delay
+        // passes any fixed bound now and then, and shedding would then refuse a healthy instance's work.
+        eventLoopDelayMs: env.LOAD_SHED_EVENT_LOOP_DELAY_MS ?? 0,
+        retryAfterS: env.LOAD_SHED_RETRY_AFTER_S ?? 1,
+      },
     },
     database: {
       connection,

@@ -43,6 +43,10 @@ export class EnvironmentVariables {
   @IsOptional() @Int() @IsInt() @Min(0) SHUTDOWN_DELAY_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(0) SHUTDOWN_GRACE_MS?: number;
   @IsOptional() @Bool() @IsBoolean() DOCS_ENABLED?: boolean;
+  // Load shedding: 503 with Retry-After at once instead of a long wait (0 turns a bound off).
+  @IsOptional() @Int() @IsInt() @Min(0) LOAD_SHED_DB_QUEUE_MAX?: number;
+  @IsOptional() @Int() @IsInt() @Min(0) LOAD_SHED_EVENT_LOOP_DELAY_MS?: number;
+  @IsOptional() @Int() @IsInt() @Min(1) @Max(3600) LOAD_SHED_RETRY_AFTER_S?: number;
   // The budget of /v1/auth/* (sign-in, registration, refresh), on top of the global one.
   @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_MAX?: number;
   @IsOptional() @Int() @IsInt() @Min(1) AUTH_RATE_LIMIT_TTL_MS?: number;

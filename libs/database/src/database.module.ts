@@ -3,6 +3,8 @@ import { SequelizeModule } from '@nestjs/sequelize';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { AppConfigService } from '@app/config';
+import { DatabasePool } from './connection/database-pool';
+import { DatabaseProbe } from './connection/database-probe';
 import { PreparedStatements } from './connection/prepared-statements';
 import { sequelizeOptions } from './connection/sequelize-options';
 import { waitForDatabase } from './connection/wait-for-database';
@@ -77,8 +79,10 @@ export class DatabaseModule {
         AdvisoryLockService,
         MigrationService,
         PreparedStatements,
+        DatabaseProbe,
+        DatabasePool,
       ],
-      exports: [TransactionRunner, AdvisoryLockService, MigrationService, PreparedStatements],
+      exports: [TransactionRunner, AdvisoryLockService, MigrationService, PreparedStatements, DatabaseProbe, DatabasePool],
     };
   }
 }

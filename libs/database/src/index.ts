@@ -2,6 +2,8 @@ export * from './database.module';
 export * from './database.constants';
 export * from './connection/database-errors';
 export * from './connection/prepared-statements';
+export * from './connection/database-probe';
+export * from './connection/database-pool';
 export * from './connection/sequelize-options';
 export * from './connection/wait-for-database';
 export * from './locks/advisory-lock';

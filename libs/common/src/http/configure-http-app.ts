@@ -8,13 +8,15 @@ import { getToken } from '@willsoto/nestjs-prometheus';
 import { Logger } from 'nestjs-pino';
 import type { Counter, Histogram } from 'prom-client';
 import { AppConfigService } from '@app/config';
-import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER, RequestContext } from '@app/observability';
+import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_SHED, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER, RequestContext } from '@app/observability';
 import { createOpenApiDocument } from '../openapi/openapi-document';
 import { ProblemDetailsFilter } from '../problem/problem.filter';
 import { UnknownQueryInterceptor } from '../validation/unknown-query.interceptor';
 import { createValidationPipe } from '../validation/validation-pipe';
+import { DatabasePool } from '@app/database';
 import { LocationInterceptor } from './created.decorator';
 import { useJsonBodyParser } from './json-body-parser';
+import { useLoadShedding } from './load-shedding';
 import { API_SECURITY_HEADERS, useSecurityHeaders } from './security-headers';
 
 /**
@@ -79,6 +81,13 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   );
 
   useSecurityHeaders(fastify, API_SECURITY_HEADERS);
+  // After the request id and the security headers: a shed request carries both.
+  const pool = app.get(DatabasePool);
+  await useLoadShedding(fastify, {
+    ...config.http.loadShedding,
+    dbQueueLength: () => pool.waiting(),
+    shed: app.get<Counter<string>>(getToken(HTTP_REQUESTS_SHED)),
+  });
   app.enableCors({
     origin: config.http.corsOrigins.length > 0 ? config.http.corsOrigins : false,
     // Every method a route of the API uses (the default lacks PUT, PATCH and DELETE in preflights).

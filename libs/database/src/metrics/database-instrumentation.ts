@@ -5,14 +5,8 @@ import { Counter, Gauge, Histogram, register } from 'prom-client';
 import { Sequelize } from 'sequelize-typescript';
 import { AppConfigService } from '@app/config';
 import { classifyDatabaseError } from '../connection/database-errors';
+import { DatabasePool } from '../connection/database-pool';
 import { DB_ERRORS, DB_POOL_CONNECTIONS, DB_POOL_WAITING, DB_QUERY_DURATION, queryOperation } from './database-metrics';
-
-interface PoolStats {
-  size: number;
-  available: number;
-  using: number;
-  waiting: number;
-}
 
 /** Replaces a metric of the same name: a new Sequelize instance owns the pool gauges now. */
 function replaceGauge(config: ConstructorParameters<typeof Gauge>[0]): Gauge {
@@ -32,6 +26,7 @@ export class DatabaseInstrumentation implements OnModuleInit {
   constructor(
     @InjectConnection() private readonly sequelize: Sequelize,
     private readonly config: AppConfigService,
+    private readonly pool: DatabasePool,
     @InjectMetric(DB_QUERY_DURATION) private readonly duration: Histogram<string>,
     @InjectMetric(DB_ERRORS) private readonly errors: Counter<string>,
   ) {}
@@ -65,15 +60,7 @@ export class DatabaseInstrumentation implements OnModuleInit {
   }
 
   private exposePool(): void {
-    const pool = () =>
-      (this.sequelize.connectionManager as unknown as { pool?: { write?: PoolStats } & Partial<PoolStats> }).pool;
-    const stats = (): PoolStats | undefined => {
-      const p = pool();
-      // sequelize-pool, or the read/write pair Sequelize builds when replication is configured.
-      const s = (p?.write ?? p) as Partial<PoolStats> | undefined;
-      if (!s || typeof s.size !== 'number') return undefined;
-      return { size: s.size, available: s.available ?? 0, using: s.using ?? 0, waiting: s.waiting ?? 0 };
-    };
+    const stats = () => this.pool.stats();
     replaceGauge({
       name: DB_POOL_CONNECTIONS,
       help: 'Connections in the application pool, by state (total, idle, in_use).',

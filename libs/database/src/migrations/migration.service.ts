@@ -63,6 +63,11 @@ export class MigrationService implements OnModuleInit {
     return this.asOwner((runner) => runner.down(steps));
   }
 
+  /** The names of the migration files this build ships, in order. */
+  names(): string[] {
+    return this.runner.files().map((f) => f.name);
+  }
+
   pending(): Promise<string[]> {
     return this.runner.pending();
   }

@@ -9,10 +9,9 @@ import {
   HealthIndicatorResult,
   HealthIndicatorService,
   MemoryHealthIndicator,
-  SequelizeHealthIndicator,
 } from '@nestjs/terminus';
 import { AppConfigService } from '@app/config';
-import { MigrationService } from '@app/database';
+import { DatabaseProbe, type ProbeResult } from '@app/database';
 import { BackupStatusReporter, type BackupStatus } from './backup-status.reporter';
 import { LifecycleService } from './lifecycle.service';
 
@@ -26,9 +25,8 @@ export class HealthController implements BeforeApplicationShutdown {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly db: SequelizeHealthIndicator,
     private readonly memory: MemoryHealthIndicator,
-    private readonly migrations: MigrationService,
+    private readonly probe: DatabaseProbe,
     private readonly lifecycle: LifecycleService,
     private readonly config: AppConfigService,
     @Optional() private readonly backups?: BackupStatusReporter,
@@ -56,26 +54,33 @@ export class HealthController implements BeforeApplicationShutdown {
   @ApiOperation({
     summary: 'Readiness: whether this instance should receive traffic',
     description:
-      'Not shutting down, the database answers, the schema is migrated and the heap is below its limit; 503 (problem+json with `checks`) otherwise. The backup status is reported but never fails readiness.',
+      'Not shutting down, the database answers (asked on a connection of its own, not the application pool), the schema is migrated and the heap is below its limit; 503 (problem+json with `checks`) otherwise. The backup status is reported but never fails readiness.',
   })
   ready(): Promise<HealthCheckResult> {
     const { healthDbTimeoutMs, healthHeapLimitBytes } = this.config.observability;
     const reporter = this.backups;
     const optional: HealthIndicatorFunction[] = reporter ? [() => this.backupCheck(reporter, healthDbTimeoutMs)] : [];
+    // One query on readiness's own connection (not the application pool, which may be saturated
+    // while the database answers well) serves the database and the migrations checks.
+    const probe: Promise<ProbeResult> = this.probe.check(healthDbTimeoutMs);
     return this.health.check([
       () => {
         const indicator = this.indicators.check('lifecycle');
         return this.lifecycle.isShuttingDown ? indicator.down({ state: 'shutting down' }) : indicator.up({ state: 'serving' });
       },
-      () => this.db.pingCheck('database', { timeout: healthDbTimeoutMs }),
+      async () => {
+        const indicator = this.indicators.check('database');
+        const answer = await probe;
+        if (answer.reachable) return indicator.up();
+        return indicator.down({ message: answer.reason === 'timeout' ? `no answer within ${healthDbTimeoutMs} ms` : 'the database is unreachable' });
+      },
       async () => {
         const indicator = this.indicators.check('migrations');
-        // Reads the database: bounded like the ping, and reported (not thrown) when it fails, so
-        // that an outage answers with the checks rather than a bare error.
-        const answer = await within(this.migrations.pending(), healthDbTimeoutMs);
-        if (answer.kind === 'timeout') return indicator.down({ error: `no answer within ${healthDbTimeoutMs} ms` });
-        if (answer.kind === 'error') return indicator.down({ error: 'could not read the applied migrations' });
-        return answer.value.length === 0 ? indicator.up() : indicator.down({ pending: answer.value });
+        // Reported (not thrown) when the database does not answer, so that an outage answers
+        // with the checks rather than a bare error.
+        const answer = await probe;
+        if (!answer.reachable) return indicator.down({ error: 'could not read the applied migrations' });
+        return answer.pending.length === 0 ? indicator.up() : indicator.down({ pending: answer.pending });
       },
       () => this.memory.checkHeap('heap', healthHeapLimitBytes),
       ...optional,

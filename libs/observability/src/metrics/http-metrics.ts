@@ -5,6 +5,7 @@ import { LRUCache } from 'lru-cache';
 
 export const HTTP_REQUEST_DURATION = 'http_request_duration_seconds';
 export const HTTP_REQUESTS_TOTAL = 'http_requests_total';
+export const HTTP_REQUESTS_SHED = 'http_requests_shed_total';
 
 const LABELS = ['method', 'route', 'status_code'];
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -20,6 +21,11 @@ export const httpMetricProviders = [
     name: HTTP_REQUESTS_TOTAL,
     help: 'Requests answered, by method, route template and status code.',
     labelNames: LABELS,
+  }),
+  makeCounterProvider({
+    name: HTTP_REQUESTS_SHED,
+    help: 'Requests answered 503 at once because the instance was overloaded, by reason (db-pool-queue, event-loop-delay).',
+    labelNames: ['reason'],
   }),
 ];
 
