@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { AuditService } from '@app/auditing';
+import { UsersService } from '@app/users';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
 import { client, GOOD_PASSWORD, uniqueEmail, type Tokens } from './support/auth-client';
@@ -179,5 +180,55 @@ describe('audit log (e2e)', () => {
       await db2.end();
       await purge.drop();
     }
+  });
+
+  it('writes a change’s audit row in the change’s transaction: a search is never committed without it', async () => {
+    const user = await api.register();
+    const audit = t.app.get(AuditService);
+    // Whatever would be written after the handler is lost (as when the database goes away
+    // between the commit and that write): the row must already be there.
+    const afterHandler = jest.spyOn(audit, 'recordQuietly').mockResolvedValue(undefined);
+    try {
+      const res = await api.call('POST', '/v1/trademarks/searches', { token: user.accessToken, body: { mark: 'Audited Mark' }, headers: { 'x-request-id': 'audit-in-tx-1' } });
+      expect(res.status).toBe(201);
+    } finally {
+      afterHandler.mockRestore();
+    }
+    const rows = (await sql.query(`SELECT action, outcome, actor_id FROM audit_logs WHERE request_id = 'audit-in-tx-1'`)).rows;
+    expect(rows).toEqual([{ action: 'trademarks.searches.create', outcome: 'success', actor_id: user.user.id }]);
+    // And exactly one row when nothing is lost.
+    await api.call('POST', '/v1/trademarks/searches', { token: user.accessToken, body: { mark: 'Audited Mark' }, headers: { 'x-request-id': 'audit-in-tx-2' } });
+    expect((await sql.query(`SELECT action FROM audit_logs WHERE request_id = 'audit-in-tx-2'`)).rows).toEqual([{ action: 'trademarks.searches.create' }]);
+  });
+
+  it('a refresh writes its row in the rotation’s transaction, with the actor', async () => {
+    const user = await api.register();
+    const res = await api.call('POST', '/v1/auth/refresh', { body: { refreshToken: user.refreshToken }, headers: { 'x-request-id': 'audit-refresh-1' } });
+    expect(res.status).toBe(200);
+    const rows = (await sql.query(`SELECT action, actor_id, entity_id FROM audit_logs WHERE request_id = 'audit-refresh-1'`)).rows;
+    expect(rows).toEqual([{ action: 'auth.refresh', actor_id: user.user.id, entity_id: user.sessionId }]);
+  });
+
+  it('a NUL in an audited value no longer loses the row', async () => {
+    const audit = t.app.get(AuditService);
+    await audit.record({ action: 'test.nul', metadata: { email: 'ada\u0000@example.com' } });
+    const [row] = (await sql.query(`SELECT metadata FROM audit_logs WHERE action = 'test.nul'`)).rows as Array<{ metadata: { email: string } }>;
+    expect(row.metadata.email).toBe('ada\uFFFD@example.com');
+    const res = await api.call('POST', '/v1/auth/login', { body: { email: 'ada\u0000@example.com', password: GOOD_PASSWORD }, headers: { 'x-request-id': 'audit-nul-1' } });
+    expect(res.status).toBe(400);
+    expect((await sql.query(`SELECT action, outcome FROM audit_logs WHERE request_id = 'audit-nul-1'`)).rows).toEqual([{ action: 'auth.login', outcome: 'failure' }]);
+  });
+
+  it('users:create-admin is audited in the transaction that creates the admin', async () => {
+    const users = t.app.get(UsersService);
+    const email = uniqueEmail('first-admin');
+    const created = await users.createAdmin(email, GOOD_PASSWORD, { via: 'cli', osUser: 'ops', host: 'bastion' });
+    const [row] = (await sql.query(`SELECT * FROM audit_logs WHERE action = 'users.create-admin' AND entity_id = $1`, [created.id])).rows as Array<Record<string, unknown>>;
+    expect(row).toMatchObject({ entity_type: 'user', actor_role: 'operator', outcome: 'success', metadata: { via: 'cli', osUser: 'ops', host: 'bastion' } });
+    expect(row.after).toMatchObject({ email, role: 'admin' });
+    expect(JSON.stringify(row)).not.toContain(GOOD_PASSWORD);
+    // A refused creation (the address is taken) leaves neither an account nor an event.
+    await expect(users.createAdmin(email, GOOD_PASSWORD, { via: 'cli' })).rejects.toThrow();
+    expect((await sql.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'users.create-admin' AND after ->> 'email' = $1`, [email])).rows).toEqual([{ n: 1 }]);
   });
 });

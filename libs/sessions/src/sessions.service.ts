@@ -149,6 +149,8 @@ export class SessionsService implements SessionTerminator {
     const rotated = await this.transactions.run(async (transaction) => {
       const parent = await this.sessions.markUsed(tokenHash, now, transaction);
       if (!parent) return null;
+      // Before the commit: the request's audit row is written in this transaction.
+      RequestContext.audit({ actorId: parent.userId, entityId: parent.familyId });
       const role = await currentRole(parent.userId);
       if (!role) return { parent, role: null, child: null };
       const child = randomBytes(32).toString('base64url');

@@ -156,8 +156,26 @@ export class UsersService {
    * Creates an admin account (the CLI's users:create-admin). An address already registered is
    * refused rather than promoted, so the command cannot take over an existing account.
    */
-  createAdmin(email: string, password: string): Promise<UserProfile> {
-    return this.transactions.run((transaction) => this.register({ email, password, role: 'admin', name: 'Administrator' }, transaction));
+  /**
+   * The first admin (`users:create-admin`), audited as `users.create-admin` in the same
+   * transaction: `origin` says where it came from (the CLI, the operating-system user and host).
+   */
+  createAdmin(email: string, password: string, origin: Record<string, unknown> = {}): Promise<UserProfile> {
+    return this.transactions.run(async (transaction) => {
+      const admin = await this.register({ email, password, role: 'admin', name: 'Administrator' }, transaction);
+      await this.audit.record(
+        {
+          action: 'users.create-admin',
+          actorRole: 'operator',
+          entityType: 'user',
+          entityId: admin.id,
+          after: { email: admin.email, role: admin.role, status: admin.status },
+          metadata: origin,
+        },
+        { transaction },
+      );
+      return admin;
+    });
   }
 
   /**

@@ -1,11 +1,21 @@
 import { Command, CommandRunner, Option } from 'nest-commander';
 import { randomBytes } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
 import { UsersService } from '@app/users';
 
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   return Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+}
+
+/** Who ran the command, for the audit event (some containers have no passwd entry). */
+function osUser(): string | null {
+  try {
+    return userInfo().username;
+  } catch {
+    return process.env.USER ?? null;
+  }
 }
 
 /**
@@ -24,7 +34,7 @@ export class CreateAdminCommand extends CommandRunner {
     const piped = !process.stdin.isTTY;
     const given = piped ? await readStdin() : '';
     const password = given || randomBytes(18).toString('base64url');
-    const admin = await this.users.createAdmin(options.email, password);
+    const admin = await this.users.createAdmin(options.email, password, { via: 'cli', osUser: osUser(), host: hostname() });
     process.stdout.write(`Created admin ${admin.email} (${admin.id})\n`);
     if (!given) process.stdout.write(`Password (shown once, store it now): ${password}\n`);
   }

@@ -1,13 +1,24 @@
-import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { CallHandler, ExecutionContext, Injectable, NestInterceptor, OnModuleInit } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { catchError, concatMap, from, Observable, throwError } from 'rxjs';
 import { toProblem } from '@app/common';
 import { InjectConfig } from '@app/config';
 import { AUDITING_CONFIG, type AuditingConfig } from '../auditing.config';
-import { RequestContext } from '@app/observability';
+import { TransactionRunner, type DbTransaction } from '@app/database';
+import { RequestContext, type RequestContextStore } from '@app/observability';
 import { AUDIT_OPTIONS, type AuditOptions } from './audit.decorator';
-import { AuditService } from './audit.service';
+import { AuditService, type AuditEvent } from './audit.service';
+
+/** The audit row a mutating request owes, until it is written. */
+interface PendingAudit {
+  event(outcome: 'success' | 'failure', problemType?: string): AuditEvent;
+  /** A transaction of the request has taken the success row (claimed) and committed it (written). */
+  claimed: boolean;
+  written: boolean;
+}
+
+const PENDING = new WeakMap<RequestContextStore, PendingAudit>();
 
 const MUTATING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const VERB: Record<string, string> = { POST: 'create', PUT: 'replace', PATCH: 'update', DELETE: 'delete' };
@@ -22,17 +33,36 @@ export function defaultAuditAction(method: string, route: string | undefined): s
 }
 
 /**
- * Records every mutating request that reaches a handler, after the handler settles and before
- * the response is sent: action, actor, entity, outcome (with the problem type on failure),
- * request id, IP and user agent, plus whatever the handler added to the request's audit trail.
+ * Records every mutating request that reaches a handler: action, actor, entity, outcome (with
+ * the problem type on failure), request id, IP and user agent, plus whatever the handler added
+ * to the request's audit trail. The success row is written inside the first transaction the
+ * request commits (TransactionRunner.beforeCommit), so a change is never committed without it;
+ * a request that commits no transaction gets its row after the handler settles, before the
+ * response is sent, and so does a failure.
  */
 @Injectable()
-export class AuditInterceptor implements NestInterceptor {
+export class AuditInterceptor implements NestInterceptor, OnModuleInit {
   constructor(
     private readonly reflector: Reflector,
     private readonly audit: AuditService,
+    private readonly transactions: TransactionRunner,
     @InjectConfig(AUDITING_CONFIG) private readonly config: AuditingConfig,
   ) {}
+
+  onModuleInit(): void {
+    this.transactions.beforeCommit((transaction) => this.writeInTransaction(transaction));
+  }
+
+  private async writeInTransaction(transaction: DbTransaction): Promise<void> {
+    const store = RequestContext.current();
+    const pending = store ? PENDING.get(store) : undefined;
+    if (!pending || pending.claimed) return;
+    pending.claimed = true;
+    await this.audit.record(pending.event('success'), { transaction });
+    transaction.afterCommit(() => {
+      pending.written = true;
+    });
+  }
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     if (context.getType() !== 'http' || !this.config.auditRequests) return next.handle();
@@ -43,9 +73,9 @@ export class AuditInterceptor implements NestInterceptor {
     const action = options.action ?? defaultAuditAction(request.method, request.routeOptions?.url);
     const params = (request.params ?? {}) as Record<string, string>;
 
-    const write = (outcome: 'success' | 'failure', problemType?: string) => {
+    const event = (outcome: 'success' | 'failure', problemType?: string): AuditEvent => {
       const trail = RequestContext.current()?.audit ?? {};
-      return this.audit.recordQuietly({
+      return {
         action,
         outcome,
         problemType,
@@ -56,7 +86,15 @@ export class AuditInterceptor implements NestInterceptor {
         before: trail.before,
         after: trail.after,
         metadata: { method: request.method, route: request.routeOptions?.url ?? null, ...trail.metadata },
-      });
+      };
+    };
+    const pending: PendingAudit = { event, claimed: false, written: false };
+    const store = RequestContext.current();
+    if (store) PENDING.set(store, pending);
+    const write = async (outcome: 'success' | 'failure', problemType?: string) => {
+      if (store) PENDING.delete(store);
+      if (outcome === 'success' && pending.written) return;
+      await this.audit.recordQuietly(event(outcome, problemType));
     };
 
     return next.handle().pipe(

@@ -38,4 +38,8 @@ describe('redact', () => {
     });
     expect(redact('1234567812345678')).toBe('1234567812345678');
   });
+
+  it('stores NUL (which PostgreSQL text and jsonb refuse) as U+FFFD, in values and keys', () => {
+    expect(redact({ email: 'ada\u0000@example.com', ['k\u0000']: ['x\u0000y'] })).toEqual({ email: 'ada\uFFFD@example.com', ['k\uFFFD']: ['x\uFFFDy'] });
+  });
 });

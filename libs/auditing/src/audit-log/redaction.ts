@@ -6,6 +6,14 @@ const DIGITS = /^[\d -]{13,23}$/;
 
 export const REDACTED = '[redacted]';
 
+/**
+ * PostgreSQL text and jsonb cannot hold U+0000: a NUL that reached an audit row (an e-mail typed
+ * with one, say) made the whole row fail (22P05), so the event was lost. It is stored as U+FFFD.
+ */
+function storable(text: string): string {
+  return text.includes('\u0000') ? text.replaceAll('\u0000', '\uFFFD') : text;
+}
+
 /** A payment card number: 13 to 19 digits (spaces or dashes allowed) passing the Luhn check. */
 function looksLikeCardNumber(value: string): boolean {
   if (!DIGITS.test(value)) return false;
@@ -29,13 +37,13 @@ function looksLikeCardNumber(value: string): boolean {
  */
 export function redact<T>(value: T, depth = 0): T {
   if (depth > 20) return REDACTED as T;
-  if (typeof value === 'string') return (TOKEN_VALUE.test(value) || looksLikeCardNumber(value) ? REDACTED : value) as T;
+  if (typeof value === 'string') return (TOKEN_VALUE.test(value) || looksLikeCardNumber(value) ? REDACTED : storable(value)) as T;
   if (Array.isArray(value)) return value.map((v) => redact(v, depth + 1)) as T;
   if (value instanceof Date) return value;
   if (value && typeof value === 'object') {
     const out: Record<string, unknown> = {};
     for (const [key, inner] of Object.entries(value)) {
-      out[key] = SECRET_KEY.test(key) ? REDACTED : redact(inner, depth + 1);
+      out[storable(key)] = SECRET_KEY.test(key) ? REDACTED : redact(inner, depth + 1);
     }
     return out as T;
   }

@@ -6,6 +6,9 @@ import { Sequelize } from 'sequelize-typescript';
 /** An open database transaction, passed explicitly to every repository call that must join it. */
 export type DbTransaction = Transaction;
 
+/** Work done inside every transaction of the runner, after its callback, just before it commits. */
+export type BeforeCommitHook = (transaction: DbTransaction) => Promise<void>;
+
 /**
  * Runs work in one transaction: committed when the callback resolves, rolled back when it
  * throws. Repositories take the transaction as an explicit argument; a query without it would
@@ -13,9 +16,24 @@ export type DbTransaction = Transaction;
  */
 @Injectable()
 export class TransactionRunner {
+  private readonly hooks: BeforeCommitHook[] = [];
+
   constructor(@InjectConnection() private readonly sequelize: Sequelize) {}
 
+  /**
+   * Adds work that runs inside every transaction after its callback succeeds, before the commit:
+   * what it writes commits or rolls back with the change (the auditing lib writes the current
+   * request's audit row this way, so a committed change never lacks it).
+   */
+  beforeCommit(hook: BeforeCommitHook): void {
+    this.hooks.push(hook);
+  }
+
   run<T>(work: (transaction: DbTransaction) => Promise<T>): Promise<T> {
-    return this.sequelize.transaction((transaction) => work(transaction));
+    return this.sequelize.transaction(async (transaction) => {
+      const result = await work(transaction);
+      for (const hook of this.hooks) await hook(transaction);
+      return result;
+    });
   }
 }
