@@ -24,6 +24,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
-  testTimeout: 30000,
+  // A safety net against hangs, not an assertion: on a loaded machine (CI runners, several suites
+  // at once) a test that waits for its conditions may take minutes. Specs wait with deadlines
+  // (test/support/wait-for.ts) that fail sooner and say what they waited for.
+  testTimeout: 180_000,
   maxWorkers: 2,
 };
