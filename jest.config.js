@@ -10,11 +10,19 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+// ESM-only packages that the code loads with require() (Node >= 20.19 runs require(esm) natively;
+// Jest's module system does not): compiled to CommonJS for the tests.
+const ESM_PACKAGES = ['file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+const swcEsm = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } };
+
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.ts$': ['@swc/jest', swc], [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: ['@swc/jest', swcEsm] },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
+    // file-type's exports offer only `import`/`module-sync` under `node`, conditions Jest's require does not use.
+    '^file-type$': '<rootDir>/node_modules/file-type/index.js',
     '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },

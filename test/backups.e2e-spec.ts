@@ -351,18 +351,14 @@ describe('backups (e2e)', () => {
       expect((await api.call('POST', '/v1/admin/backups', { token: admin.accessToken })).status).toBe(409);
 
       writeFileSync(release, '');
-      let run: Record<string, unknown> = started.body;
-      for (let i = 0; i < 100 && run.status === 'running'; i++) {
-        await sleep(100);
-        run = (await api.call('GET', `/v1/admin/backups/${started.body.id as string}`, { token: admin.accessToken })).body;
-      }
+      const run = await finishedRun(api, started.body.id as string, admin.accessToken);
       expect(run).toMatchObject({ status: 'failure' });
       // Finished: the next one starts (the lock went with the run), and the scheduled path shares the rule.
-      let next = await api.call('POST', '/v1/admin/backups', { token: admin.accessToken });
-      for (let i = 0; i < 50 && next.status === 409; i++) {
-        await sleep(100);
-        next = await api.call('POST', '/v1/admin/backups', { token: admin.accessToken });
-      }
+      const next = await waitFor(() => api.call('POST', '/v1/admin/backups', { token: admin.accessToken }), {
+        what: 'POST /v1/admin/backups to start a new backup',
+        intervalMs: 100,
+        until: (answer) => answer.status !== 409,
+      });
       expect(next.status).toBe(202);
       const queued = await service.createBackup();
       expect(queued.status).toBe('failure');
