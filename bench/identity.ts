@@ -452,7 +452,7 @@ function report(runs: Run[], context: Context): { markdown: string; ratios: { lo
     lines.push(
       `Server CPU time per request (user + system, all threads, from /proc; PostgreSQL's not included): API ${meCpuUs.toFixed(0)} µs, ` +
         `bare ${bareCpuUs.toFixed(0)} µs; bare ÷ API = **${fmtRatio(bareCpuUs / meCpuUs)}**, the req/s ratio each would reach with a core of its own. ` +
-        'Unlike req/s, it hardly depends on what else runs on the machine.',
+        'It moves less with what else runs on the machine than req/s does (not nothing: cache and scheduling costs count too).',
     );
     lines.push('');
   }
