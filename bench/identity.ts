@@ -58,8 +58,9 @@ import {
   ROOT,
   runMain,
   sleep,
+  processCpuMs,
   startApi,
-  startBare,
+  startBareProcess,
   stopChild,
 } from './lib';
 
@@ -116,6 +117,8 @@ interface Run {
   non2xx: number;
   /** When it ran, µs of the monotonic clock (to pick the matching CPU profile samples). */
   window: Window;
+  /** CPU time the server process used during the measured run, in ms (/users/me part, Linux only). */
+  cpuMs?: number;
 }
 
 interface BenchUser {
@@ -303,7 +306,7 @@ async function measureBcrypt(worker: ChildProcess, password: string, hash: strin
   };
 }
 
-async function measureMe(server: 'app' | 'bare', base: string, users: BenchUser[], round: number): Promise<Run> {
+async function measureMe(server: 'app' | 'bare', base: string, pid: number | undefined, users: BenchUser[], round: number): Promise<Run> {
   const what = server === 'app' ? 'GET /v1/users/me' : 'GET /user/:id';
   const label = `${server} ${what} (round ${round}/${settings.rounds})`;
   // Connection i acts as account i (modulo the number of accounts), on both servers.
@@ -315,10 +318,13 @@ async function measureMe(server: 'app' | 'bare', base: string, users: BenchUser[
   };
   const options: autocannon.Options = { url: base, connections: settings.connections };
   if (settings.warmupS > 0) await load({ ...options, duration: settings.warmupS }, requestsOf, `${label} warm-up`, 200);
+  const cpuBefore = processCpuMs(pid);
   const start = monotonicUs();
   const { result, latencies } = await load({ ...options, duration: settings.durationS }, requestsOf, label, 200);
   const end = monotonicUs();
+  const cpuAfter = processCpuMs(pid);
   return {
+    cpuMs: cpuBefore !== undefined && cpuAfter !== undefined ? cpuAfter - cpuBefore : undefined,
     part: 'me',
     server,
     what,
@@ -336,8 +342,21 @@ function logRun(run: Run): void {
   const unit = run.part === 'login' ? (run.server === 'app' ? 'logins/s' : 'compares/s') : 'req/s';
   log(
     `  ${run.rate >= 100 ? Math.round(run.rate) : run.rate.toFixed(2)} ${unit} (${run.count} in ${run.durationS.toFixed(1)} s), ` +
-      `p50 ${fmtMs(percentile(run.latencies, 50))} ms, p99 ${fmtMs(percentile(run.latencies, 99))} ms, non-2xx ${run.non2xx}`,
+      `p50 ${fmtMs(percentile(run.latencies, 50))} ms, p99 ${fmtMs(percentile(run.latencies, 99))} ms, non-2xx ${run.non2xx}` +
+      (run.cpuMs !== undefined ? `, server CPU ${fmtCpuUs(run)} µs/request` : ''),
   );
+}
+
+/** Server CPU time per completed request, in µs (the /users/me part). */
+function cpuUsPerRequest(runs: Run[]): number | undefined {
+  if (runs.some((r) => r.cpuMs === undefined)) return undefined;
+  const count = runs.reduce((a, r) => a + r.count, 0);
+  return count > 0 ? (runs.reduce((a, r) => a + (r.cpuMs as number), 0) * 1000) / count : undefined;
+}
+
+function fmtCpuUs(run: Run): string {
+  const us = cpuUsPerRequest([run]);
+  return us === undefined ? '–' : us.toFixed(0);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -380,6 +399,8 @@ function report(runs: Run[], context: Context): { markdown: string; ratios: { lo
   const me = summarise(runs.filter((r) => r.part === 'me' && r.server === 'app'));
   const bare = summarise(runs.filter((r) => r.part === 'me' && r.server === 'bare'));
   const ratios = { login: login.rate / bcrypt.rate, me: me.rate / bare.rate, meP99: me.p99 };
+  const meCpuUs = cpuUsPerRequest(runs.filter((r) => r.part === 'me' && r.server === 'app'));
+  const bareCpuUs = cpuUsPerRequest(runs.filter((r) => r.part === 'me' && r.server === 'bare'));
 
   const lines: string[] = [];
   lines.push(`# Identity benchmark, ${context.date.toISOString()}`);
@@ -427,6 +448,14 @@ function report(runs: Run[], context: Context): { markdown: string; ratios: { lo
   lines.push(`| Users/me | API (NestJS) | GET /v1/users/me | ${fmtRate(me.rate)} | ${fmtMs(me.p50)} | ${fmtMs(me.p99)} | ${me.non2xx} | **${fmtRatio(ratios.me)}** |`);
   lines.push(`| Users/me | bare Fastify + pg | GET /user/:id | ${fmtRate(bare.rate)} | ${fmtMs(bare.p50)} | ${fmtMs(bare.p99)} | ${bare.non2xx} | |`);
   lines.push('');
+  if (meCpuUs !== undefined && bareCpuUs !== undefined) {
+    lines.push(
+      `Server CPU time per request (user + system, all threads, from /proc; PostgreSQL's not included): API ${meCpuUs.toFixed(0)} µs, ` +
+        `bare ${bareCpuUs.toFixed(0)} µs; bare ÷ API = **${fmtRatio(bareCpuUs / meCpuUs)}**, the req/s ratio each would reach with a core of its own. ` +
+        'It moves less with what else runs on the machine than req/s does (not nothing: cache and scheduling costs count too).',
+    );
+    lines.push('');
+  }
   lines.push('| Target | Measured | |');
   lines.push('|---|---:|---|');
   lines.push(`| logins/s ÷ raw bcrypt compares/s >= ${TARGETS.login} | ${fmtRatio(ratios.login)} | ${met(ratios.login >= TARGETS.login)} |`);
@@ -436,14 +465,14 @@ function report(runs: Run[], context: Context): { markdown: string; ratios: { lo
   lines.push('');
   lines.push('Per round (in the order run):');
   lines.push('');
-  lines.push('| Part | Round | Server | Work | per s | p50 ms | p99 ms | non-2xx | ratio |');
-  lines.push('|---|---:|---|---|---:|---:|---:|---:|---:|');
+  lines.push('| Part | Round | Server | Work | per s | p50 ms | p99 ms | non-2xx | ratio | server CPU µs/req |');
+  lines.push('|---|---:|---|---|---:|---:|---:|---:|---:|---:|');
   for (const r of runs) {
     const partner = runs.find((o) => o.part === r.part && o.round === r.round && o.server !== r.server);
     const ratio = r.server === 'app' && partner ? fmtRatio(r.rate / partner.rate) : '';
     const server = r.server === 'app' ? 'API' : r.server === 'bcrypt' ? 'raw bcrypt' : 'bare';
     lines.push(
-      `| ${r.part === 'login' ? 'Login' : 'Users/me'} | ${r.round} | ${server} | ${r.what} | ${fmtRate(r.rate)} | ${fmtMs(percentile(r.latencies, 50))} | ${fmtMs(percentile(r.latencies, 99))} | ${r.server === 'bcrypt' ? '–' : r.non2xx} | ${ratio} |`,
+      `| ${r.part === 'login' ? 'Login' : 'Users/me'} | ${r.round} | ${server} | ${r.what} | ${fmtRate(r.rate)} | ${fmtMs(percentile(r.latencies, 50))} | ${fmtMs(percentile(r.latencies, 99))} | ${r.server === 'bcrypt' ? '–' : r.non2xx} | ${ratio} | ${r.part === 'me' ? fmtCpuUs(r) : ''} |`,
     );
   }
   lines.push('');
@@ -507,7 +536,8 @@ async function main(): Promise<void> {
   const users = await registerUsers(api.base, runId, password);
   const hash = await storedHash(database.url, (users[0] as BenchUser).id);
 
-  const bare = await startBare(database.url);
+  const bareServer = await startBareProcess(database.url);
+  const bare = bareServer.base;
   log(`bare server ready on ${bare}`);
   await checkProfiles(api.base, bare, users);
 
@@ -539,7 +569,7 @@ async function main(): Promise<void> {
     for (const server of order) {
       const what = server === 'app' ? 'GET /v1/users/me' : 'GET /user/:id';
       log(`${server === 'app' ? 'API' : 'bare'} ${what} (round ${round}/${settings.rounds}): ${settings.warmupS} s warm-up + ${settings.durationS} s, ${settings.connections} connections`);
-      runs.push(await measureMe(server, server === 'app' ? api.base : bare, users, round));
+      runs.push(await measureMe(server, server === 'app' ? api.base : bare, server === 'app' ? api.child.pid : bareServer.child.pid, users, round));
       logRun(runs[runs.length - 1] as Run);
     }
   }

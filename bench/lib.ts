@@ -9,7 +9,7 @@
 import autocannon from 'autocannon';
 import { ChildProcess, execFileSync, fork, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { chmodSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, release, tmpdir, totalmem, type } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -333,8 +333,8 @@ export async function forkHelper<T>(
 }
 
 /** Starts bench/bare-server.ts (child process) on the same database; checks GET /db. */
-export async function startBare(databaseUrl: string): Promise<string> {
-  const { output, value: port } = await forkHelper(
+export async function startBareProcess(databaseUrl: string): Promise<{ base: string; child: ChildProcess }> {
+  const { child, output, value: port } = await forkHelper(
     BARE_SERVER,
     'bare server',
     { ...process.env, BENCH_BARE_DATABASE_URL: databaseUrl },
@@ -348,8 +348,34 @@ export async function startBare(databaseUrl: string): Promise<string> {
   const check = await fetch(`${base}/db`);
   const body = await check.text();
   if (check.status !== 200) throw new Error(`bare GET /db answered ${check.status}: ${body}\n${output.lines.join('\n')}`);
-  return base;
+  return { base, child };
 }
+
+/** startBareProcess, for callers that need only the address. */
+export async function startBare(databaseUrl: string): Promise<string> {
+  return (await startBareProcess(databaseUrl)).base;
+}
+
+/**
+ * CPU time (user + system, every thread) a process has used so far, in ms, from /proc (Linux);
+ * undefined elsewhere. Unlike a request rate, CPU time per request hardly depends on how many
+ * other processes compete for the cores: it is the figure to compare on a busy machine.
+ */
+export function processCpuMs(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may contain spaces), from field 3 on: utime is 14, stime 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? (ticks * 1000) / CLOCK_TICKS_PER_S : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
+const CLOCK_TICKS_PER_S = 100;
 
 // ---------------------------------------------------------------------------------------------
 // Measuring

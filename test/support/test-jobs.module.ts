@@ -1,5 +1,5 @@
 import { DynamicModule, Inject, Injectable, Module, OnModuleInit } from '@nestjs/common';
-import { JobsService, type JobDefinition } from '@app/jobs';
+import { JobsModule, JobsService, type JobDefinition } from '@app/jobs';
 
 const TEST_JOBS = Symbol('TEST_JOBS');
 
@@ -19,6 +19,6 @@ class TestJobsRegistrar implements OnModuleInit {
 @Module({})
 export class TestJobsModule {
   static with(definitions: JobDefinition[]): DynamicModule {
-    return { module: TestJobsModule, providers: [{ provide: TEST_JOBS, useValue: definitions }, TestJobsRegistrar] };
+    return { module: TestJobsModule, imports: [JobsModule], providers: [{ provide: TEST_JOBS, useValue: definitions }, TestJobsRegistrar] };
   }
 }

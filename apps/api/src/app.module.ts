@@ -29,7 +29,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ env: options.env, slices: CONFIG_SLICES }),
         DatabaseModule.forRoot({ applicationName: 'clearmark-api', models: ALL_MODELS }),
-        ObservabilityModule,
+        // Readiness also reports the last backup: the backups lib's reporter, composed here.
+        ObservabilityModule.forRoot({ health: { imports: [BackupsModule] } }),
         CommonModule,
         ...identityModules(),
         // Runs scheduled jobs only where SCHEDULER_ENABLED says so (by default: in development).

@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { JobsModule } from '@app/jobs';
 import { apiLogControllers, apiLogProviders, ApiLogService } from './api-log';
 import { AdminAuditLogsController } from './audit-log/admin-audit-logs.controller';
 import { AuditLogRepository } from './audit-log/audit-log.repository';
@@ -12,12 +13,11 @@ import { AuditingJobs } from './auditing.jobs';
 import { AUDITING_MODELS } from './auditing.models';
 
 /**
- * The audit log (and its interceptor, on every mutating route) and the request log. Global:
- * every feature records its critical events through AuditService in its own transactions.
+ * The audit log (and its interceptor, on every mutating route) and the request log. A feature
+ * that records its critical events through AuditService (in its own transactions) imports it.
  */
-@Global()
 @Module({
-  imports: [SequelizeModule.forFeature(AUDITING_MODELS)],
+  imports: [SequelizeModule.forFeature(AUDITING_MODELS), JobsModule],
   controllers: [AdminAuditLogsController, ...apiLogControllers],
   providers: [
     AuditLogRepository,

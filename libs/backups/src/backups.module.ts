@@ -1,5 +1,6 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { JobsModule } from '@app/jobs';
 import { BackupStatusReporter } from '@app/observability';
 import { BackupDatabaseRepository } from './backup-database.repository';
 import { BackupFilesRepository } from './backup-files.repository';
@@ -13,12 +14,12 @@ import { PgToolsRepository } from './pg-tools.repository';
 
 /**
  * Backups, drills, retention, restore and the admin endpoints; registers the `backup` and
- * `backup-drill` jobs (needs JobsModule). Global so that readiness (HealthController, in
- * observability) finds the BackupStatusReporter without observability importing this lib.
+ * `backup-drill` jobs. Exports the BackupStatusReporter that readiness reports: the api composes
+ * it into HealthModule (`ObservabilityModule.forRoot({ health: { imports: [BackupsModule] } })`),
+ * so observability imports no feature lib.
  */
-@Global()
 @Module({
-  imports: [SequelizeModule.forFeature(BACKUPS_MODELS)],
+  imports: [SequelizeModule.forFeature(BACKUPS_MODELS), JobsModule],
   controllers: [AdminBackupsController],
   providers: [
     ...backupMetricProviders,

@@ -1,5 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { AuditingModule } from '@app/auditing';
+import { UsersModule } from '@app/users';
 import { BillingClock, SystemBillingClock } from './billing.clock';
 import { BillingController } from './billing.controller';
 import { BILLING_MODELS } from './billing.models';
@@ -9,7 +11,7 @@ import { InvoicePdfRenderer } from './invoice-pdf.renderer';
 
 /** Billing: plans, invoices and their numbering and PDFs, the /v1/billing routes. Its config slice is BILLING_CONFIG. */
 @Module({
-  imports: [SequelizeModule.forFeature(BILLING_MODELS)],
+  imports: [SequelizeModule.forFeature(BILLING_MODELS), AuditingModule, UsersModule],
   controllers: [BillingController],
   providers: [{ provide: BillingClock, useClass: SystemBillingClock }, BillingRepository, BillingService, InvoicePdfRenderer],
   exports: [BillingService, BillingClock],

@@ -1,5 +1,9 @@
 import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { AuditingModule } from '@app/auditing';
+import { JobsModule } from '@app/jobs';
+import { NotificationsModule } from '@app/notifications';
+import { UsersModule } from '@app/users';
 import { AdminCopyrightsController } from './admin-copyrights.controller';
 import { CopyrightContentController, CopyrightMatchesController } from './copyright-content.controller';
 import { CopyrightContentRepository } from './copyright-content.repository';
@@ -15,7 +19,7 @@ import { CopyrightsService } from './copyrights.service';
 
 /** Copyright works: lifecycle, admin decisions, history, terms of protection, transfers and their expiry job, content fingerprints and near-copy matches. */
 @Module({
-  imports: [SequelizeModule.forFeature(COPYRIGHTS_MODELS)],
+  imports: [SequelizeModule.forFeature(COPYRIGHTS_MODELS), AuditingModule, JobsModule, NotificationsModule, UsersModule],
   controllers: [CopyrightsController, CopyrightTransfersController, CopyrightContentController, CopyrightMatchesController, AdminCopyrightsController],
   providers: [
     CopyrightsRepository,

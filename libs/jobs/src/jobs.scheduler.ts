@@ -30,7 +30,9 @@ export class JobsScheduler implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: AppConfigService,
     @InjectConfig(JOBS_CONFIG) private readonly settings: JobsConfig,
     @Inject(JOBS_MODULE_OPTIONS) private readonly options: JobsModuleOptions,
-  ) {}
+  ) {
+    jobs.nameProcess(options.process);
+  }
 
   get enabled(): boolean {
     return schedulerEnabled(this.options.process, this.config.env, this.settings.schedulerEnabled);

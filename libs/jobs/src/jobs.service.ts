@@ -1,4 +1,4 @@
-import { BeforeApplicationShutdown, Inject, Injectable, Logger, Optional } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -9,10 +9,10 @@ import { AdvisoryLockService } from '@app/database';
 import { LifecycleService } from '@app/observability';
 import { parseSchedule } from './cron-schedule.util';
 import { JobRunsRepository, jobLockKey } from './job-runs.repository';
-import { JOBS_MODULE_OPTIONS, type JobsModuleOptions } from './jobs.constants';
 import { UnknownJobError } from './jobs.errors';
 import { JOB_DURATION, JOB_LAST_SUCCESS, JOB_RUNS_TOTAL, type JobMetricOutcome } from './jobs.metrics';
 import type { JobDefinition, JobRunRecord, JobTrigger, TickResult } from './jobs.types';
+import type { JobsModuleOptions } from './jobs.constants';
 
 const JOB_NAME = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const MAX_ERROR_LENGTH = 2_000;
@@ -37,8 +37,10 @@ function describeError(error: unknown): string {
 @Injectable()
 export class JobsService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(JobsService.name);
-  /** Names this process in job_runs.instance: host, pid, app, and a random part (tests run several apps in one process). */
-  readonly instance: string;
+  /** The app hosting the jobs (see nameProcess); part of `instance`. */
+  private process: JobsModuleOptions['process'] | 'app' = 'app';
+  /** A random part of `instance`: tests run several apps in one process. */
+  private readonly instanceSuffix = randomBytes(2).toString('hex');
   private readonly jobs = new Map<string, JobDefinition>();
   private readonly inFlight = new InFlightWork();
   private readonly shutdown = new AbortController();
@@ -49,15 +51,23 @@ export class JobsService implements BeforeApplicationShutdown {
     private readonly repository: JobRunsRepository,
     private readonly locks: AdvisoryLockService,
     private readonly config: AppConfigService,
-    @Inject(JOBS_MODULE_OPTIONS) options: JobsModuleOptions,
     @InjectMetric(JOB_RUNS_TOTAL) private readonly runsTotal: Counter<string>,
     @InjectMetric(JOB_DURATION) private readonly duration: Histogram<string>,
     @InjectMetric(JOB_LAST_SUCCESS) private readonly lastSuccess: Gauge<string>,
-    // The api's: from the first moment of a graceful shutdown (readiness 503, before the
-    // SHUTDOWN_DELAY_MS wait) no new tick starts here. The worker has none and stops at close.
-    @Optional() private readonly lifecycle?: LifecycleService,
-  ) {
-    this.instance = `${hostname()}:${process.pid}:${options.process}:${randomBytes(2).toString('hex')}`;
+    // From the first moment of the api's graceful shutdown (readiness 503, before the
+    // SHUTDOWN_DELAY_MS wait) no new tick starts here. Nothing begins it in the worker, which
+    // stops at close.
+    private readonly lifecycle: LifecycleService,
+  ) {}
+
+  /** Names this process in job_runs.instance: host, pid, app (api, worker, cli) and a random part. */
+  get instance(): string {
+    return `${hostname()}:${process.pid}:${this.process}:${this.instanceSuffix}`;
+  }
+
+  /** Called by the app's JobsModule.forRoot (JobsScheduler), which knows which app this is. */
+  nameProcess(name: JobsModuleOptions['process']): void {
+    this.process = name;
   }
 
   /**
@@ -93,7 +103,7 @@ export class JobsService implements BeforeApplicationShutdown {
   async runTick(name: string, tick: Date, trigger: JobTrigger): Promise<TickResult> {
     const job = this.jobs.get(name);
     if (!job) throw new UnknownJobError(name, [...this.jobs.keys()].sort());
-    if ((this.stopping || this.lifecycle?.isShuttingDown) && trigger === 'schedule') return { status: 'skipped', reason: 'stopping' };
+    if ((this.stopping || this.lifecycle.isShuttingDown) && trigger === 'schedule') return { status: 'skipped', reason: 'stopping' };
     return this.inFlight.track(this.attempt(job, tick, trigger));
   }
 

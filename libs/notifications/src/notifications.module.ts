@@ -1,26 +1,23 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { NOTIFICATIONS_CONFIG, type NotificationsConfig } from './notifications.config';
 import { NOTIFICATIONS_MODELS } from './notifications.models';
 import { NotificationsController } from './notifications.controller';
-import { notificationsProviders, type NotificationsModuleOptions } from './notifications.providers';
+import { notificationsProviders } from './notifications.providers';
 import { NotificationsService } from './notifications.service';
 
 /**
- * Notifications: the stored (in-app) notification, its e-mail delivery and the /v1/notifications
- * routes. Registered once by the app with `forRoot`; global, so that any feature injects
- * NotificationsService without importing this module (the users lib, which implements
- * NOTIFICATION_CONTACTS, can then notify too without an import cycle).
+ * Notifications: the stored (in-app) notification, its e-mail delivery (SMTP settings from the
+ * notifications config slice) and the /v1/notifications routes. A feature that notifies imports
+ * this module. Recipients' addresses come from the users lib, which registers its
+ * NotificationContacts with NotificationsService at init: this lib knows no users.
  */
-@Module({})
-export class NotificationsModule {
-  static forRoot(options: NotificationsModuleOptions): DynamicModule {
-    return {
-      module: NotificationsModule,
-      global: true,
-      imports: [SequelizeModule.forFeature(NOTIFICATIONS_MODELS), ...(options.imports ?? [])],
-      controllers: [NotificationsController],
-      providers: notificationsProviders(options),
-      exports: [NotificationsService],
-    };
-  }
-}
+@Module({
+  imports: [SequelizeModule.forFeature(NOTIFICATIONS_MODELS)],
+  controllers: [NotificationsController],
+  providers: notificationsProviders({
+    mailer: { useFactory: (config: NotificationsConfig) => config, inject: [NOTIFICATIONS_CONFIG.token] },
+  }),
+  exports: [NotificationsService],
+})
+export class NotificationsModule {}

@@ -26,10 +26,10 @@ export type ProviderRecipe<T> =
   | Omit<FactoryProvider<T>, 'provide'>;
 
 export interface NotificationsModuleOptions {
-  /** Modules that export what `contacts` and `mailer` inject (e.g. the users module). */
+  /** Modules that export what `contacts` and `mailer` inject. */
   imports?: ModuleMetadata['imports'];
-  /** The NotificationContacts implementation (the users lib's). */
-  contacts: ProviderRecipe<NotificationContacts>;
+  /** A NotificationContacts implementation; without it, one must be registered (NotificationsService.useContacts). */
+  contacts?: ProviderRecipe<NotificationContacts>;
   /** SMTP settings, e.g. `{ useFactory: (config) => ({ smtpUrl, from }), inject: [AppConfigService] }`. */
   mailer: ProviderRecipe<NotificationMailerOptions>;
 }
@@ -40,7 +40,7 @@ export interface NotificationsModuleOptions {
  */
 export function notificationsProviders(options: Pick<NotificationsModuleOptions, 'contacts' | 'mailer'>): Provider[] {
   return [
-    { provide: NOTIFICATION_CONTACTS, ...options.contacts } as Provider,
+    ...(options.contacts ? [{ provide: NOTIFICATION_CONTACTS, ...options.contacts } as Provider] : []),
     { provide: NOTIFICATION_MAILER_OPTIONS, ...options.mailer } as Provider,
     makeCounterProvider({
       name: NOTIFICATIONS_EMAIL_FAILURES,

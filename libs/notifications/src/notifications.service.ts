@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnModuleDestroy, Optional } from '@nestjs/common';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
 import type { Counter } from 'prom-client';
 import { NotFoundError } from '@app/common';
@@ -34,9 +34,18 @@ export class NotificationsService implements OnModuleDestroy {
   constructor(
     private readonly repository: NotificationsRepository,
     private readonly mailer: NotificationMailerService,
-    @Inject(NOTIFICATION_CONTACTS) private readonly contacts: NotificationContacts,
     @InjectMetric(NOTIFICATIONS_EMAIL_FAILURES) private readonly emailFailures: Counter<string>,
+    // A test may provide the contacts directly; in the apps the users lib registers them.
+    @Optional() @Inject(NOTIFICATION_CONTACTS) private contacts?: NotificationContacts,
   ) {}
+
+  /**
+   * Where recipients' addresses and e-mail preferences come from: the users lib registers its
+   * UserContacts here at init (it imports this module; this lib knows no users).
+   */
+  useContacts(contacts: NotificationContacts): void {
+    this.contacts = contacts;
+  }
 
   /**
    * Stores a notification for the user and starts its e-mail delivery. Resolves with the stored
@@ -108,6 +117,7 @@ export class NotificationsService implements OnModuleDestroy {
   /** Never rejects: every failure is counted, logged (without the address) and recorded. */
   private async deliverByEmail(notification: NotificationRecord): Promise<void> {
     try {
+      if (!this.contacts) throw new Error('no NotificationContacts registered (the users lib registers them at init)');
       const contact = await this.contacts.contactFor(notification.userId);
       if (!contact || !contact.emailEnabled(notification.type)) return;
       await this.mailer.send({

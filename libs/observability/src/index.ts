@@ -8,5 +8,6 @@ export * from './metrics/http-metrics';
 export * from './metrics/metrics-server';
 export * from './health/health.module';
 export * from './health/lifecycle.service';
+export * from './health/lifecycle.module';
 export * from './health/backup-status.reporter';
 export * from './context/request-context';

@@ -1,21 +1,14 @@
-import type { DynamicModule, Type } from '@nestjs/common';
+import type { Type } from '@nestjs/common';
 import { AuditingModule } from '@app/auditing';
-import { NOTIFICATIONS_CONFIG, NotificationsModule, type NotificationsConfig } from '@app/notifications';
-import { UserContacts, UsersModule } from '@app/users';
+import { NotificationsModule } from '@app/notifications';
+import { UsersModule } from '@app/users';
 import { SessionsModule } from './sessions.module';
 
 /**
- * Users, sessions, notifications and the auditing they record into, wired together: every app
- * that touches accounts (api, worker, cli) imports exactly this set, so the wiring exists once.
+ * Users, sessions, notifications and the auditing they record into: every app that touches
+ * accounts (api, worker, cli) imports this set. SessionsModule imports the others itself; they
+ * are listed so that an app's module list shows every lib it runs.
  */
-export function identityModules(): Array<Type<unknown> | DynamicModule> {
-  return [
-    AuditingModule,
-    UsersModule,
-    SessionsModule,
-    NotificationsModule.forRoot({
-      contacts: { useExisting: UserContacts },
-      mailer: { useFactory: (config: NotificationsConfig) => config, inject: [NOTIFICATIONS_CONFIG.token] },
-    }),
-  ];
+export function identityModules(): Array<Type<unknown>> {
+  return [AuditingModule, NotificationsModule, UsersModule, SessionsModule];
 }

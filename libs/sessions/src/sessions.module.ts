@@ -1,8 +1,11 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { AuditingModule } from '@app/auditing';
 import { AccessTokenAuthenticator } from '@app/common';
-import { SessionTerminator } from '@app/users';
+import { JobsModule } from '@app/jobs';
+import { NotificationsModule } from '@app/notifications';
+import { UsersModule } from '@app/users';
 import { AccessTokenStrategy } from './access-token.strategy';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
@@ -13,12 +16,12 @@ import { SessionsJobs } from './sessions.jobs';
 import { SessionsService } from './sessions.service';
 
 /**
- * Sessions, tokens and the account flows. Global: it provides the AccessTokenAuthenticator behind
- * every feature's `@Authenticated()` and the SessionTerminator the users lib calls.
+ * Sessions, tokens and the account flows. Provides the AccessTokenAuthenticator (the passport-jwt
+ * strategy) that AccessGuard finds in the app for every feature's `@Authenticated()`, and
+ * registers SessionsService as the users lib's SessionTerminator at init.
  */
-@Global()
 @Module({
-  imports: [SequelizeModule.forFeature(SESSIONS_MODELS), JwtModule.register({})],
+  imports: [SequelizeModule.forFeature(SESSIONS_MODELS), JwtModule.register({}), UsersModule, NotificationsModule, AuditingModule, JobsModule],
   controllers: [AuthController, SessionsController],
   providers: [
     SessionsRepository,
@@ -27,8 +30,7 @@ import { SessionsService } from './sessions.service';
     SessionsJobs,
     AccessTokenStrategy,
     { provide: AccessTokenAuthenticator, useExisting: AccessTokenStrategy },
-    { provide: SessionTerminator, useExisting: SessionsService },
   ],
-  exports: [SessionsService, AccessTokenAuthenticator, SessionTerminator],
+  exports: [SessionsService, AccessTokenAuthenticator],
 })
 export class SessionsModule {}

@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
@@ -9,7 +9,7 @@ import { TransactionRunner, type DbTransaction } from '@app/database';
 import { AuditService } from '@app/auditing';
 import { NotificationsService } from '@app/notifications';
 import { RequestContext } from '@app/observability';
-import { SessionTerminator } from '@app/users';
+import { SessionTerminator, UsersService } from '@app/users';
 import { SessionsRepository, type SessionRecord } from './sessions.repository';
 
 export interface ClientInfo {
@@ -89,7 +89,7 @@ function hashToken(token: string): string {
  * that time (at once on the instance that revoked).
  */
 @Injectable()
-export class SessionsService implements SessionTerminator {
+export class SessionsService implements SessionTerminator, OnModuleInit {
   private readonly logger = new Logger(SessionsService.name);
   /** Session liveness by family id, as last read from the database (see recentSession). */
   private readonly cache = new LRUCache<string, CachedSession>({ max: MAX_CACHED_SESSIONS });
@@ -106,8 +106,14 @@ export class SessionsService implements SessionTerminator {
     private readonly transactions: TransactionRunner,
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
+    private readonly users: UsersService,
   ) {
     this.signingKey = createSecretKey(Buffer.from(config.jwt.secret, 'utf8'));
+  }
+
+  /** Disabling a user, a role or password change there end their sessions here. */
+  onModuleInit(): void {
+    this.users.useSessionTerminator(this);
   }
 
   /** Starts a session (a new token family) and issues its first tokens. */

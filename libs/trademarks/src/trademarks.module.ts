@@ -1,5 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { JobsModule } from '@app/jobs';
+import { NotificationsModule } from '@app/notifications';
 import { MarkKeysProvider } from './registry/mark-keys';
 import { NiceClassification } from './registry/nice-classes';
 import { RegistryController } from './registry/registry.controller';
@@ -28,7 +30,7 @@ export class TrademarksModule {
   static forRoot(options: TrademarksModuleOptions = {}): DynamicModule {
     return {
       module: TrademarksModule,
-      imports: [SequelizeModule.forFeature(TRADEMARKS_MODELS)],
+      imports: [SequelizeModule.forFeature(TRADEMARKS_MODELS), JobsModule, NotificationsModule],
       controllers: [RegistryController, ...searchControllers, WatchesController],
       providers: [
         TrademarkRecordsRepository,

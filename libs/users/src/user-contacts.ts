@@ -1,15 +1,23 @@
-import { Injectable } from '@nestjs/common';
-import type { NotificationContact, NotificationContacts } from '@app/notifications';
+import { Injectable, type OnModuleInit } from '@nestjs/common';
+import { NotificationsService, type NotificationContact, type NotificationContacts } from '@app/notifications';
 import { UsersRepository } from './users.repository';
 
 /**
  * The users lib's side of the notifications port: an active user's address and whether they
  * want e-mail for a notification type. Reads the repository directly (not UsersService) so
- * that notifications -> contacts never loops back through sessions.
+ * that notifications -> contacts never loops back through sessions. Registers itself with
+ * NotificationsService at init.
  */
 @Injectable()
-export class UserContacts implements NotificationContacts {
-  constructor(private readonly users: UsersRepository) {}
+export class UserContacts implements NotificationContacts, OnModuleInit {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly notifications: NotificationsService,
+  ) {}
+
+  onModuleInit(): void {
+    this.notifications.useContacts(this);
+  }
 
   async contactFor(userId: string): Promise<NotificationContact | null> {
     const [user, preferences] = await Promise.all([this.users.findById(userId), this.users.getPreferences(userId)]);

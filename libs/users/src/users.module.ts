@@ -1,5 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { AuditingModule } from '@app/auditing';
+import { NotificationsModule } from '@app/notifications';
 import { AdminUsersController } from './admin-users.controller';
 import { DemoAccountSeeder } from './demo-account.seeder';
 import { USERS_MODELS } from './users.models';
@@ -9,10 +11,12 @@ import { UsersController } from './users.controller';
 import { UsersRepository } from './users.repository';
 import { UsersService } from './users.service';
 
-/** Accounts and preferences. Global so the sessions and notifications libs reach UsersService. */
-@Global()
+/**
+ * Accounts and preferences. Registers UserContacts with the notifications lib at init; the
+ * sessions lib (which imports this module) registers its SessionTerminator with UsersService.
+ */
 @Module({
-  imports: [SequelizeModule.forFeature(USERS_MODELS)],
+  imports: [SequelizeModule.forFeature(USERS_MODELS), AuditingModule, NotificationsModule],
   controllers: [UsersController, AdminUsersController],
   providers: [UsersRepository, UsersService, PasswordHasher, UserContacts, DemoAccountSeeder],
   exports: [UsersService, UserContacts],

@@ -62,14 +62,25 @@ export class UsersService {
    */
   private readonly phantoms = new Map<string, PhantomLock>();
 
+  private terminator?: SessionTerminator;
+
   constructor(
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly transactions: TransactionRunner,
     @InjectConfig(USERS_CONFIG) private readonly config: UsersConfig,
-    private readonly sessions: SessionTerminator,
     private readonly audit: AuditService,
   ) {}
+
+  /** The sessions lib registers itself here at init (it imports this lib; this lib knows no sessions). */
+  useSessionTerminator(terminator: SessionTerminator): void {
+    this.terminator = terminator;
+  }
+
+  private get sessions(): SessionTerminator {
+    if (!this.terminator) throw new Error('no SessionTerminator registered (the sessions lib registers itself at init)');
+    return this.terminator;
+  }
 
   /** Creates an account (and its preferences) in the caller's transaction. */
   async register(input: { email: string; password: string; name?: string | null; role?: Role }, transaction: DbTransaction): Promise<UserProfile> {

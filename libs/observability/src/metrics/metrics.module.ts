@@ -1,4 +1,4 @@
-import { Global, Module, OnModuleInit } from '@nestjs/common';
+import { Module, OnModuleInit } from '@nestjs/common';
 import { PrometheusModule } from '@willsoto/nestjs-prometheus';
 import { collectDefaultMetricsOnce } from './default-metrics';
 import { httpMetricProviders } from './http-metrics';
@@ -7,8 +7,8 @@ import { MetricsController } from './metrics.controller';
 /**
  * Prometheus metrics on the default registry: process defaults, HTTP (here) and the metrics the
  * database and feature libs define next to their code. Exposed at GET /metrics by the api.
+ * The libs' own metrics need no import of this module: prom-client's registry is the process's.
  */
-@Global()
 @Module({
   imports: [
     PrometheusModule.register({
