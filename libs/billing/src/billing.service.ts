@@ -31,6 +31,11 @@ export class BillingService {
     return this.repository.listPlans();
   }
 
+  /** A plan by code (active or retired), or null. */
+  async findPlan(code: string): Promise<PlanRecord | null> {
+    return this.repository.findPlan(code);
+  }
+
   /**
    * Writes a draft invoice with its lines; subtotal, tax (BILLING_TAX_RATE_BPS) and total are
    * computed here in integers. Audited in the same transaction.
@@ -72,6 +77,38 @@ export class BillingService {
       { transaction },
     );
     return { ...invoice, number, status, finalizedAt: now, dueAt };
+  }
+
+  /**
+   * Moves an open (or uncollectible) invoice to paid, void or uncollectible inside `transaction`
+   * (the caller holds its lock). Paid records the amount paid and when. Audited in the same
+   * transaction; 409 for a move the invoice state machine refuses.
+   */
+  async settleInvoice(invoice: InvoiceRecord, to: 'paid' | 'void' | 'uncollectible', transaction: DbTransaction): Promise<InvoiceRecord> {
+    const status = transitionInvoice(invoice.status, to);
+    const now = this.clock.now();
+    const paid = to === 'paid' ? { amountPaid: invoice.total, paidAt: now } : {};
+    await this.repository.updateInvoiceStatus(invoice.id, { status, ...paid }, transaction);
+    await this.audit.record(
+      { action: `billing.invoice.${to === 'paid' ? 'pay' : to === 'void' ? 'void' : 'mark-uncollectible'}`, entityType: 'invoice', entityId: invoice.id, before: { status: invoice.status }, after: { status } },
+      { transaction },
+    );
+    return { ...invoice, status, ...paid };
+  }
+
+  /** The invoice, row-locked until `transaction` ends; 404 when there is none. */
+  async lockInvoice(invoiceId: string, transaction: DbTransaction): Promise<InvoiceRecord> {
+    const invoice = await this.repository.lockInvoice(invoiceId, transaction);
+    if (!invoice) throw new NotFoundError('No invoice has this id');
+    return invoice;
+  }
+
+  findSubscriptionInvoice(subscriptionId: string, billingReason: string, periodStart: Date, transaction: DbTransaction): Promise<InvoiceRecord | null> {
+    return this.repository.findSubscriptionInvoice(subscriptionId, billingReason, periodStart, transaction);
+  }
+
+  findUnpaidSubscriptionInvoice(subscriptionId: string, transaction: DbTransaction): Promise<InvoiceRecord | null> {
+    return this.repository.findUnpaidSubscriptionInvoice(subscriptionId, transaction);
   }
 
   /** The user's invoices, newest first. */

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Audit } from '@app/auditing';
+import { Authenticated, CurrentUser, PageQueryDto, type Principal } from '@app/common';
+import { SubscribeDto } from './dto/subscribe.dto';
+import { PaymentListResponseDto, PaymentResponseDto, SubscriptionResponseDto } from './dto/subscription-response.dto';
+import { Idempotent } from './idempotency/idempotent.decorator';
+import { IDEMPOTENCY_HEADER } from './idempotency/idempotency.interceptor';
+import { PaymentsService } from './payments.service';
+import { SubscriptionsService } from './subscriptions.service';
+
+@ApiTags('billing')
+@Authenticated()
+@Controller({ path: 'billing', version: '1' })
+export class SubscriptionsController {
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly payments: PaymentsService,
+  ) {}
+
+  @Get('subscription')
+  @ApiOperation({ summary: 'Your subscription: the open one, else the last one that ended' })
+  @ApiOkResponse({ type: SubscriptionResponseDto })
+  @ApiNotFoundResponse({ description: 'You never subscribed (you are on the free plan)' })
+  async current(@CurrentUser() user: Principal): Promise<SubscriptionResponseDto> {
+    return SubscriptionResponseDto.from(await this.subscriptions.current(user.userId));
+  }
+
+  @Post('subscription')
+  @Idempotent()
+  @Audit({ action: 'billing.subscription.create-request', entityType: 'subscription' })
+  @ApiOperation({
+    summary: 'Subscribe to a paid plan: the first invoice is issued and charged at once',
+    description: 'Paid -> `active`. Declined -> `incomplete` with `failureCode`/`failureMessage` (201 all the same: the subscription exists, unpaid, and expires after 23 h).',
+  })
+  @ApiCreatedResponse({ type: SubscriptionResponseDto })
+  @ApiBadRequestResponse({ description: 'Unknown or free plan, malformed token or Idempotency-Key' })
+  @ApiBadGatewayResponse({ description: 'The payment provider did not answer; retry with the same Idempotency-Key' })
+  async subscribe(@CurrentUser() user: Principal, @Body() body: SubscribeDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<SubscriptionResponseDto> {
+    return SubscriptionResponseDto.from(await this.subscriptions.subscribe(user.userId, body, key));
+  }
+
+  @Get('payments')
+  @ApiOperation({ summary: 'Your payments, newest first (amounts in integer minor units)' })
+  @ApiOkResponse({ type: PaymentListResponseDto })
+  async list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<PaymentListResponseDto> {
+    return PaymentListResponseDto.from(await this.payments.list(user.userId, query.limit, query.cursor));
+  }
+
+  @Get('payments/:id')
+  @ApiOperation({ summary: 'One of your payments' })
+  @ApiOkResponse({ type: PaymentResponseDto })
+  @ApiNotFoundResponse({ description: 'No payment of yours has this id' })
+  async get(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<PaymentResponseDto> {
+    return PaymentResponseDto.from(await this.payments.get(user.userId, id));
+  }
+}
