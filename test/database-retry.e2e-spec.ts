@@ -1,40 +1,61 @@
 import { createServer, connect, type Server, type Socket } from 'node:net';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
+import { waitFor, waitForStatus } from './support/wait-for';
 
-/** A TCP proxy to the real database that starts listening only when told to. */
-function lateProxy(target: URL): { port: Promise<number>; open(): Promise<void>; close(): Promise<void> } {
+/**
+ * A TCP proxy to the real database that turns connections away (accepts and closes them at once,
+ * as a database that is still starting does) until told to forward; it counts what it turned away,
+ * so the test can let the database "appear" after a given number of attempts rather than after a
+ * guessed time.
+ */
+function lateProxy(target: URL): { port: Promise<number>; turnedAway(): number; open(): void; close(): Promise<void> } {
   const sockets = new Set<Socket>();
-  let server: Server | undefined;
-  // Reserve a free port, release it, and open the proxy on it later.
-  const port = new Promise<number>((resolve) => {
+  let forwarding = false;
+  let turnedAway = 0;
+  const server: Server = createServer((client) => {
+    sockets.add(client);
+    client.on('close', () => sockets.delete(client)).on('error', () => client.destroy());
+    if (!forwarding) {
+      turnedAway++;
+      client.destroy();
+      return;
+    }
+    const upstream = connect(Number(target.port || 5432), target.hostname);
+    sockets.add(upstream);
+    client.pipe(upstream).pipe(client);
+    const end = () => {
+      client.destroy();
+      upstream.destroy();
+    };
+    client.on('close', end);
+    upstream.on('error', end).on('close', () => {
+      sockets.delete(upstream);
+      end();
+    });
+  });
+  const port = new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+  return {
+    port,
+    turnedAway: () => turnedAway,
+    open: () => {
+      forwarding = true;
+    },
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
+    },
+  };
+}
+
+/** A local port with nothing listening on it. */
+function closedPort(): Promise<number> {
+  return new Promise<number>((resolve) => {
     const probe = createServer().listen(0, '127.0.0.1', () => {
       const p = (probe.address() as { port: number }).port;
       probe.close(() => resolve(p));
     });
   });
-  return {
-    port,
-    open: async () => {
-      const p = await port;
-      server = createServer((client) => {
-        const upstream = connect(Number(target.port || 5432), target.hostname);
-        sockets.add(client).add(upstream);
-        client.pipe(upstream).pipe(client);
-        const end = () => {
-          client.destroy();
-          upstream.destroy();
-        };
-        client.on('error', end).on('close', end);
-        upstream.on('error', end).on('close', end);
-      });
-      await new Promise<void>((resolve) => server!.listen(p, '127.0.0.1', resolve));
-    },
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    },
-  };
 }
 
 describe('starting before the database is up (e2e)', () => {
@@ -60,29 +81,31 @@ describe('starting before the database is up (e2e)', () => {
     viaProxy.hostname = '127.0.0.1';
     viaProxy.port = String(port);
 
-    const started = Date.now();
     const booting = startTestApp({
       databaseUrl: viaProxy.toString(),
       env: { DB_CONNECT_ATTEMPTS: '40', DB_CONNECT_BASE_DELAY_MS: '50', DB_CONNECT_MAX_DELAY_MS: '300' },
     });
-    setTimeout(() => void proxy.open(), 1_200);
+    // The database "appears" after three attempts were turned away, however long they took.
+    await waitFor(() => proxy.turnedAway() >= 3, { what: 'three connection attempts', intervalMs: 10 });
+    proxy.open();
     t = await booting;
-    expect(Date.now() - started).toBeGreaterThanOrEqual(1_100);
 
-    expect((await fetch(`${t.url}/health/ready`)).status).toBe(200);
+    await waitForStatus(`${t.url}/health/ready`, 200);
     const metrics = await (await fetch(`${t.url}/metrics`)).text();
     const failures = Number(/^db_connection_attempts_total\{outcome="failure"\} (\d+)/m.exec(metrics)?.[1]);
-    expect(failures).toBeGreaterThanOrEqual(2);
+    // One failure counted per connection turned away, and no more.
+    expect(failures).toBeGreaterThanOrEqual(3);
+    expect(failures).toBe(proxy.turnedAway());
     expect(metrics).toMatch(/^db_connection_attempts_total\{outcome="success"\} 1$/m);
   });
 
   it('gives up after the configured attempts with an error naming the database', async () => {
-    const closedPort = await lateProxy(new URL(db.url)).port;
+    const port = await closedPort();
     const nowhere = new URL(db.url);
     nowhere.hostname = '127.0.0.1';
-    nowhere.port = String(closedPort);
+    nowhere.port = String(port);
     await expect(
       startTestApp({ databaseUrl: nowhere.toString(), env: { DB_CONNECT_ATTEMPTS: '2', DB_CONNECT_BASE_DELAY_MS: '10' } }),
-    ).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${closedPort} not reachable after 2 attempts`));
+    ).rejects.toThrow(new RegExp(`127\\.0\\.0\\.1:${port} not reachable after 2 attempts`));
   });
 });
