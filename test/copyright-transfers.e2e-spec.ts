@@ -55,6 +55,12 @@ describe('copyright transfers (e2e)', () => {
     expect(new Date(offered.body.expiresAt as string).getTime() - Date.now()).toBeGreaterThan(TRANSFER_TTL_MS - 60_000);
     expect((await offer(owner.accessToken, id, recipient.user.email)).status).toBe(409);
 
+    // The recipient (who has an account) is told of the offer, without the sender's identity.
+    const offerNotice = (await notices(recipient.accessToken)).find((n) => n.data.transferId === transferId);
+    expect(offerNotice).toMatchObject({ type: 'copyright', title: 'A work is offered to you', data: { copyrightId: id, transferId } });
+    expect(JSON.stringify(offerNotice)).not.toContain(owner.user.email);
+    expect(JSON.stringify(offerNotice)).not.toContain(owner.user.id);
+
     const incoming = await api.call('GET', '/v1/copyrights/transfers', { token: recipient.accessToken });
     expect(incoming.body.data).toEqual([expect.objectContaining({ id: transferId, direction: 'incoming', status: 'pending' })]);
     // Only the recipient may accept or decline; only the owner may cancel.

@@ -185,6 +185,37 @@ describe('copyright works (e2e)', () => {
     expect(row.rows[0].deleted_at).not.toBeNull();
   });
 
+  it('filters by metadata (jsonb containment) through the GIN index, and refuses a filter that is not a JSON object', async () => {
+    const cataloguer = await api.register();
+    const poem = await create(cataloguer.accessToken, { ...base, title: 'Salt Poems', metadata: { isbn: '978-0-306-40615-7', tags: ['poetry', 'sea'], edition: { number: 2 } } });
+    const novel = await create(cataloguer.accessToken, { ...base, title: 'Long Novel', metadata: { isbn: '978-1-4028-9462-6', tags: ['novel'] } });
+    const ids = async (filter: unknown) =>
+      ((await api.call('GET', `/v1/copyrights?metadata=${encodeURIComponent(JSON.stringify(filter))}`, { token: cataloguer.accessToken })).body.data as Work[]).map((w) => w.id);
+    expect(await ids({ isbn: '978-0-306-40615-7' })).toEqual([poem.id]);
+    expect(await ids({ tags: ['sea'] })).toEqual([poem.id]);
+    expect(await ids({ edition: { number: 2 } })).toEqual([poem.id]);
+    expect(await ids({})).toEqual([novel.id, poem.id]);
+    expect(await ids({ tags: ['drama'] })).toEqual([]);
+    // Another user's metadata never matches the caller's list.
+    expect(((await api.call('GET', `/v1/copyrights?metadata=${encodeURIComponent('{"tags":["sea"]}')}`, { token: stranger.accessToken })).body.data as Work[]).map((w) => w.id)).not.toContain(poem.id);
+    for (const bad of ['not json', '[1,2]', '"text"', 'null', `{"k":"${'x'.repeat(2000)}"}`]) {
+      const res = await api.call('GET', `/v1/copyrights?metadata=${encodeURIComponent(bad)}`, { token: cataloguer.accessToken });
+      expect(res.status).toBe(400);
+      expect(res.body.errors).toEqual([expect.objectContaining({ field: 'metadata' })]);
+    }
+
+    // The list query with a selective metadata filter reads the GIN index (with the owner's rows many).
+    await sql.query(`INSERT INTO copyrights (user_id, title, work_type, creation_date, metadata)
+      SELECT $1, 'Catalogue ' || g, 'literary', '2000-01-01', jsonb_build_object('isbn', 'filler-' || g, 'tags', jsonb_build_array('filler'))
+      FROM generate_series(1, 5000) g`, [cataloguer.user.id]);
+    await sql.query('VACUUM ANALYZE copyrights');
+    const plan = JSON.stringify(
+      (await sql.query(`EXPLAIN (FORMAT JSON) SELECT id FROM copyrights WHERE deleted_at IS NULL AND user_id = $1 AND metadata @> '{"isbn": "978-0-306-40615-7"}'::jsonb ORDER BY created_at DESC, id DESC LIMIT 21`, [cataloguer.user.id])).rows,
+    );
+    expect(plan).toContain('copyrights_metadata_idx');
+    expect(await ids({ isbn: '978-0-306-40615-7' })).toEqual([poem.id]);
+  });
+
   it('lists and filters with cursor pagination; each list query uses its index', async () => {
     const lister = await api.register();
     const made: Work[] = [];

@@ -21,6 +21,9 @@ export interface AppModuleOptions {
 @Module({})
 export class AppModule {
   static register(options: AppModuleOptions = {}): DynamicModule {
+    // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only). The same
+    // module object goes to recommendations, which reads its searches and creates its watches.
+    const trademarks = TrademarksModule.forRoot({ loadSampleRegistry: true });
     return {
       module: AppModule,
       imports: [
@@ -32,10 +35,9 @@ export class AppModule {
         // Runs scheduled jobs only where SCHEDULER_ENABLED says so (by default: in development).
         JobsModule.forRoot({ process: 'api' }),
         BackupsModule,
-        // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only).
-        TrademarksModule.forRoot({ loadSampleRegistry: true }),
+        trademarks,
         BillingModule,
-        RecommendationsModule,
+        RecommendationsModule.register({ trademarks }),
         CopyrightsModule,
       ],
     };

@@ -6,7 +6,7 @@ import type { ConfigSlice } from '@app/config';
 import { COPYRIGHTS_CONFIG, COPYRIGHTS_MODELS } from '@app/copyrights';
 import { JOBS_CONFIG, JOBS_MODELS } from '@app/jobs';
 import { NOTIFICATIONS_CONFIG, NOTIFICATIONS_MODELS } from '@app/notifications';
-import { RECOMMENDATIONS_MODELS } from '@app/recommendations';
+import { RECOMMENDATIONS_CONFIG, RECOMMENDATIONS_MODELS } from '@app/recommendations';
 import { SESSIONS_CONFIG, SESSIONS_MODELS } from '@app/sessions';
 import { TRADEMARKS_CONFIG, TRADEMARKS_MODELS } from '@app/trademarks';
 import { USERS_CONFIG, USERS_MODELS } from '@app/users';
@@ -43,6 +43,7 @@ export const CONFIG_SLICES: readonly ConfigSlice[] = [
   JOBS_CONFIG,
   BACKUPS_CONFIG,
   TRADEMARKS_CONFIG,
+  RECOMMENDATIONS_CONFIG,
   BILLING_CONFIG,
   COPYRIGHTS_CONFIG,
 ];

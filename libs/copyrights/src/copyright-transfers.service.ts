@@ -60,6 +60,20 @@ export class CopyrightTransfersService {
         throw error;
       }
       await this.copyrights.log(transaction, work, userId, 'transfer-offered', work.status, work.status, []);
+      // The recipient hears of it in-app when the address has an account; the sender's answer is the same either way.
+      const recipientId = await this.users.activeUserIdByEmail(email);
+      if (recipientId) {
+        await this.notifications.notify(
+          recipientId,
+          {
+            type: 'copyright',
+            title: 'A work is offered to you',
+            body: `"${work.title}" is offered to you: accept or decline it within 14 days.`,
+            data: { copyrightId: work.id, transferId: transfer.id },
+          },
+          { transaction },
+        );
+      }
       return this.view(transfer, 'outgoing');
     });
   }

@@ -90,6 +90,7 @@ export class CopyrightsRepository {
     if (filter.workType) conditions.push({ workType: filter.workType });
     if (filter.q) conditions.push({ title: { [Op.iLike]: `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` } });
     if (filter.author) conditions.push(literal(`authors @> ${this.copyrights.sequelize!.escape(JSON.stringify([{ name: filter.author }]))}::jsonb`));
+    if (filter.metadata) conditions.push(literal(`metadata @> ${this.copyrights.sequelize!.escape(JSON.stringify(filter.metadata))}::jsonb`));
     if (filter.createdFrom) conditions.push({ creationDate: { [Op.gte]: filter.createdFrom } });
     if (filter.createdTo) conditions.push({ creationDate: { [Op.lte]: filter.createdTo } });
     if (after) conditions.push(literal(KEYSET_AFTER_SQL));

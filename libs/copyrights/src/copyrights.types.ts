@@ -50,4 +50,6 @@ export interface CopyrightListFilter {
   author?: string;
   createdFrom?: string;
   createdTo?: string;
+  /** jsonb containment (`metadata @> filter`), served by the GIN index. */
+  metadata?: Record<string, unknown>;
 }

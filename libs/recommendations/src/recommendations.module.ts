@@ -1,5 +1,6 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { ClearanceAdviceService } from './advice/clearance-advice.service';
 import { ClassRecommenderService } from './class-recommender.service';
 import { RecommendationLog } from './models/recommendation-log.model';
 import { Recommendation } from './models/recommendation.model';
@@ -9,11 +10,28 @@ import { RecommendationsService } from './recommendations.service';
 
 export const RECOMMENDATIONS_MODELS = [Recommendation, RecommendationLog];
 
-/** Recommendations: Nice classes from plain words (the trained recommender), answers and their log, under /v1/recommendations. */
-@Module({
-  imports: [SequelizeModule.forFeature(RECOMMENDATIONS_MODELS)],
-  controllers: [RecommendationsController, AdminRecommendationsController],
-  providers: [ClassRecommenderService, RecommendationsRepository, RecommendationsService],
-  exports: [ClassRecommenderService, RecommendationsService],
-})
-export class RecommendationsModule {}
+export interface RecommendationsModuleOptions {
+  /**
+   * The app's configured trademarks module (TrademarksModule.forRoot(...), the same object the app
+   * imports): the advice reads committed searches from it, searches alternatives with its engine
+   * and creates accepted watches through its WatchesService.
+   */
+  trademarks: DynamicModule;
+}
+
+/**
+ * Recommendations under /v1/recommendations: Nice classes from plain words (the trained
+ * recommender), clearance advice after each search, answers and their log.
+ */
+@Module({})
+export class RecommendationsModule {
+  static register(options: RecommendationsModuleOptions): DynamicModule {
+    return {
+      module: RecommendationsModule,
+      imports: [SequelizeModule.forFeature(RECOMMENDATIONS_MODELS), options.trademarks],
+      controllers: [RecommendationsController, AdminRecommendationsController],
+      providers: [ClassRecommenderService, RecommendationsRepository, RecommendationsService, ClearanceAdviceService],
+      exports: [ClassRecommenderService, RecommendationsService],
+    };
+  }
+}

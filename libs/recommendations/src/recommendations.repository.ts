@@ -67,6 +67,12 @@ export class RecommendationsRepository {
     return rows.map(toRecord);
   }
 
+  /** One of the user's recommendations; null for anyone else's. */
+  async findForUser(userId: string, id: string): Promise<RecommendationRecord | null> {
+    const row = await this.recommendations.findOne({ where: { id, userId } });
+    return row ? toRecord(row) : null;
+  }
+
   /** One of the user's recommendations, locked for the answer; null for anyone else's. */
   async findForUpdate(userId: string, id: string, transaction: DbTransaction): Promise<RecommendationRecord | null> {
     const row = await this.recommendations.findOne({ where: { id, userId }, transaction, lock: transaction.LOCK.UPDATE });

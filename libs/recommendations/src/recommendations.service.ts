@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { NotFoundError, ConflictError } from '@app/common';
 import { TransactionRunner } from '@app/database';
+import { WatchesService } from '@app/trademarks';
 import { ClassRecommenderService, type ClassSuggestion } from './class-recommender.service';
 import { contentLemmas } from './classes/text';
 import { applyFeedback, feedbackShifts, type PastAnswer } from './feedback.util';
@@ -18,6 +19,7 @@ export class RecommendationsService {
     private readonly repository: RecommendationsRepository,
     private readonly transactions: TransactionRunner,
     private readonly classes: ClassRecommenderService,
+    private readonly watches: WatchesService,
   ) {}
 
   /**
@@ -58,9 +60,18 @@ export class RecommendationsService {
     });
   }
 
-  /** Accepts or dismisses one of the user's recommendations (404 for anyone else's, 409 once answered otherwise). */
-  answer(userId: string, id: string, answer: 'accepted' | 'dismissed', now = new Date()): Promise<void> {
-    return this.transactions.run(async (transaction) => {
+  /**
+   * Accepts or dismisses one of the user's recommendations (404 for anyone else's, 409 once
+   * answered otherwise). Accepting a `watch` offer creates the watch (an existing identical watch
+   * counts as done) before the answer is recorded, so an accepted offer always has its watch.
+   */
+  async answer(userId: string, id: string, answer: 'accepted' | 'dismissed', now = new Date()): Promise<void> {
+    if (answer === 'accepted') {
+      const record = await this.repository.findForUser(userId, id);
+      if (!record) throw new NotFoundError('No recommendation of yours has this id');
+      if (record.type === 'watch' && record.status === 'new') await this.createWatch(userId, record.payload);
+    }
+    await this.transactions.run(async (transaction) => {
       const record = await this.repository.findForUpdate(userId, id, transaction);
       if (!record) throw new NotFoundError('No recommendation of yours has this id');
       if (record.status === answer) return;
@@ -68,6 +79,16 @@ export class RecommendationsService {
       await this.repository.setStatus(id, answer, now, transaction);
       await this.repository.log([record], answer, transaction);
     });
+  }
+
+  private async createWatch(userId: string, payload: Record<string, unknown>): Promise<void> {
+    const mark = String(payload.mark ?? '');
+    const classes = Array.isArray(payload.classes) ? payload.classes.map(Number) : [];
+    try {
+      await this.watches.create(userId, { mark, classes });
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err; // already watched: the offer is fulfilled
+    }
   }
 
   /** Acceptance by type and model version, from the log. */

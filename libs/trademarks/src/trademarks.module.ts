@@ -7,7 +7,7 @@ import { RegistryImportService } from './registry/registry-import.service';
 import { SAMPLE_REGISTRY_PATH, SampleRegistrySeeder } from './registry/sample-registry.seeder';
 import { TrademarkRecordsRepository } from './registry/trademark-records.repository';
 import { TrademarkRecordsService } from './registry/trademark-records.service';
-import { searchControllers, searchProviders } from './search';
+import { SearchEvents, searchControllers, searchProviders, TrademarkSearchService } from './search';
 import { SAMPLE_REGISTRY_FILE } from './trademarks-data';
 import { TrademarksJobs } from './trademarks.jobs';
 import { TRADEMARKS_MODELS } from './trademarks.models';
@@ -43,7 +43,7 @@ export class TrademarksModule {
         { provide: SAMPLE_REGISTRY_PATH, useValue: options.sampleRegistryFile ?? SAMPLE_REGISTRY_FILE },
         ...(options.loadSampleRegistry ? [SampleRegistrySeeder] : []),
       ],
-      exports: [TrademarkRecordsService, RegistryImportService, NiceClassification, WatchesService],
+      exports: [TrademarkRecordsService, RegistryImportService, NiceClassification, WatchesService, TrademarkSearchService, SearchEvents],
     };
   }
 }

@@ -161,6 +161,15 @@ export class UsersService {
     await this.users.updatePasswordHash(userId, await this.hasher.hash(newPassword), transaction);
   }
 
+  /**
+   * The id of the active account with this address, or null. For server-side use only (e.g. to
+   * notify a transfer's recipient): never answer a caller differently on its result.
+   */
+  async activeUserIdByEmail(email: string): Promise<string | null> {
+    const user = await this.users.findByEmail(normalizeEmail(email));
+    return user && user.status === 'active' ? user.id : null;
+  }
+
   async profile(userId: string): Promise<UserProfile> {
     const user = await this.users.findProfileById(userId);
     if (!user) throw new NotFoundError('The account does not exist');

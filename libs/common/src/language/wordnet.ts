@@ -21,13 +21,15 @@ interface PartOfSpeech {
   fd?: number;
 }
 
-/** One synset as the data file has it: its one-word-or-more lemmas and its hypernym offsets. */
+/** One synset as the data file has it: its one-word-or-more lemmas, its hypernym and hyponym offsets. */
 interface Synset {
   lemmas: string[];
   hypernyms: number[];
+  hyponyms: number[];
 }
 
 const WORD = /^[a-z]{3,}$/;
+const POS_LETTER: Record<WordnetPos, string> = { noun: 'n', verb: 'v', adj: 'a' };
 const MAX_SYNONYMS = 8;
 
 const parts = new Map<WordnetPos, PartOfSpeech>();
@@ -114,12 +116,16 @@ function synset(pos: WordnetPos, offset: number): Synset {
   const pointerAt = 4 + 2 * count;
   const pointerCount = Number(fields[pointerAt] ?? '0');
   const hypernyms: number[] = [];
+  const hyponyms: number[] = [];
   for (let i = 0; i < pointerCount; i++) {
-    // pointer_symbol synset_offset pos source/target
+    // pointer_symbol synset_offset pos source/target (pointers to other parts of speech are skipped)
     const symbol = fields[pointerAt + 1 + 4 * i];
-    if (symbol === '@' || symbol === '@i') hypernyms.push(Number(fields[pointerAt + 2 + 4 * i]));
+    const target = Number(fields[pointerAt + 2 + 4 * i]);
+    if (fields[pointerAt + 3 + 4 * i] !== POS_LETTER[pos]) continue;
+    if (symbol === '@' || symbol === '@i') hypernyms.push(target);
+    else if (symbol === '~' || symbol === '~i') hyponyms.push(target);
   }
-  const result = { lemmas, hypernyms };
+  const result = { lemmas, hypernyms, hyponyms };
   if (synsetCache.size >= CACHE_SIZE) synsetCache.clear();
   synsetCache.set(key, result);
   return result;
@@ -194,6 +200,30 @@ export function hypernymLevels(pos: WordnetPos, lemma: string, senses = 1, depth
     frontier = next;
   }
   return levels;
+}
+
+/**
+ * Coordinate terms of a lower-case word: the other one-word lemmas under the hypernym of its first
+ * noun sense (FALCON -> siblings such as KESTREL or MERLIN, if WordNet files them so), at most `max`, in
+ * WordNet's order. Words of the same kind that do not mean the same thing: what a mark can swap a
+ * crowded word for. Empty for a word WordNet does not know as a noun.
+ */
+export function coordinateTerms(word: string, max = 8): string[] {
+  if (!WORD.test(word)) return [];
+  const first = senseOffsets('noun', word)[0];
+  if (first === undefined) return [];
+  const own = new Set(synset('noun', first).lemmas);
+  const found: string[] = [];
+  for (const parent of synset('noun', first).hypernyms) {
+    for (const sibling of synset('noun', parent).hyponyms) {
+      if (sibling === first) continue;
+      for (const lemma of synset('noun', sibling).lemmas) {
+        if (found.length >= max) return found;
+        if (WORD.test(lemma) && !own.has(lemma) && !found.includes(lemma)) found.push(lemma);
+      }
+    }
+  }
+  return found;
 }
 
 /** WordNet's detachment rules (morphy): suffix -> replacement, per part of speech. */

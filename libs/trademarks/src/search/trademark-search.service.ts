@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { NotFoundError, type Page } from '@app/common';
-import { TransactionRunner } from '@app/database';
+import { TransactionRunner, type DbTransaction } from '@app/database';
 import { highestRisk, prepareQuery, rankCandidates, RISK_THRESHOLDS } from './scoring.util';
 import { containmentWords, TrademarkSearchRepository } from './trademark-search.repository';
-import type { SearchHistoryItem, SearchInput, SearchOutcome } from './search.types';
+import { SearchEvents } from './search-events';
+import type { RiskLevel, ScoredResult, SearchHistoryItem, SearchInput, SearchOutcome } from './search.types';
 
 export const DEFAULT_RESULT_LIMIT = 20;
 
@@ -14,6 +15,7 @@ export class TrademarkSearchService {
   constructor(
     private readonly repository: TrademarkSearchRepository,
     private readonly transactions: TransactionRunner,
+    private readonly events: SearchEvents,
   ) {}
 
   /**
@@ -25,29 +27,14 @@ export class TrademarkSearchService {
     const started = performance.now();
     const classes = [...new Set(input.classes ?? [])].sort((a, b) => a - b);
     const status = input.status ?? 'all';
-    const query = prepareQuery(input.mark, classes);
-    const limit = input.limit ?? DEFAULT_RESULT_LIMIT;
-    return this.transactions.run(async (transaction) => {
-      const found =
-        query.normalized === ''
-          ? { candidates: [], keyRecords: new Map<string, number>() }
-          : await this.repository.findCandidatesWithStats(
-              {
-                normalized: query.normalized,
-                keys: query.keys,
-                words: containmentWords(query.words),
-                classes,
-                status,
-              },
-              transaction,
-            );
-      const results = rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, limit, input.includeNone ? 0 : RISK_THRESHOLDS.low);
+    const outcome = await this.transactions.run(async (transaction) => {
+      const { normalized, results } = await this.rank({ ...input, classes, status }, transaction);
       const tookMs = Math.round(performance.now() - started);
       return this.repository.saveSearch(
         {
           userId,
           query: input.mark,
-          normalizedQuery: query.normalized,
+          normalizedQuery: normalized,
           classes,
           status,
           results,
@@ -57,6 +44,35 @@ export class TrademarkSearchService {
         transaction,
       );
     });
+    this.events.emit({ userId, search: outcome });
+    return outcome;
+  }
+
+  /**
+   * The same ranking as a search, for a mark the service itself considers (the alternatives a
+   * recommendation offers): nothing is stored and no listener runs.
+   */
+  async assess(input: { mark: string; classes?: number[]; limit?: number }): Promise<{ risk: RiskLevel; results: ScoredResult[] }> {
+    const classes = [...new Set(input.classes ?? [])].sort((a, b) => a - b);
+    const { results } = await this.transactions.run((transaction) => this.rank({ ...input, classes, status: 'all' }, transaction));
+    return { risk: highestRisk(results.map((r) => r.risk)), results };
+  }
+
+  private async rank(
+    input: SearchInput & { classes: number[]; status: NonNullable<SearchInput['status']> },
+    transaction: DbTransaction,
+  ): Promise<{ normalized: string; results: ScoredResult[] }> {
+    const query = prepareQuery(input.mark, input.classes);
+    const found =
+      query.normalized === ''
+        ? { candidates: [], keyRecords: new Map<string, number>() }
+        : await this.repository.findCandidatesWithStats(
+            { normalized: query.normalized, keys: query.keys, words: containmentWords(query.words), classes: input.classes, status: input.status },
+            transaction,
+          );
+    const limit = input.limit ?? DEFAULT_RESULT_LIMIT;
+    const results = rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, limit, input.includeNone ? 0 : RISK_THRESHOLDS.low);
+    return { normalized: query.normalized, results };
   }
 
   /** The user's search history, newest first. */

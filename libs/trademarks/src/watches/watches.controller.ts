@@ -1,9 +1,23 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import {
+  ApiBadRequestResponse,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNoContentResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, PageQueryDto, type Page, type Principal } from '@app/common';
-import { CreateWatchDto } from './dto/create-watch.dto';
-import { WatchesService, type WatchView } from './watches.service';
+import { Authenticated, CurrentUser, PageQueryDto, ValidationFailedError, type Principal } from '@app/common';
+import { CreateWatchDto, UpdateWatchDto } from './dto/create-watch.dto';
+import { CreatedWatchResponseDto, WatchHitListResponseDto, WatchHitResponseDto, WatchListResponseDto, WatchResponseDto } from './dto/watch-response.dto';
+import { WatchesService } from './watches.service';
+
+const NOT_FOUND = 'No watch of the caller has this id (another user’s watch included)';
+const DUPLICATE = 'The caller already watches this mark (ignoring case) in these classes: problem+json `watch-duplicate` with the `watchId` to change instead';
 
 @ApiTags('trademarks')
 @Authenticated()
@@ -13,19 +27,73 @@ export class WatchesController {
 
   @Post()
   @Audit({ action: 'trademarks.watch-create', entityType: 'trademark_watch' })
-  @ApiOperation({ summary: 'Watch a mark: new registry records that conflict above the threshold are notified, once each' })
-  create(@CurrentUser() user: Principal, @Body() body: CreateWatchDto): Promise<WatchView> {
-    return this.watches.create(user.userId, body);
+  @ApiOperation({
+    summary: 'Watch a mark: the conflicts the registry already holds come back at once; new ones above the threshold are notified, once each',
+  })
+  @ApiCreatedResponse({ type: CreatedWatchResponseDto, headers: { Location: { description: 'The new watch', schema: { type: 'string' } } } })
+  @ApiBadRequestResponse({ description: 'Invalid fields (no class, a class outside 1 to 45, a threshold outside 1 to 100...)' })
+  @ApiConflictResponse({ description: DUPLICATE })
+  async create(@CurrentUser() user: Principal, @Body() body: CreateWatchDto, @Res({ passthrough: true }) reply: FastifyReply): Promise<CreatedWatchResponseDto> {
+    const created = await this.watches.create(user.userId, body);
+    reply.header('location', `/v1/trademarks/watches/${created.watch.id}`);
+    return CreatedWatchResponseDto.fromCreated(created);
   }
 
   @Get()
-  list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<Page<WatchView>> {
-    return this.watches.list(user.userId, query.limit ?? 20, query.cursor);
+  @ApiOperation({ summary: "The caller's watches, newest first" })
+  @ApiOkResponse({ type: WatchListResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
+  async list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<WatchListResponseDto> {
+    const page = await this.watches.list(user.userId, query.limit ?? 20, query.cursor);
+    return { data: page.data.map(WatchResponseDto.from), nextCursor: page.nextCursor };
+  }
+
+  @Get(':id')
+  @ApiOperation({ summary: 'One of the caller’s watches' })
+  @ApiOkResponse({ type: WatchResponseDto })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async get(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<WatchResponseDto> {
+    return WatchResponseDto.from(await this.watches.get(user.userId, id));
+  }
+
+  @Patch(':id')
+  @Audit({ action: 'trademarks.watch-update', entityType: 'trademark_watch', entityIdParam: 'id' })
+  @ApiOperation({
+    summary: 'Pause or resume a watch, or change its threshold or classes (the conflicts the new terms find in the registry become hits, not notifications)',
+  })
+  @ApiOkResponse({ type: WatchResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid fields, or none of active, threshold, classes' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  @ApiConflictResponse({ description: DUPLICATE })
+  async update(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateWatchDto): Promise<WatchResponseDto> {
+    if (body.active === undefined && body.threshold === undefined && body.classes === undefined) {
+      throw new ValidationFailedError([{ field: 'body', message: 'must set at least one of active, threshold, classes' }]);
+    }
+    return WatchResponseDto.from(
+      await this.watches.update(user.userId, id, {
+        ...(body.active !== undefined ? { active: body.active } : {}),
+        ...(body.threshold !== undefined ? { threshold: body.threshold } : {}),
+        ...(body.classes !== undefined ? { classes: body.classes } : {}),
+      }),
+    );
+  }
+
+  @Get(':id/hits')
+  @ApiOperation({ summary: 'The conflicts a watch has found, newest first (strongest first among those found together)' })
+  @ApiOkResponse({ type: WatchHitListResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
+  async hits(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Query() query: PageQueryDto): Promise<WatchHitListResponseDto> {
+    const page = await this.watches.hits(user.userId, id, query.limit ?? 20, query.cursor);
+    return { data: page.data.map(WatchHitResponseDto.from), nextCursor: page.nextCursor };
   }
 
   @Delete(':id')
-  @HttpCode(204)
+  @HttpCode(HttpStatus.NO_CONTENT)
   @Audit({ action: 'trademarks.watch-delete', entityType: 'trademark_watch', entityIdParam: 'id' })
+  @ApiOperation({ summary: 'Stop watching a mark (its hits go with it)' })
+  @ApiNoContentResponse({ description: 'Deleted' })
+  @ApiNotFoundResponse({ description: NOT_FOUND })
   async remove(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
     await this.watches.delete(user.userId, id);
   }

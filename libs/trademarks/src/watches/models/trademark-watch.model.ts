@@ -1,3 +1,4 @@
+import { col, fn } from 'sequelize';
 import { Column, DataType, Model, Table } from 'sequelize-typescript';
 
 @Table({
@@ -7,6 +8,8 @@ import { Column, DataType, Model, Table } from 'sequelize-typescript';
   indexes: [
     { name: 'trademark_watches_user_id_created_at_idx', fields: ['user_id', { name: 'created_at', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
     { name: 'trademark_watches_active_idx', fields: ['created_at'], where: { active: true } },
+    // One watch per user, mark (ignoring case; stored trimmed with single spaces) and class set.
+    { name: 'trademark_watches_identity_idx', unique: true, fields: ['user_id', fn('lower', col('mark')), 'classes'] },
   ],
 })
 export class TrademarkWatch extends Model {
