@@ -7,3 +7,4 @@ export { Authenticated, CurrentUser, type Principal } from '@app/common';
 export * from './identity-modules';
 export * from './sessions.models';
 export * from './sessions.config';
+export * from './access-token.strategy';

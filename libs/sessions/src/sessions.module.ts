@@ -1,8 +1,9 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { SequelizeModule } from '@nestjs/sequelize';
-import { AccessTokenVerifier } from '@app/common';
+import { AccessTokenAuthenticator } from '@app/common';
 import { SessionTerminator } from '@app/users';
+import { AccessTokenStrategy } from './access-token.strategy';
 import { AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { SESSIONS_MODELS } from './sessions.models';
@@ -12,7 +13,7 @@ import { SessionsJobs } from './sessions.jobs';
 import { SessionsService } from './sessions.service';
 
 /**
- * Sessions, tokens and the account flows. Global: it provides the AccessTokenVerifier behind
+ * Sessions, tokens and the account flows. Global: it provides the AccessTokenAuthenticator behind
  * every feature's `@Authenticated()` and the SessionTerminator the users lib calls.
  */
 @Global()
@@ -24,9 +25,10 @@ import { SessionsService } from './sessions.service';
     SessionsService,
     AuthService,
     SessionsJobs,
-    { provide: AccessTokenVerifier, useExisting: SessionsService },
+    AccessTokenStrategy,
+    { provide: AccessTokenAuthenticator, useExisting: AccessTokenStrategy },
     { provide: SessionTerminator, useExisting: SessionsService },
   ],
-  exports: [SessionsService, AccessTokenVerifier, SessionTerminator],
+  exports: [SessionsService, AccessTokenAuthenticator, SessionTerminator],
 })
 export class SessionsModule {}

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
-import { AccessTokenVerifier, AppError, loggableError, NotFoundError, UnauthenticatedError, type Principal, type Role } from '@app/common';
+import { LRUCache } from 'lru-cache';
+import { AppError, loggableError, NotFoundError, UnauthenticatedError, type Principal, type Role } from '@app/common';
 import { InjectConfig } from '@app/config';
 import { SESSIONS_CONFIG, type SessionsConfig } from './sessions.config';
 import { TransactionRunner, type DbTransaction } from '@app/database';
@@ -34,21 +35,15 @@ export interface SessionView {
   current: boolean;
 }
 
-interface AccessClaims {
+/** The claims of an access token this service issues (and AccessTokenStrategy accepts). */
+export interface AccessClaims {
   sub: string;
   sid: string;
   role: Role;
 }
 
-/** Claims of an access token already verified, kept until the token expires. */
-interface VerifiedToken {
-  claims: AccessClaims;
-  /** The token's `exp`, in seconds. */
-  exp: number;
-}
-
-/** Bound on the verified-token cache; it is emptied when full (refilled by the next requests). */
-const MAX_VERIFIED_TOKENS = 50_000;
+/** Bound on the session-liveness cache (least recently used sessions go first). */
+const MAX_CACHED_SESSIONS = 50_000;
 
 interface CachedSession {
   userId: string;
@@ -88,26 +83,16 @@ function hashToken(token: string): string {
  * Sessions and their tokens. A session is a family of refresh tokens: each refresh marks the
  * presented token used and issues its child, in one transaction; presenting a used or revoked
  * token again revokes the whole family (RFC 9700 4.14.2). Access tokens are short JWTs naming the
- * family (`sid`); every request checks that the family is still live, through a per-instance
- * cache whose entries live at most SESSION_CACHE_TTL_MS (≤ 5 s), so a revocation anywhere takes
- * effect on every instance within that time (at once on the instance that revoked).
+ * family (`sid`), checked by AccessTokenStrategy (passport-jwt); every request checks that the
+ * family is still live, through a per-instance cache whose entries live at most
+ * SESSION_CACHE_TTL_MS (≤ 5 s), so a revocation anywhere takes effect on every instance within
+ * that time (at once on the instance that revoked).
  */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
-const ROLES = new Set(['user', 'admin']);
-
 @Injectable()
-export class SessionsService implements AccessTokenVerifier, SessionTerminator {
+export class SessionsService implements SessionTerminator {
   private readonly logger = new Logger(SessionsService.name);
-  private readonly cache = new Map<string, CachedSession>();
-  /**
-   * Access tokens whose signature, algorithm, audience and issuer were checked, by the full token
-   * string, until their `exp`: the same token comes with every request of a client, and the
-   * signature check with its JSON parsing cost about a tenth of the CPU of GET /v1/users/me.
-   * Only expiry depends on the time, and it is checked on every use, as jsonwebtoken checks it.
-   * The session behind the token is still checked on every request (liveSession).
-   */
-  private readonly verifiedTokens = new Map<string, VerifiedToken>();
+  /** Session liveness by family id, as last read from the database (see recentSession). */
+  private readonly cache = new LRUCache<string, CachedSession>({ max: MAX_CACHED_SESSIONS });
   /**
    * The signing key as a KeyObject: given a string, jsonwebtoken first tries (and fails) to parse
    * it as a public key on every call, which cost a third of the CPU of an authenticated request.
@@ -249,9 +234,11 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   /** Ends every session of the user (or all but `exceptSessionId`). */
   async endAllSessions(userId: string, reason: string, transaction?: DbTransaction, exceptSessionId?: string): Promise<number> {
     const families = await this.sessions.revokeUserFamilies(userId, reason, exceptSessionId, transaction);
-    for (const [familyId, entry] of this.cache) {
-      if (entry.userId === userId && familyId !== exceptSessionId) this.cache.delete(familyId);
+    const ended: string[] = [];
+    for (const [familyId, entry] of this.cache.entries()) {
+      if (entry.userId === userId && familyId !== exceptSessionId) ended.push(familyId);
     }
+    for (const familyId of ended) this.cache.delete(familyId);
     return families.length;
   }
 
@@ -268,51 +255,17 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
   }
 
   /**
-   * Access token -> principal, if the token is genuine and its session still live. Answers
-   * synchronously when both the token and its session were checked recently (the common case:
-   * a client's every request carries the same token), saving the promises of the slow path.
+   * The principal of verified claims whose session was checked within SESSION_CACHE_TTL_MS;
+   * undefined if it was not (then livePrincipal reads it). Throws 401 for an ended session.
    */
-  verify(accessToken: string): Principal | Promise<Principal> {
-    const claims = this.rememberedClaims(accessToken);
-    const session = claims ? this.recentSession(claims.sid, Date.now()) : undefined;
-    if (claims && session) return principalOf(claims, session);
-    return this.verifyFully(accessToken, claims);
+  recentPrincipal(claims: AccessClaims): Principal | undefined {
+    const session = this.recentSession(claims.sid, Date.now());
+    return session ? principalOf(claims, session) : undefined;
   }
 
-  private async verifyFully(accessToken: string, remembered: AccessClaims | undefined): Promise<Principal> {
-    const claims = remembered ?? (await this.verifyToken(accessToken));
+  /** The principal of verified claims if their session is live (cache, else the database); 401 if not. */
+  async livePrincipal(claims: AccessClaims): Promise<Principal> {
     return principalOf(claims, await this.liveSession(claims.sid));
-  }
-
-  /** The claims of a token verified before; throws once it has expired; undefined if unknown. */
-  private rememberedClaims(accessToken: string): AccessClaims | undefined {
-    const known = this.verifiedTokens.get(accessToken);
-    if (!known) return undefined;
-    if (Math.floor(Date.now() / 1000) < known.exp) return known.claims;
-    this.verifiedTokens.delete(accessToken);
-    throw new UnauthenticatedError('The access token is invalid or expired');
-  }
-
-  private async verifyToken(accessToken: string): Promise<AccessClaims> {
-    const { jwt } = this.config;
-    let claims: AccessClaims & { exp?: unknown };
-    try {
-      claims = await this.jwt.verifyAsync<AccessClaims & { exp?: unknown }>(accessToken, {
-        secret: this.signingKey as unknown as string,
-        algorithms: [jwt.algorithm],
-        audience: jwt.audience,
-        issuer: jwt.issuer,
-      });
-    } catch {
-      throw new UnauthenticatedError('The access token is invalid or expired');
-    }
-    // Malformed claims are a bad token (401), never a query error: sub and sid are UUIDs, and a
-    // token without an expiry is never issued here, so one that has none is refused.
-    if (!isUuid(claims.sub) || !isUuid(claims.sid) || !ROLES.has(claims.role as string)) throw new UnauthenticatedError('The access token is invalid');
-    if (typeof claims.exp !== 'number' || !Number.isFinite(claims.exp)) throw new UnauthenticatedError('The access token has no expiry');
-    if (this.verifiedTokens.size >= MAX_VERIFIED_TOKENS) this.verifiedTokens.clear();
-    this.verifiedTokens.set(accessToken, { claims, exp: claims.exp });
-    return claims;
   }
 
   /** The session as checked within SESSION_CACHE_TTL_MS, if it was. */
@@ -339,7 +292,6 @@ export class SessionsService implements AccessTokenVerifier, SessionTerminator {
       lastActivityAt: live.lastActivityAt.getTime(),
       checkedAt: now,
     };
-    if (this.cache.size > 50_000) this.cache.clear();
     this.cache.set(familyId, entry);
     this.markActivity(entry, now);
     return entry;

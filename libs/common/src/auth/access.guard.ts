@@ -1,9 +1,9 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
+import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { RequestContext } from '@app/observability';
 import { AppError } from '../problem/app-error';
-import { AccessTokenVerifier, Principal, Role } from './principal';
+import { AccessTokenAuthenticator, Principal, Role } from './principal';
 
 export const REQUIRED_ROLES = 'clearmark:required-roles';
 
@@ -21,23 +21,40 @@ export class ForbiddenError extends AppError {
 
 export type AuthenticatedRequest = FastifyRequest & { principal?: Principal };
 
-/** Bearer access token -> live session -> required role. */
+/**
+ * The token of an `Authorization: Bearer <token>` header, or undefined. The scheme is
+ * case-insensitive (RFC 9110 11.1): `bearer x` is as good as `Bearer x`; anything else around the
+ * token (a second token, a comma) makes the header unusable.
+ */
+export function bearerToken(header: string | undefined): string | undefined {
+  return header ? /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header)?.[1] : undefined;
+}
+
+/**
+ * Bearer access token -> live session -> required role. The token is checked by the app's
+ * AccessTokenAuthenticator (the passport-jwt strategy of the sessions lib), looked up once in
+ * the whole application (`strict: false`), as passport looks strategies up by name: a feature
+ * module needs no import for `@Authenticated()`, and an app without the sessions lib fails
+ * closed (every guarded route answers an error, none is open).
+ */
 @Injectable()
 export class AccessGuard implements CanActivate {
+  private authenticator?: AccessTokenAuthenticator;
+
   constructor(
-    private readonly verifier: AccessTokenVerifier,
+    private readonly moduleRef: ModuleRef,
     private readonly reflector: Reflector,
   ) {}
 
-  /** Synchronous when the verifier answers synchronously: Nest awaits only a promise. */
+  /** Synchronous when the token and its session were checked recently: Nest awaits only a promise. */
   canActivate(context: ExecutionContext): boolean | Promise<boolean> {
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = request.headers.authorization ?? '';
-    // The scheme is case-insensitive (RFC 9110 11.1): `bearer x` is as good as `Bearer x`.
-    const token = /^Bearer +([A-Za-z0-9._~+/=-]+)$/i.exec(header)?.[1];
+    const token = bearerToken(request.headers.authorization);
     if (!token) throw new UnauthenticatedError();
-    const principal = this.verifier.verify(token);
-    return principal instanceof Promise ? principal.then((known) => this.admit(context, request, known)) : this.admit(context, request, principal);
+    const authenticator = (this.authenticator ??= this.moduleRef.get(AccessTokenAuthenticator, { strict: false }));
+    const recalled = authenticator.recall(token);
+    if (recalled) return this.admit(context, request, recalled);
+    return authenticator.authenticateRequest(request).then((principal) => this.admit(context, request, principal));
   }
 
   private admit(context: ExecutionContext, request: AuthenticatedRequest, principal: Principal): boolean {

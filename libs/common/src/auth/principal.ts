@@ -1,3 +1,5 @@
+import type { FastifyRequest } from 'fastify';
+
 export type Role = 'user' | 'admin';
 export const ROLES: readonly Role[] = ['user', 'admin'];
 
@@ -9,11 +11,20 @@ export interface Principal {
 }
 
 /**
- * Checks an access token and that its session is still live; implemented by the sessions lib
- * and provided globally, so that any feature's controller can be guarded without importing it.
- * Throws an AppError (401) when the token or its session is not acceptable.
+ * The app's access-token authentication, implemented by the sessions lib as a passport-jwt
+ * strategy. `AccessGuard` (behind `@Authenticated()`) finds it in the application, the way
+ * passport finds a strategy by name: a feature module guards its routes without importing
+ * the sessions lib. Both methods answer 401 (an AppError) for a token or session that is not
+ * acceptable.
  */
-export abstract class AccessTokenVerifier {
-  /** Synchronous when the answer is already known (a token and session checked recently). */
-  abstract verify(accessToken: string): Principal | Promise<Principal>;
+export abstract class AccessTokenAuthenticator {
+  /**
+   * The principal of a token that passed passport-jwt before (and has not expired) whose session
+   * was checked within SESSION_CACHE_TTL_MS; undefined when the request has to go through passport.
+   * Synchronous: the common case (a client's every request carries the same token) costs no promise.
+   */
+  abstract recall(accessToken: string): Principal | undefined;
+
+  /** The full check, through passport: signature, pinned algorithm, aud, iss, exp, claims, session liveness. */
+  abstract authenticateRequest(request: FastifyRequest): Promise<Principal>;
 }

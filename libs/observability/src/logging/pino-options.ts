@@ -24,8 +24,10 @@ export const REDACTED_PATHS = [
 export function pinoOptions(config: ObservabilityConfig): LoggerOptions {
   return {
     level: config.logLevel,
+    // pino runs the transport in a worker thread that loads it by path: resolved here, from this
+    // package's dependencies, not from wherever the worker thread would look.
     ...(config.logPretty
-      ? { transport: { target: 'pino-pretty', options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
+      ? { transport: { target: require.resolve('pino-pretty'), options: { singleLine: true, translateTime: 'SYS:HH:MM:ss.l' } } }
       : {}),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     mixin: requestIdMixin,
