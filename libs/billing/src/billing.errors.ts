@@ -1,4 +1,5 @@
 import { AppError } from '@app/common';
+import { formatMoney } from './money.util';
 
 /** A state change the state machine does not allow from the current state: 409 problem+json. */
 export class InvalidTransitionError extends AppError {
@@ -35,6 +36,46 @@ export class IdempotencyKeyInFlightError extends AppError {
     super('idempotency-key-in-flight', 409, 'Conflict', {
       detail: 'A request with this Idempotency-Key is still being processed: retry in a moment to get its response',
       headers: { 'retry-after': '1' },
+    });
+  }
+}
+
+/** A refund larger than what is left of the payment: 422, naming what is left. */
+export class RefundExceedsPaymentError extends AppError {
+  constructor(requested: bigint, left: bigint, currency: string) {
+    super('refund-exceeds-payment', 422, 'Unprocessable Content', {
+      detail: `A refund of ${formatMoney({ amount: requested, currency })} is more than the ${formatMoney({ amount: left, currency })} left to refund on this payment`,
+      extensions: { requested: Number(requested), refundable: Number(left), currency },
+    });
+  }
+}
+
+/** A webhook whose signature does not verify, or whose timestamp is older than 5 minutes: 400. */
+export class WebhookSignatureError extends AppError {
+  constructor(reason: 'missing' | 'mismatch' | 'stale' | 'malformed') {
+    const detail = {
+      missing: 'The Stripe-Signature header is missing',
+      mismatch: 'No signature in the Stripe-Signature header matches the body',
+      stale: 'The signature timestamp is more than 300 seconds old',
+      malformed: 'The event is not a JSON object with an id, a type and data.object',
+    }[reason];
+    super('webhook-signature-invalid', 400, 'Bad Request', { detail, extensions: { reason } });
+  }
+}
+
+/** A change the subscription's state does not allow (a plan change of an unpaid one, say): 409 naming the state. */
+export class SubscriptionStateError extends AppError {
+  constructor(action: string, status: string) {
+    super('subscription-invalid-state', 409, 'Conflict', { detail: `The subscription is ${status}: ${action} is not possible in that state`, extensions: { currentStatus: status } });
+  }
+}
+
+/** A charge that had to succeed for the change to happen was declined: 402, with the provider's reason. */
+export class PaymentFailedError extends AppError {
+  constructor(failureCode: string | null, failureMessage: string | null, paymentId: string) {
+    super('payment-failed', 402, 'Payment Required', {
+      detail: `The payment was declined${failureMessage ? `: ${failureMessage}` : ''}; nothing was changed`,
+      extensions: { failureCode, paymentId },
     });
   }
 }

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { BillingClock, SystemBillingClock } from './billing.clock';
+import { BILLING_CONFIG, type BillingConfig } from './billing.config';
 import { BillingController } from './billing.controller';
 import { BillingJobs } from './billing.jobs';
 import { BILLING_MODELS } from './billing.models';
@@ -12,10 +13,17 @@ import { InvoicePdfRenderer } from './invoice-pdf.renderer';
 import { PaymentsRepository } from './payments.repository';
 import { PaymentsService } from './payments.service';
 import { PaymentProvider } from './providers/payment-provider';
+import { SandboxEvents } from './providers/sandbox-events';
 import { SandboxPaymentProvider } from './providers/sandbox.provider';
+import { StripePaymentProvider } from './providers/stripe.provider';
+import { AdminBillingController } from './admin-billing.controller';
+import { SubscriptionRenewalsService } from './subscription-renewals.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { SubscriptionsService } from './subscriptions.service';
+import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 /**
  * Billing: plans, subscriptions, payments through a provider port, invoices with their
@@ -24,10 +32,17 @@ import { SubscriptionsService } from './subscriptions.service';
  */
 @Module({
   imports: [SequelizeModule.forFeature(BILLING_MODELS)],
-  controllers: [BillingController, SubscriptionsController],
+  controllers: [BillingController, SubscriptionsController, WebhooksController, AdminBillingController],
   providers: [
     { provide: BillingClock, useClass: SystemBillingClock },
-    { provide: PaymentProvider, useClass: SandboxPaymentProvider },
+    SandboxEvents,
+    {
+      // stripe when STRIPE_SECRET_KEY is set, the offline sandbox otherwise.
+      provide: PaymentProvider,
+      inject: [BILLING_CONFIG.token, SandboxEvents],
+      useFactory: (config: BillingConfig, events: SandboxEvents): PaymentProvider =>
+        config.provider.stripe ? new StripePaymentProvider({ secretKey: config.provider.stripe.secretKey, api: config.provider.stripe.api }) : new SandboxPaymentProvider(events),
+    },
     BillingRepository,
     BillingService,
     InvoicePdfRenderer,
@@ -37,8 +52,11 @@ import { SubscriptionsService } from './subscriptions.service';
     PaymentsService,
     IdempotencyKeysRepository,
     IdempotencyInterceptor,
+    SubscriptionRenewalsService,
+    WebhookEventsRepository,
+    WebhooksService,
     BillingJobs,
   ],
-  exports: [BillingService, SubscriptionsService, PaymentsService, BillingClock],
+  exports: [BillingService, SubscriptionsService, PaymentsService, WebhooksService, SubscriptionRenewalsService, BillingClock],
 })
 export class BillingModule {}

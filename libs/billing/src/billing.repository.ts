@@ -27,6 +27,7 @@ function toInvoice(row: Invoice, lines: InvoiceLine[]): InvoiceRecord {
     id: row.id,
     userId: row.userId,
     subscriptionId: row.subscriptionId,
+    planCode: row.planCode,
     number: row.number,
     status: row.status,
     currency: row.currency,
@@ -80,6 +81,7 @@ export class BillingRepository {
       {
         userId: draft.userId,
         subscriptionId: draft.subscriptionId,
+        planCode: draft.planCode,
         status: 'draft',
         currency: draft.currency,
         subtotal: draft.subtotal.toString(),

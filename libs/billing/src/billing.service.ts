@@ -41,14 +41,14 @@ export class BillingService {
    * computed here in integers. Audited in the same transaction.
    */
   async createDraft(
-    input: { userId: string; subscriptionId: string | null; currency: string; billingReason: string; periodStart: Date | null; periodEnd: Date | null; lines: InvoiceLineRecord[] },
+    input: { userId: string; subscriptionId: string | null; planCode?: string | null; currency: string; billingReason: string; periodStart: Date | null; periodEnd: Date | null; lines: InvoiceLineRecord[] },
     transaction: DbTransaction,
   ): Promise<InvoiceRecord> {
     const subtotal = sum(input.currency, input.lines.map((line) => money(line.amount, input.currency)));
     // No tax on a net credit: a negative subtotal is carried as is.
     const tax = subtotal.amount > 0n ? taxOf(subtotal, this.config.taxRateBps) : money(0n, input.currency);
     const invoice = await this.repository.insertDraft(
-      { ...input, subtotal: subtotal.amount, taxRateBps: this.config.taxRateBps, tax: tax.amount, total: subtotal.amount + tax.amount },
+      { ...input, planCode: input.planCode ?? null, subtotal: subtotal.amount, taxRateBps: this.config.taxRateBps, tax: tax.amount, total: subtotal.amount + tax.amount },
       transaction,
     );
     await this.audit.record(

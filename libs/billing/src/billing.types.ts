@@ -27,6 +27,8 @@ export interface InvoiceRecord {
   id: string;
   userId: string;
   subscriptionId: string | null;
+  /** The plan it bills for (subscription invoices); paying an upgrade's invoice moves the subscription to it. */
+  planCode: string | null;
   number: string | null;
   status: InvoiceStatus;
   currency: string;
@@ -49,6 +51,7 @@ export interface InvoiceRecord {
 export interface NewInvoice {
   userId: string;
   subscriptionId: string | null;
+  planCode: string | null;
   currency: string;
   lines: InvoiceLineRecord[];
   subtotal: bigint;

@@ -18,3 +18,6 @@ export * from './payments.service';
 export * from './providers/payment-provider';
 export * from './providers/sandbox.provider';
 export * from './idempotency/idempotency.interceptor';
+export * from './providers/stripe.provider';
+export * from './webhooks/webhooks.service';
+export * from './subscription-renewals.service';

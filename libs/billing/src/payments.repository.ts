@@ -47,12 +47,6 @@ export class PaymentsRepository {
     return row ? toPayment(row) : null;
   }
 
-  /** The payment the provider knows by `reference` (webhooks), row-locked. */
-  async lockByReference(provider: string, reference: string, transaction: DbTransaction): Promise<PaymentRecord | null> {
-    const row = await this.payments.findOne({ where: { provider, providerReference: reference }, transaction, lock: transaction.LOCK.UPDATE });
-    return row ? toPayment(row) : null;
-  }
-
   async update(id: string, changes: PaymentChanges, transaction: DbTransaction): Promise<PaymentRecord> {
     const values = { ...changes, amountRefunded: changes.amountRefunded?.toString() };
     if (values.amountRefunded === undefined) delete values.amountRefunded;
@@ -66,6 +60,11 @@ export class PaymentsRepository {
 
   async findById(id: string): Promise<PaymentRecord | null> {
     const row = await this.payments.findByPk(id);
+    return row ? toPayment(row) : null;
+  }
+
+  async findByReference(provider: string, reference: string): Promise<PaymentRecord | null> {
+    const row = await this.payments.findOne({ where: { provider, providerReference: reference } });
     return row ? toPayment(row) : null;
   }
 

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import { createHash } from 'node:crypto';
 import { AuditService } from '@app/auditing';
 import { NotFoundError, type Page } from '@app/common';
 import { InjectConfig } from '@app/config';
@@ -6,15 +7,22 @@ import { TransactionRunner, type DbTransaction } from '@app/database';
 import { NotificationsService } from '@app/notifications';
 import { BillingClock } from './billing.clock';
 import { BILLING_CONFIG, type BillingConfig } from './billing.config';
+import { RefundExceedsPaymentError } from './billing.errors';
 import { BillingService } from './billing.service';
 import type { InvoiceRecord, PaymentRecord, SubscriptionRecord } from './billing.types';
 import { formatMoney } from './money.util';
-import { transitionPayment } from './payment-state';
+import { refundedStatus, transitionPayment } from './payment-state';
 import { PaymentsRepository } from './payments.repository';
 import { type ChargeResult, PaymentProvider } from './providers/payment-provider';
 import { nextRetryAt } from './retry-schedule.util';
 import { transitionSubscription } from './subscription-state';
 import { SubscriptionsRepository } from './subscriptions.repository';
+
+/** The provider key for a client's Idempotency-Key: per user, and short enough for every provider (Stripe: 255). */
+export function providerKey(userId: string, key: string): string {
+  const plain = `${userId}:${key}`;
+  return plain.length <= 200 ? plain : `${userId}:sha256:${createHash('sha256').update(key).digest('hex')}`;
+}
 
 /**
  * Payments: a pending row is written before the provider is called (with the row's idempotency
@@ -58,7 +66,7 @@ export class PaymentsService {
         amount: invoice.total,
         currency: invoice.currency,
         provider: this.provider.name,
-        providerIdempotencyKey: key ? `${invoice.userId}:${key}` : `invoice:${invoice.id}:attempt:${attempt}`,
+        providerIdempotencyKey: key ? providerKey(invoice.userId, key) : `invoice:${invoice.id}:attempt:${attempt}`,
       },
       transaction,
     );
@@ -94,29 +102,107 @@ export class PaymentsService {
    * finally makes the subscription unpaid or canceled (BILLING_RETRIES_EXHAUSTED).
    */
   async settle(paymentId: string, result: ChargeResult): Promise<PaymentRecord> {
+    return this.transactions.run((transaction) => this.settleIn(transaction, paymentId, result));
+  }
+
+  /** settle inside the caller's transaction (a webhook event is marked processed in the same one). */
+  async settleIn(transaction: DbTransaction, paymentId: string, result: ChargeResult): Promise<PaymentRecord> {
+    const payment = await this.payments.lock(paymentId, transaction);
+    if (!payment) throw new NotFoundError('No payment has this id');
+    // Settled already, or still without an answer (the provider's webhook will give it).
+    if (payment.status !== 'pending' || result.outcome === 'pending') return payment;
+    const now = this.clock.now();
+    const invoice = await this.billing.lockInvoice(payment.invoiceId, transaction);
+    const subscription = payment.subscriptionId ? await this.subscriptions.lock(payment.subscriptionId, transaction) : null;
+    if (result.outcome === 'succeeded') {
+      const settled = await this.payments.update(payment.id, { status: transitionPayment('pending', 'succeeded'), providerReference: result.reference, succeededAt: now }, transaction);
+      await this.recordPayment(settled, payment.status, transaction);
+      if (invoice.status === 'open' || invoice.status === 'uncollectible') await this.billing.settleInvoice(invoice, 'paid', transaction);
+      if (subscription) await this.activate(subscription, invoice, transaction);
+      return settled;
+    }
+    const settled = await this.payments.update(
+      payment.id,
+      { status: transitionPayment('pending', 'failed'), providerReference: result.reference, failureCode: result.failureCode, failureMessage: result.failureMessage, failedAt: now },
+      transaction,
+    );
+    await this.recordPayment(settled, payment.status, transaction);
+    if (subscription) await this.onFailure(subscription, invoice, settled, now, transaction);
+    return settled;
+  }
+
+  /**
+   * Refunds `amount` of a payment (admins), never more than what is left of it: 422 otherwise,
+   * 409 for a payment that did not succeed. The payment row stays locked while the provider
+   * answers, so concurrent refunds of one payment queue and each sees what the previous left;
+   * the provider call carries `key` (the admin's Idempotency-Key, else one derived from the
+   * refund), so a retry after a lost answer is the same refund.
+   */
+  async refund(actorId: string, paymentId: string, amount: bigint, key: string | undefined): Promise<PaymentRecord> {
     return this.transactions.run(async (transaction) => {
       const payment = await this.payments.lock(paymentId, transaction);
       if (!payment) throw new NotFoundError('No payment has this id');
-      if (payment.status !== 'pending') return payment;
-      const now = this.clock.now();
-      const invoice = await this.billing.lockInvoice(payment.invoiceId, transaction);
-      const subscription = payment.subscriptionId ? await this.subscriptions.lock(payment.subscriptionId, transaction) : null;
-      if (result.outcome === 'succeeded') {
-        const settled = await this.payments.update(payment.id, { status: transitionPayment('pending', 'succeeded'), providerReference: result.reference, succeededAt: now }, transaction);
-        await this.recordPayment(settled, payment.status, transaction);
-        if (invoice.status === 'open' || invoice.status === 'uncollectible') await this.billing.settleInvoice(invoice, 'paid', transaction);
-        if (subscription) await this.activate(subscription, transaction);
-        return settled;
-      }
-      const settled = await this.payments.update(
-        payment.id,
-        { status: transitionPayment('pending', 'failed'), providerReference: result.reference, failureCode: result.failureCode, failureMessage: result.failureMessage, failedAt: now },
-        transaction,
+      const status = transitionPayment(payment.status, refundedStatus(payment.amount, payment.amountRefunded + amount));
+      const left = payment.amount - payment.amountRefunded;
+      if (amount > left) throw new RefundExceedsPaymentError(amount, left, payment.currency);
+      if (!payment.providerReference) throw new Error(`payment ${payment.id} succeeded without a provider reference`);
+      const refund = await this.provider.refund({
+        reference: payment.providerReference,
+        amount,
+        currency: payment.currency,
+        idempotencyKey: key ? providerKey(actorId, key) : `refund:${payment.id}:${payment.amountRefunded}:${amount}`,
+        metadata: { payment_id: payment.id },
+      });
+      const refunded = await this.payments.update(payment.id, { status, amountRefunded: payment.amountRefunded + amount }, transaction);
+      await this.audit.record(
+        {
+          action: 'billing.payment.refund',
+          actorId,
+          entityType: 'payment',
+          entityId: payment.id,
+          before: { status: payment.status, amountRefunded: payment.amountRefunded.toString() },
+          after: { status, amountRefunded: refunded.amountRefunded.toString() },
+          metadata: { amount: amount.toString(), providerRefundReference: refund.reference },
+        },
+        { transaction },
       );
-      await this.recordPayment(settled, payment.status, transaction);
-      if (subscription) await this.onFailure(subscription, invoice, settled, now, transaction);
-      return settled;
+      return refunded;
     });
+  }
+
+  /**
+   * Brings a payment's refunded total up to what the provider reports (a refund made at the
+   * provider, or our own refund's event): never down, so events in any order end at the
+   * highest total. A pending payment is settled as succeeded first (a refund proves the charge).
+   */
+  async syncRefundedIn(transaction: DbTransaction, paymentId: string, reference: string, refundedTotal: bigint): Promise<PaymentRecord> {
+    let payment = await this.settleIn(transaction, paymentId, { outcome: 'succeeded', reference });
+    if (payment.status !== 'succeeded' && payment.status !== 'partially_refunded') return payment;
+    const total = refundedTotal > payment.amount ? payment.amount : refundedTotal;
+    if (total <= payment.amountRefunded) return payment;
+    const status = transitionPayment(payment.status, refundedStatus(payment.amount, total));
+    const before = payment;
+    payment = await this.payments.update(payment.id, { status, amountRefunded: total }, transaction);
+    await this.audit.record(
+      {
+        action: 'billing.payment.refund-sync',
+        entityType: 'payment',
+        entityId: payment.id,
+        before: { status: before.status, amountRefunded: before.amountRefunded.toString() },
+        after: { status, amountRefunded: total.toString() },
+      },
+      { transaction },
+    );
+    return payment;
+  }
+
+  /** The payment a provider event is about: by our id in its metadata, else by the provider's reference. */
+  async findForEvent(provider: string, paymentId: string | null, reference: string | null): Promise<PaymentRecord | null> {
+    if (paymentId) {
+      const payment = await this.payments.findById(paymentId);
+      if (payment && payment.provider === provider) return payment;
+    }
+    return reference ? this.payments.findByReference(provider, reference) : null;
   }
 
   /** The user's payments, newest first. */
@@ -145,9 +231,19 @@ export class PaymentsService {
     );
   }
 
-  /** A paid invoice ends an incomplete start or a dunning: the subscription is active again. */
-  private async activate(subscription: SubscriptionRecord, transaction: DbTransaction): Promise<void> {
-    if (subscription.status !== 'incomplete' && subscription.status !== 'past_due' && subscription.status !== 'unpaid') return;
+  /**
+   * A paid invoice ends an incomplete start, a trial or a dunning: the subscription is active
+   * again; a paid upgrade invoice moves it to the invoice's plan.
+   */
+  private async activate(subscription: SubscriptionRecord, invoice: InvoiceRecord, transaction: DbTransaction): Promise<void> {
+    if (invoice.billingReason === 'subscription_update' && invoice.planCode && invoice.planCode !== subscription.planCode) {
+      await this.subscriptions.update(subscription.id, { planCode: invoice.planCode, pendingPlanCode: null }, transaction);
+      await this.audit.record(
+        { action: 'billing.subscription.change-plan', entityType: 'subscription', entityId: subscription.id, before: { planCode: subscription.planCode }, after: { planCode: invoice.planCode } },
+        { transaction },
+      );
+    }
+    if (!['incomplete', 'trialing', 'past_due', 'unpaid'].includes(subscription.status)) return;
     const status = transitionSubscription(subscription.status, 'active');
     await this.subscriptions.update(
       subscription.id,
@@ -166,7 +262,12 @@ export class PaymentsService {
       { type: 'billing.payment-failed', title: 'Your payment failed', body: `We could not charge ${amount} for invoice ${invoice.number ?? invoice.id}: ${payment.failureMessage ?? payment.failureCode}.`, data },
       { transaction },
     );
-    // A plan change pays before it applies (the caller undoes it); the first payment leaves the subscription incomplete.
+    // An upgrade pays before it applies: its invoice is voided and the subscription stays as it was.
+    if (invoice.billingReason === 'subscription_update') {
+      if (invoice.status === 'open') await this.billing.settleInvoice(invoice, 'void', transaction);
+      return;
+    }
+    // The first payment leaves the subscription incomplete; an unpaid one stays unpaid.
     if (invoice.billingReason !== 'subscription_cycle' || subscription.status === 'incomplete' || subscription.status === 'unpaid') {
       await this.subscriptions.update(subscription.id, failure, transaction);
       return;

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiPaymentRequiredResponse, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, PageQueryDto, type Principal } from '@app/common';
-import { SubscribeDto } from './dto/subscribe.dto';
+import { Authenticated, CurrentUser, PageQueryDto, type Principal, ValidationFailedError } from '@app/common';
+import { CancelSubscriptionDto, ChangeSubscriptionDto, SubscribeDto } from './dto/subscribe.dto';
 import { PaymentListResponseDto, PaymentResponseDto, SubscriptionResponseDto } from './dto/subscription-response.dto';
 import { Idempotent } from './idempotency/idempotent.decorator';
 import { IDEMPOTENCY_HEADER } from './idempotency/idempotency.interceptor';
@@ -38,6 +38,34 @@ export class SubscriptionsController {
   @ApiBadGatewayResponse({ description: 'The payment provider did not answer; retry with the same Idempotency-Key' })
   async subscribe(@CurrentUser() user: Principal, @Body() body: SubscribeDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<SubscriptionResponseDto> {
     return SubscriptionResponseDto.from(await this.subscriptions.subscribe(user.userId, body, key));
+  }
+
+  @Patch('subscription')
+  @Idempotent()
+  @Audit({ action: 'billing.subscription.update-request', entityType: 'subscription' })
+  @ApiOperation({
+    summary: 'Change the plan (upgrade now, prorated by the second on one invoice; downgrade at period end) and/or the payment method',
+    description: 'A new paymentToken pays an unpaid invoice at once. An upgrade whose charge is declined answers 402 and changes nothing.',
+  })
+  @ApiOkResponse({ type: SubscriptionResponseDto })
+  @ApiBadRequestResponse({ description: 'Unknown or free plan, malformed token, or neither field given' })
+  @ApiNotFoundResponse({ description: 'You have no open subscription' })
+  @ApiPaymentRequiredResponse({ description: 'The upgrade charge was declined; nothing changed' })
+  @ApiBadGatewayResponse({ description: 'The payment provider did not answer; retry with the same Idempotency-Key' })
+  async change(@CurrentUser() user: Principal, @Body() body: ChangeSubscriptionDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<SubscriptionResponseDto> {
+    if (!body.planCode && !body.paymentToken) throw new ValidationFailedError([{ field: 'planCode', message: 'or paymentToken is required' }]);
+    return SubscriptionResponseDto.from(await this.subscriptions.change(user.userId, body, key));
+  }
+
+  @Post('subscription/cancel')
+  @HttpCode(200)
+  @Idempotent()
+  @Audit({ action: 'billing.subscription.cancel-request', entityType: 'subscription' })
+  @ApiOperation({ summary: 'Cancel at the end of the period (no renewal) or now (no refund)' })
+  @ApiOkResponse({ type: SubscriptionResponseDto })
+  @ApiNotFoundResponse({ description: 'You have no open subscription' })
+  async cancel(@CurrentUser() user: Principal, @Body() body: CancelSubscriptionDto): Promise<SubscriptionResponseDto> {
+    return SubscriptionResponseDto.from(await this.subscriptions.cancel(user.userId, body.atPeriodEnd));
   }
 
   @Get('payments')

@@ -68,6 +68,11 @@ export class SubscriptionsRepository {
     return row ? toSubscription(row) : null;
   }
 
+  async findById(id: string): Promise<SubscriptionRecord | null> {
+    const row = await this.subscriptions.findByPk(id);
+    return row ? toSubscription(row) : null;
+  }
+
   /** The subscription, row-locked until the transaction ends. */
   async lock(id: string, transaction: DbTransaction): Promise<SubscriptionRecord | null> {
     const row = await this.subscriptions.findByPk(id, { transaction, lock: transaction.LOCK.UPDATE });

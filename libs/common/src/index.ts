@@ -7,6 +7,7 @@ export * from './validation/nice-classes.decorator';
 export * from './http/fastify-adapter';
 export * from './http/configure-http-app';
 export * from './http/graceful-shutdown';
+export * from './http/raw-body';
 export * from './auth/principal';
 export * from './auth/access.guard';
 export * from './auth/auth.decorators';

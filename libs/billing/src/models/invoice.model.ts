@@ -16,6 +16,8 @@ export class Invoice extends Model {
   @Column({ type: DataType.UUID, primaryKey: true, defaultValue: fn('gen_random_uuid') }) declare id: string;
   @Column({ type: DataType.UUID, allowNull: false }) declare userId: string;
   @Column({ type: DataType.UUID, allowNull: true }) declare subscriptionId: string | null;
+  /** The plan this invoice bills for (subscription invoices). */
+  @Column({ type: DataType.TEXT, allowNull: true }) declare planCode: string | null;
   @Column({ type: DataType.TEXT, allowNull: true }) declare number: string | null;
   @Column({ type: DataType.TEXT, allowNull: false, defaultValue: 'draft' }) declare status: InvoiceStatus;
   @Column({ type: DataType.CHAR(3), allowNull: false }) declare currency: string;

@@ -19,9 +19,13 @@ export interface ChargeRequest {
   metadata: Record<string, string>;
 }
 
-/** A charge the provider took (succeeded) or refused (failed: a decline, not an outage). */
+/**
+ * A charge the provider took (succeeded), refused (failed: a decline, not an outage), or is
+ * still processing (pending: its webhook event settles it).
+ */
 export type ChargeResult =
   | { outcome: 'succeeded'; reference: string }
+  | { outcome: 'pending'; reference: string }
   | { outcome: 'failed'; reference: string | null; failureCode: string; failureMessage: string };
 
 export interface RefundRequest {
