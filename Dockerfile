@@ -41,8 +41,8 @@ COPY --from=build /app/migrations ./migrations
 COPY data ./data
 
 # Backups are written here (a volume in docker-compose.yml); the one path the process writes to.
-ENV BACKUP_DIR=/var/lib/clearmark/backups
-RUN mkdir -p /var/lib/clearmark/backups && chown -R node:node /var/lib/clearmark && chmod 700 /var/lib/clearmark/backups
+ENV BACKUP_DIR=/var/lib/clearmark/backups AUDIT_DIGEST_DIR=/var/lib/clearmark/audit-digests
+RUN mkdir -p /var/lib/clearmark/backups /var/lib/clearmark/audit-digests && chown -R node:node /var/lib/clearmark && chmod 700 /var/lib/clearmark/backups
 
 USER node
 # 3000: the api; 9464: the worker's /metrics (WORKER_METRICS_PORT).

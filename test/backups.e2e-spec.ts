@@ -299,4 +299,61 @@ describe('backups (e2e)', () => {
       expect(refused.error).toMatch(/pg_dump is version 12\.22, older than the server \(PostgreSQL \d+\.\d+\): install postgresql-client-\d+/);
     });
   });
+
+  describe('one backup at a time', () => {
+    it('10 parallel POST /v1/admin/backups start exactly one; the others answer 409 until it has finished', async () => {
+      const db = await database();
+      const version = await withClient(db.url, async (sql) => (await sql.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version.split(' ')[0]);
+      // A pg_dump that reports the server's version and then holds the backup open until the
+      // test releases it (then fails): the test decides when the running backup ends.
+      const bin = mkdtempSync(join(tmpdir(), 'clearmark-slowpg-'));
+      dirs.push(bin);
+      const release = join(bin, 'release');
+      for (const tool of ['pg_dump', 'pg_restore']) {
+        writeFileSync(
+          join(bin, tool),
+          `#!/bin/sh\nif [ "$1" = "--version" ]; then echo "${tool} (PostgreSQL) ${version}"; exit 0; fi\nwhile [ ! -f "${release}" ]; do sleep 0.05; done\necho "released by the test" >&2\nexit 1\n`,
+        );
+        chmodSync(join(bin, tool), 0o755);
+      }
+      const { t, admin, service } = await boot(db, { BACKUP_DIR: backupDir(), PG_DUMP_PATH: join(bin, 'pg_dump') });
+      const api = client(t.url);
+      // A row a crashed process left `running`: no live backup holds the lock, so it is an orphan.
+      const [orphan] = await withClient(db.url, async (sql) => (await sql.query<{ id: string }>(`INSERT INTO backup_runs (kind) VALUES ('backup') RETURNING id`)).rows);
+
+      const answers = await Promise.all(Array.from({ length: 10 }, () => api.call('POST', '/v1/admin/backups', { token: admin.accessToken })));
+      expect(answers.map((a) => a.status).sort()).toEqual([202, 409, 409, 409, 409, 409, 409, 409, 409, 409]);
+      for (const refused of answers.filter((a) => a.status === 409)) {
+        expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+        expect(refused.body.type).toMatch(/\/backup-running$/);
+      }
+      const started = answers.find((a) => a.status === 202)!;
+      const runs = await withClient(db.url, async (sql) => (await sql.query<{ id: string; status: string }>(`SELECT id, status FROM backup_runs WHERE kind = 'backup' ORDER BY started_at`)).rows);
+      expect(runs).toEqual([
+        { id: orphan.id, status: 'failure' },
+        { id: started.body.id, status: 'running' },
+      ]);
+      // Still running: still refused.
+      expect((await api.call('POST', '/v1/admin/backups', { token: admin.accessToken })).status).toBe(409);
+
+      writeFileSync(release, '');
+      let run: Record<string, unknown> = started.body;
+      for (let i = 0; i < 100 && run.status === 'running'; i++) {
+        await sleep(100);
+        run = (await api.call('GET', `/v1/admin/backups/${started.body.id as string}`, { token: admin.accessToken })).body;
+      }
+      expect(run).toMatchObject({ status: 'failure' });
+      // Finished: the next one starts (the lock went with the run), and the scheduled path shares the rule.
+      let next = await api.call('POST', '/v1/admin/backups', { token: admin.accessToken });
+      for (let i = 0; i < 50 && next.status === 409; i++) {
+        await sleep(100);
+        next = await api.call('POST', '/v1/admin/backups', { token: admin.accessToken });
+      }
+      expect(next.status).toBe(202);
+      const queued = await service.createBackup();
+      expect(queued.status).toBe('failure');
+      const after = await withClient(db.url, async (sql) => (await sql.query<{ id: string; status: string }>(`SELECT id, status FROM backup_runs WHERE id = $1`, [next.body.id])).rows[0]);
+      expect(after).toEqual({ id: next.body.id, status: 'failure' });
+    });
+  });
 });

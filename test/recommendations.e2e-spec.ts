@@ -95,7 +95,8 @@ describe('recommendations: answers, feedback, log and stats (e2e)', () => {
 
   it('moves nothing further than a near-tie, and never brings in a class the model did not suggest', async () => {
     const ada = await api.register();
-    const description = 'candles and soap';
+    // A description the model reads clearly: its first class well ahead of the second.
+    const description = 'scented candles';
     const before = await suggest(ada, description);
     expect(before[0]!.confidence - before[1]!.confidence).toBeGreaterThan(0.1);
     for (let i = 0; i < 5; i++) {

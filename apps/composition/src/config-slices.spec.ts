@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { resolve } from 'node:path';
 import { AUDITING_CONFIG } from '@app/auditing';
 import { BACKUPS_CONFIG } from '@app/backups';
@@ -9,6 +10,7 @@ import { USERS_CONFIG } from '@app/users';
 import { CONFIG_SLICES } from './index';
 
 const load = (env: NodeJS.ProcessEnv) => loadConfig(env, CONFIG_SLICES);
+const AUDIT_KEY = generateKeyPairSync('ed25519').privateKey.export({ format: 'pem', type: 'pkcs8' }).toString();
 
 function problemsOf(env: NodeJS.ProcessEnv): string[] {
   try {
@@ -64,7 +66,7 @@ describe('CONFIG_SLICES', () => {
   });
 
   it('requires a JWT secret in production, and makes one per process elsewhere', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true' };
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', AUDIT_SIGNING_KEY: AUDIT_KEY };
     expect(problemsOf(production).join('\n')).toMatch(/^JWT_SECRET: required in production/m);
     const config = load({ ...production, JWT_SECRET: 'x'.repeat(32) });
     expect(sliceOf(config, SESSIONS_CONFIG).ephemeralSecret).toBe(false);
@@ -72,6 +74,18 @@ describe('CONFIG_SLICES', () => {
     const dev = sliceOf(load({}), SESSIONS_CONFIG);
     expect(dev.ephemeralSecret).toBe(true);
     expect(Buffer.byteLength(dev.jwt.secret)).toBeGreaterThanOrEqual(32);
+  });
+
+  it('requires an Ed25519 AUDIT_SIGNING_KEY in production, validated at boot and never echoed', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', JWT_SECRET: 'x'.repeat(32) };
+    expect(problemsOf(production).join('\n')).toMatch(/^AUDIT_SIGNING_KEY: required in production/m);
+    const bad = problemsOf({ ...production, AUDIT_SIGNING_KEY: 'hunter2-not-a-key' }).join('\n');
+    expect(bad).toMatch(/^AUDIT_SIGNING_KEY=\(hidden\): is not a PKCS#8 private key/m);
+    expect(bad).not.toContain('hunter2');
+    const checkpoints = sliceOf(load({ ...production, AUDIT_SIGNING_KEY: AUDIT_KEY }), AUDITING_CONFIG).checkpoints;
+    expect(checkpoints.signingKey.kind).toBe('env');
+    expect(sliceOf(load({}), AUDITING_CONFIG).checkpoints.signingKey).toEqual({ kind: 'file', path: resolve('.data/audit-digests/development-signing-key.pem') });
+    expect(sliceOf(load({ NODE_ENV: 'test' }), AUDITING_CONFIG).checkpoints.signingKey).toEqual({ kind: 'ephemeral' });
   });
 
   it('applies identity defaults', () => {

@@ -7,6 +7,7 @@ import { AuditInterceptor } from './audit-log/audit.interceptor';
 import { AuditedRoutes } from './audit-log/audited-routes';
 import { auditMetricProviders } from './audit-log/audit.metrics';
 import { AuditService } from './audit-log/audit.service';
+import { AuditCheckpoints } from './audit-log/checkpoints/audit-checkpoints.service';
 import { AuditingJobs } from './auditing.jobs';
 import { AUDITING_MODELS } from './auditing.models';
 
@@ -21,6 +22,7 @@ import { AUDITING_MODELS } from './auditing.models';
   providers: [
     AuditLogRepository,
     AuditService,
+    AuditCheckpoints,
     ...auditMetricProviders,
     ...apiLogProviders,
     AuditInterceptor,

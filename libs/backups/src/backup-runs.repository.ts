@@ -159,6 +159,15 @@ export class BackupRunsRepository {
     await this.sequelize.query('DELETE FROM backup_runs WHERE id = :id', { replacements: { id } });
   }
 
+  /** Marks failed every run of this kind still `running` (the caller knows none is alive); returns how many. */
+  async failRunning(kind: BackupKind, error: string): Promise<number> {
+    const rows = await this.sequelize.query<{ id: string }>(
+      `UPDATE backup_runs SET status = 'failure', finished_at = now(), error = :error WHERE kind = :kind AND status = 'running' RETURNING id`,
+      { type: QueryTypes.SELECT, replacements: { kind, error } },
+    );
+    return rows.length;
+  }
+
   /** Marks failed the runs still `running` that started before `before`: their process died mid-run. */
   async failStale(before: Date, error: string): Promise<number> {
     const rows = await this.sequelize.query<{ id: string }>(

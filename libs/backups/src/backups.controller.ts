@@ -1,5 +1,5 @@
 import { Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Audit } from '@app/auditing';
 import { Authenticated } from '@app/common';
@@ -30,8 +30,9 @@ export class AdminBackupsController {
   @Post()
   @HttpCode(HttpStatus.ACCEPTED)
   @Audit({ action: 'admin.backups.create', entityType: 'backup_run' })
-  @ApiOperation({ summary: 'Start a backup now; answers 202 with its run at once (status running), Location names it' })
+  @ApiOperation({ summary: 'Start a backup now; answers 202 with its run at once (status running), Location names it; 409 while one runs' })
   @ApiAcceptedResponse({ type: BackupRunResponseDto })
+  @ApiConflictResponse({ description: 'A backup is already running (problem+json `backup-running`): one at a time' })
   async create(@Res({ passthrough: true }) reply: FastifyReply): Promise<BackupRunResponseDto> {
     const run = await this.backups.start();
     reply.header('location', `/v1/admin/backups/${run.id}`);

@@ -21,3 +21,12 @@ export class RestoreRefusedError extends BackupError {
     this.name = 'RestoreRefusedError';
   }
 }
+
+/** POST /v1/admin/backups while a backup runs: one at a time. */
+export class BackupAlreadyRunningError extends AppError {
+  constructor() {
+    super('backup-running', 409, 'Conflict', {
+      detail: 'A backup is already running; poll GET /v1/admin/backups and start another once it has finished',
+    });
+  }
+}

@@ -4,13 +4,14 @@ import { basename, isAbsolute, join, resolve } from 'node:path';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { decodeCursor, loggableError, toPage, type Page, InFlightWork } from '@app/common';
 import { AppConfigService, InjectConfig, parseDatabaseUrl } from '@app/config';
+import { AdvisoryLockService } from '@app/database';
 import { BACKUPS_CONFIG, type BackupsConfig } from './backups.config';
 import { BackupStatusReporter, type BackupStatus } from '@app/observability';
 import { BackupDatabaseRepository, type ExportedSnapshot } from './backup-database.repository';
 import { backupFileName, BackupFilesRepository } from './backup-files.repository';
 import { planRetention } from './backup-retention.util';
 import { BackupRunsRepository } from './backup-runs.repository';
-import { BackupError, BackupNotFoundError, RestoreRefusedError } from './backups.errors';
+import { BackupAlreadyRunningError, BackupError, BackupNotFoundError, RestoreRefusedError } from './backups.errors';
 import { BACKUP_DURATION, BACKUP_FAILURES, BACKUP_LAST_SUCCESS, BACKUP_SIZE } from './backups.metrics';
 import type { BackupDetails, BackupKind, BackupRunRecord, RestoreComparison, RestoreResult, TableCounts } from './backups.types';
 import { describeConnection, libpqEnvironment, type PgVersion } from './pg-client-tools.util';
@@ -24,6 +25,15 @@ const MAX_ERROR_LENGTH = 2_000;
 const STALE_RUN_MS = 24 * 3_600_000;
 /** After the drain period, how long an aborted dump or restore gets to record its failure. */
 const ABORT_GRACE_MS = 2_000;
+
+/**
+ * Held (a PostgreSQL session advisory lock) for the whole of every backup, on every instance:
+ * one backup at a time in the deployment. It goes with its connection, so a process that dies
+ * mid-backup frees it, and any backup row still `running` while it is free is an orphan.
+ */
+const BACKUP_LOCK = 'backups:backup';
+/** How long a scheduled or CLI backup waits for a running one to finish before failing. */
+const BACKUP_LOCK_WAIT_MS = 30 * 60_000;
 
 /** PostgreSQL's undefined_table: backup_runs does not exist yet. */
 const UNDEFINED_TABLE = '42P01';
@@ -71,6 +81,7 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     private readonly tools: PgToolsRepository,
     private readonly files: BackupFilesRepository,
     private readonly database: BackupDatabaseRepository,
+    private readonly locks: AdvisoryLockService,
     private readonly config: AppConfigService,
     @InjectConfig(BACKUPS_CONFIG) private readonly settings: BackupsConfig,
     @InjectMetric(BACKUP_LAST_SUCCESS) private readonly lastSuccess: Gauge<string>,
@@ -108,17 +119,47 @@ export class BackupsService extends BackupStatusReporter implements OnApplicatio
     await this.inFlight.settled(ABORT_GRACE_MS);
   }
 
-  /** Starts a backup and answers at once with its running row; the work goes on in the background. */
+  /**
+   * Starts a backup and answers at once with its running row; the work goes on in the
+   * background. BackupAlreadyRunningError (409) while another backup runs anywhere: of
+   * simultaneous requests exactly one starts.
+   */
   async start(): Promise<BackupRunRecord> {
-    const run = await this.runs.create('backup');
-    void this.inFlight.track(this.performBackup(run));
-    return run;
+    let opened!: (run: BackupRunRecord) => void;
+    const running = new Promise<BackupRunRecord>((resolve) => (opened = resolve));
+    const locked = this.locks.withLock(BACKUP_LOCK, async () => {
+      const run = await this.openBackupRun();
+      opened(run);
+      return this.performBackup(run);
+    });
+    void this.inFlight.track(locked).catch((error: unknown) => this.logger.error({ err: loggableError(error) }, 'A backup could not start'));
+    return Promise.race([
+      running,
+      locked.then((outcome) => {
+        if (!outcome.acquired) throw new BackupAlreadyRunningError();
+        return running;
+      }),
+    ]);
   }
 
-  /** Makes a backup and answers with its finished row; a failed backup is a row with status failure, not a throw. */
+  /**
+   * Makes a backup and answers with its finished row; a failed backup is a row with status
+   * failure, not a throw. Waits (up to 30 minutes) for a backup already running to finish first.
+   */
   async createBackup(signal?: AbortSignal): Promise<BackupRunRecord> {
-    const run = await this.runs.create('backup');
-    return this.inFlight.track(this.performBackup(run, signal));
+    const outcome = await this.locks.withLock(BACKUP_LOCK, async () => this.inFlight.track(this.performBackup(await this.openBackupRun(), signal)), {
+      waitMs: BACKUP_LOCK_WAIT_MS,
+      pollMs: 1_000,
+    });
+    if (!outcome.acquired) throw new BackupError('Another backup has been running for 30 minutes; try again when it has finished');
+    return outcome.result;
+  }
+
+  /** With BACKUP_LOCK held: backup rows still `running` belong to a process that died; then the new run's row. */
+  private async openBackupRun(): Promise<BackupRunRecord> {
+    const orphans = await this.runs.failRunning('backup', 'interrupted: the process running it stopped before recording an outcome');
+    if (orphans > 0) this.logger.warn({ orphans }, 'Backups left running by a stopped process were marked failed');
+    return this.runs.create('backup');
   }
 
   /**

@@ -95,6 +95,19 @@ describe('loadConfig', () => {
     expect(problems.join('\n')).not.toContain('topsecret');
   });
 
+  it('MIGRATION_DATABASE_URL: another role on the same database, or nothing', () => {
+    const two = loadConfig({ DATABASE_URL: 'postgres://app:pw@db:5432/clearmark', MIGRATION_DATABASE_URL: 'postgres://owner:s3cret@db:5432/clearmark' });
+    expect(two.database.migrationConnection).toMatchObject({ user: 'owner', password: 's3cret', host: 'db', database: 'clearmark' });
+    expect(two.database.connection?.user).toBe('app');
+    const same = loadConfig({ DATABASE_URL: 'postgres://app:pw@db/clearmark', MIGRATION_DATABASE_URL: 'postgres://app:pw@db/clearmark' });
+    expect(same.database.migrationConnection).toBeUndefined();
+    expect(loadConfig({ DATABASE_URL: 'postgres://app@db/clearmark' }).database.migrationConnection).toBeUndefined();
+    const other = problemsOf({ DATABASE_URL: 'postgres://app@db/clearmark', MIGRATION_DATABASE_URL: 'postgres://owner:topsecret@elsewhere/clearmark' }).join('\n');
+    expect(other).toMatch(/^MIGRATION_DATABASE_URL: must name the same host, port and database/m);
+    expect(other).not.toContain('topsecret');
+    expect(problemsOf({ MIGRATION_DATABASE_URL: 'postgres://owner@db/clearmark' }).join('\n')).toMatch(/^MIGRATION_DATABASE_URL: needs DATABASE_URL/m);
+  });
+
   it('refuses production without TLS to the database', () => {
     const problems = problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/clearmark' });
     expect(problems.join('\n')).toMatch(/^DATABASE_SSL: production requires TLS/m);

@@ -32,6 +32,12 @@ export interface DatabaseConnectionConfig {
 export interface DatabaseConfig {
   /** Undefined when neither DATABASE_URL nor PGHOST is set: the embedded server is used. */
   connection?: DatabaseConnectionConfig;
+  /**
+   * The role migrations run as (MIGRATION_DATABASE_URL), when it is not `connection`'s: the
+   * tables' owner, which grants the app's role (connection.user) what it needs. Undefined:
+   * migrations run on `connection`.
+   */
+  migrationConnection?: DatabaseConnectionConfig;
   pool: { max: number; min: number; acquireMs: number; idleMs: number };
   statementTimeoutMs: number;
   idleInTransactionTimeoutMs: number;
@@ -153,23 +159,32 @@ function loadCore(env: EnvironmentVariables, context: ConfigContext): CoreConfig
   const { problems, production, development } = context;
 
   const connection = connectionFromEnv(env, problems);
+  let migrationConnection = env.MIGRATION_DATABASE_URL ? parseDatabaseUrl(env.MIGRATION_DATABASE_URL, problems, 'MIGRATION_DATABASE_URL') : undefined;
+  if (migrationConnection && !connection) {
+    problems.push('MIGRATION_DATABASE_URL: needs DATABASE_URL too (the embedded PostgreSQL has one role)');
+    migrationConnection = undefined;
+  }
+  if (migrationConnection && connection) {
+    if (migrationConnection.host !== connection.host || migrationConnection.port !== connection.port || migrationConnection.database !== connection.database) {
+      problems.push('MIGRATION_DATABASE_URL: must name the same host, port and database as DATABASE_URL (only the role differs)');
+    }
+    if (migrationConnection.user === connection.user) migrationConnection = undefined;
+  }
   const wantsTls = env.DATABASE_SSL ?? connection?.tls !== undefined;
   const rejectUnauthorized = env.DATABASE_SSL_REJECT_UNAUTHORIZED ?? true;
-  if (connection) {
-    if (wantsTls) {
-      let ca: string | undefined;
-      const caFile = env.DATABASE_SSL_CA_FILE ? resolve(env.DATABASE_SSL_CA_FILE) : undefined;
-      if (caFile) {
-        try {
-          ca = readFileSync(caFile, 'utf8');
-        } catch (e) {
-          problems.push(`DATABASE_SSL_CA_FILE=${env.DATABASE_SSL_CA_FILE}: cannot be read (${(e as Error).message})`);
-        }
-      }
-      connection.tls = { ca, ...(caFile ? { caFile } : {}), rejectUnauthorized };
-    } else {
-      delete connection.tls;
+  let ca: string | undefined;
+  const caFile = env.DATABASE_SSL_CA_FILE ? resolve(env.DATABASE_SSL_CA_FILE) : undefined;
+  if (connection && wantsTls && caFile) {
+    try {
+      ca = readFileSync(caFile, 'utf8');
+    } catch (e) {
+      problems.push(`DATABASE_SSL_CA_FILE=${env.DATABASE_SSL_CA_FILE}: cannot be read (${(e as Error).message})`);
     }
+  }
+  for (const conn of [connection, migrationConnection]) {
+    if (!conn) continue;
+    if (wantsTls) conn.tls = { ca, ...(caFile ? { caFile } : {}), rejectUnauthorized };
+    else delete conn.tls;
   }
   if (production) {
     if (!connection) {
@@ -224,6 +239,7 @@ function loadCore(env: EnvironmentVariables, context: ConfigContext): CoreConfig
     },
     database: {
       connection,
+      migrationConnection,
       pool: {
         max: poolMax,
         min: poolMin,

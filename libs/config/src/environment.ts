@@ -50,6 +50,7 @@ export class EnvironmentVariables {
 
   // Database
   @IsOptional() @IsString() DATABASE_URL?: string;
+  @IsOptional() @IsString() MIGRATION_DATABASE_URL?: string;
   @IsOptional() @IsString() PGHOST?: string;
   @IsOptional() @Int() @IsInt() @Min(1) @Max(65535) PGPORT?: number;
   @IsOptional() @IsString() PGUSER?: string;
@@ -99,7 +100,7 @@ function describe(errors: ValidationError[], secrets: ReadonlySet<string>): stri
 }
 
 /** The core secrets; each slice names its own (ConfigSlice.secrets). */
-export const CORE_SECRETS = ['DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN'] as const;
+export const CORE_SECRETS = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN'] as const;
 
 /** Empty strings mean "unset": docker-compose and shells produce them for blank variables. */
 export function presentVariables(env: NodeJS.ProcessEnv): Record<string, string> {

@@ -1,4 +1,4 @@
-import { Body, Controller, HttpCode, Post, Req } from '@nestjs/common';
+import { applyDecorators, Body, Controller, Header, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { Audit } from '@app/auditing';
@@ -7,6 +7,14 @@ import { AuthService, type SignedIn } from './auth.service';
 import { clientInfo } from './client-info';
 import { ChangePasswordDto, LoginDto, LogoutDto, RefreshDto, RegisterDto } from './dto/auth.dto';
 import type { IssuedTokens } from './sessions.service';
+
+/**
+ * Answers that carry tokens must not be stored by any cache, shared or private (RFC 6749 5.1:
+ * Cache-Control no-store; Pragma for HTTP/1.0 caches).
+ */
+function TokenResponse(): MethodDecorator {
+  return applyDecorators(Header('cache-control', 'no-store'), Header('pragma', 'no-cache'));
+}
 
 @ApiTags('auth')
 @AuthRateLimited()
@@ -19,6 +27,7 @@ export class AuthController {
    * so it cannot pretend to succeed; enumeration through it is bounded by the per-IP limit.
    */
   @Post('register')
+  @TokenResponse()
   @Audit({ action: 'auth.register', entityType: 'user' })
   @ApiOperation({ summary: 'Create an account and sign in (409 if the address is already registered)' })
   register(@Body() body: RegisterDto, @Req() request: FastifyRequest): Promise<SignedIn> {
@@ -26,6 +35,7 @@ export class AuthController {
   }
 
   @Post('login')
+  @TokenResponse()
   @Audit({ action: 'auth.login', entityType: 'user' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Sign in; 401 alike for an unknown address and a wrong password; 423 while locked' })
@@ -34,6 +44,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @TokenResponse()
   @Audit({ action: 'auth.refresh', entityType: 'session' })
   @HttpCode(200)
   @ApiOperation({ summary: 'Exchange a refresh token for new tokens (it is rotated: use each once)' })

@@ -16,7 +16,7 @@ export class InvalidCredentialsProblem extends AppError {
 export class AccountLockedProblem extends AppError {
   constructor(retryAfterS: number) {
     super('account-locked', 423, 'Locked', {
-      detail: 'Too many failed sign-in attempts; try again later',
+      detail: 'Too many wrong passwords (sign-ins or password confirmations); try again later',
       headers: { 'retry-after': String(Math.max(1, Math.ceil(retryAfterS))) },
       extensions: { retryAfter: Math.max(1, Math.ceil(retryAfterS)) },
     });

@@ -105,22 +105,31 @@ export class UsersService {
     const matches = await this.hasher.verify(password, user.passwordHash);
     if (lockedForS > 0) throw new AccountLockedProblem(lockedForS);
     if (!matches || user.status !== 'active') {
-      const { threshold, maxMinutes } = this.config.lockout;
-      const lock = await this.users.recordFailedLogin(user.id, threshold, maxMinutes);
-      if (lock) {
-        this.logger.warn({ event: 'auth.lockout', userId: user.id, lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount }, 'account locked after repeated failed sign-ins');
-        await this.audit.recordQuietly({
-          action: 'auth.lockout',
-          entityType: 'user',
-          entityId: user.id,
-          metadata: { lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount },
-        });
-        throw new AccountLockedProblem((lock.lockedUntil.getTime() - Date.now()) / 1000);
-      }
+      await this.recordPasswordFailure(user.id, 'sign-in');
       throw new InvalidCredentialsProblem();
     }
     await this.users.recordSuccessfulLogin(user.id);
     return profileOf({ ...user, lastLoginAt: new Date() });
+  }
+
+  /**
+   * Counts a wrong password toward the account's lockout, whether at sign-in or when a signed-in
+   * user confirms their current password; throws AccountLockedProblem (423) when this failure
+   * locks the account. Runs outside any transaction on purpose: the request that failed rolls
+   * back, its failure must not.
+   */
+  private async recordPasswordFailure(userId: string, during: 'sign-in' | 'password-confirmation'): Promise<void> {
+    const { threshold, maxMinutes } = this.config.lockout;
+    const lock = await this.users.recordFailedLogin(userId, threshold, maxMinutes);
+    if (!lock) return;
+    this.logger.warn({ event: 'auth.lockout', userId, during, lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount }, 'account locked after repeated wrong passwords');
+    await this.audit.recordQuietly({
+      action: 'auth.lockout',
+      entityType: 'user',
+      entityId: userId,
+      metadata: { during, lockedUntil: lock.lockedUntil, lockoutCount: lock.lockoutCount },
+    });
+    throw new AccountLockedProblem((lock.lockedUntil.getTime() - Date.now()) / 1000);
   }
 
   private phantomFailure(email: string): void {
@@ -151,11 +160,22 @@ export class UsersService {
     return this.transactions.run((transaction) => this.register({ email, password, role: 'admin', name: 'Administrator' }, transaction));
   }
 
-  /** Verifies the current password and stores the new one, in the caller's transaction. */
+  /**
+   * Verifies the current password and stores the new one, in the caller's transaction. A wrong
+   * current password counts toward the lockout like a failed sign-in (a stolen access token must
+   * not become an unlimited password oracle): 403 until the threshold, then 423 with
+   * Retry-After; while the account is locked, even the right password answers 423.
+   */
   async changePassword(userId: string, currentPassword: string, newPassword: string, transaction: DbTransaction): Promise<void> {
     const user = await this.users.findById(userId, transaction);
     if (!user) throw new NotFoundError('The account does not exist');
-    if (!(await this.hasher.verify(currentPassword, user.passwordHash))) throw new WrongPasswordProblem();
+    const lockedForS = user.lockedUntil ? (user.lockedUntil.getTime() - Date.now()) / 1000 : 0;
+    const matches = await this.hasher.verify(currentPassword, user.passwordHash);
+    if (lockedForS > 0) throw new AccountLockedProblem(lockedForS);
+    if (!matches) {
+      await this.recordPasswordFailure(userId, 'password-confirmation');
+      throw new WrongPasswordProblem();
+    }
     const problem = passwordProblem(newPassword);
     if (problem) throw new WeakPasswordProblem('newPassword', problem);
     await this.users.updatePasswordHash(userId, await this.hasher.hash(newPassword), transaction);

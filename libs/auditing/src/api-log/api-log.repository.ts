@@ -222,32 +222,29 @@ export class ApiLogRepository {
     return rows.filter((r): r is ApiLogPartition => r.from !== null && r.to !== null);
   }
 
-  /** Creates the partition unless a table of that name exists; false when it already did. */
+  /**
+   * Creates the partition unless a table of that name exists; false when it already did. Through
+   * the owner's function api_logs_create_partition: only a table's owner may add partitions,
+   * and the app's database role is not the owner when migrations run as a role of their own.
+   */
   async createPartition(partition: ApiLogPartition): Promise<boolean> {
     return this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query(`SET LOCAL lock_timeout = '${DDL_LOCK_TIMEOUT}'`, { transaction });
-      const [exists] = await this.sequelize.query<{ present: boolean }>('SELECT to_regclass(:name) IS NOT NULL AS present', {
-        replacements: { name: partition.name },
+      const [row] = await this.sequelize.query<{ created: boolean }>('SELECT api_logs_create_partition(:name, :from, :to) AS created', {
+        replacements: { name: partition.name, from: partition.from.toISOString(), to: partition.to.toISOString() },
         type: QueryTypes.SELECT,
         transaction,
       });
-      if (exists?.present) return false;
-      // Names and bounds come from monthPartition (digits and underscores), never from input.
-      await this.sequelize.query(
-        `CREATE TABLE IF NOT EXISTS "${partition.name}" PARTITION OF api_logs
-           FOR VALUES FROM ('${partition.from.toISOString()}') TO ('${partition.to.toISOString()}')`,
-        { transaction },
-      );
-      return true;
+      return row?.created === true;
     });
   }
 
-  /** Drops a partition and every row in it. */
+  /** Drops a partition and every row in it (through the owner's function, as above). */
   async dropPartition(name: string): Promise<void> {
     if (!/^api_logs_[a-z0-9_]+$/.test(name)) throw new Error(`Not an api_logs partition name: ${name}`);
     await this.sequelize.transaction(async (transaction) => {
       await this.sequelize.query(`SET LOCAL lock_timeout = '${DDL_LOCK_TIMEOUT}'`, { transaction });
-      await this.sequelize.query(`DROP TABLE IF EXISTS "${name}"`, { transaction });
+      await this.sequelize.query('SELECT api_logs_drop_partition(:name)', { replacements: { name }, transaction });
     });
   }
 }

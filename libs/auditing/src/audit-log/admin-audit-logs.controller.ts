@@ -4,6 +4,7 @@ import { Authenticated, type Page } from '@app/common';
 import type { AuditRecord } from './audit-log.repository';
 import { AuditService, type AuditVerification } from './audit.service';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
+import type { PublicKeyInfo } from './checkpoints/audit-signing';
 
 @ApiTags('admin')
 @Authenticated('admin')
@@ -28,8 +29,16 @@ export class AdminAuditLogsController {
   }
 
   @Get('verify')
-  @ApiOperation({ summary: 'Walk the hash chain: {ok, checked, firstBrokenId?}' })
+  @ApiOperation({
+    summary: 'Walk the hash chain and compare it with the latest signed checkpoint: {ok, checked, firstBrokenId?, reason?, checkpoint}',
+  })
   verify(): Promise<AuditVerification> {
     return this.audit.verify();
+  }
+
+  @Get('public-key')
+  @ApiOperation({ summary: 'The Ed25519 public key that verifies the audit checkpoints in AUDIT_DIGEST_DIR: {algorithm, keyId, publicKey}' })
+  publicKey(): PublicKeyInfo {
+    return this.audit.publicKey();
   }
 }

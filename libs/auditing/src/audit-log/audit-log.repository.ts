@@ -28,6 +28,24 @@ export interface AuditRecord extends NewAuditRow {
   hash: string;
 }
 
+export interface ChainEnds {
+  database: string;
+  count: number;
+  firstSeq: string | null;
+  firstHash: string | null;
+  lastSeq: string | null;
+  lastHash: string | null;
+}
+
+export interface CheckpointState {
+  firstHash: string | null;
+  lastHash: string | null;
+  countThroughLast: number;
+  /** audit.purge events after the checkpoint's last row, and the highest seq they removed. */
+  purgesSince: number;
+  purgedThrough: string | null;
+}
+
 export interface AuditQuery {
   actorId?: string;
   action?: string;
@@ -95,24 +113,89 @@ export class AuditLogRepository {
   /**
    * Recomputes the chain in the database, oldest first, and returns the first row whose stored
    * hash or link to its predecessor does not match (a changed row breaks its own hash, a deleted
-   * one its successor's link). The oldest remaining row anchors the chain (retention removes the
-   * rows before it, through audit_logs_purge, which records that it did).
+   * one its successor's link). The oldest remaining row must start the chain (prev_hash '') or
+   * follow the last row a recorded purge removed (its audit.purge event's lastRemovedHash);
+   * otherwise rows were deleted at the head (`headBrokenId`).
    */
-  async verifyChain(transaction: DbTransaction): Promise<{ checked: number; firstBrokenId: string | null }> {
-    const [result] = await this.audit.sequelize!.query<{ checked: string; first_broken_id: string | null }>(
+  async verifyChain(transaction: DbTransaction): Promise<{ database: string; checked: number; firstBrokenId: string | null; headBrokenId: string | null }> {
+    const [result] = await this.audit.sequelize!.query<{ database: string; checked: string; first_broken_id: string | null; head_broken_id: string | null }>(
       `WITH chain AS (
          SELECT id, seq, hash, prev_hash,
                 lag(hash) OVER (ORDER BY seq) AS expected_prev,
                 row_number() OVER (ORDER BY seq) AS n,
                 encode(sha256(convert_to(prev_hash || audit_log_canonical(a), 'UTF8')), 'hex') AS expected_hash
            FROM audit_logs a
-       )
-       SELECT (SELECT count(*) FROM chain) AS checked,
+       ), head AS (SELECT id, prev_hash FROM audit_logs ORDER BY seq LIMIT 1)
+       SELECT current_database() AS database, (SELECT count(*) FROM chain) AS checked,
               (SELECT id FROM chain WHERE hash <> expected_hash OR (n > 1 AND prev_hash <> expected_prev)
-                ORDER BY seq LIMIT 1) AS first_broken_id`,
+                ORDER BY seq LIMIT 1) AS first_broken_id,
+              (SELECT id FROM head WHERE prev_hash <> '' AND NOT EXISTS (
+                 SELECT 1 FROM audit_logs p WHERE p.action = 'audit.purge' AND p.metadata ->> 'lastRemovedHash' = head.prev_hash)) AS head_broken_id`,
       { type: QueryTypes.SELECT, transaction },
     );
-    return { checked: Number(result?.checked ?? 0), firstBrokenId: result?.first_broken_id ?? null };
+    return {
+      database: result!.database,
+      checked: Number(result?.checked ?? 0),
+      firstBrokenId: result?.first_broken_id ?? null,
+      headBrokenId: result?.head_broken_id ?? null,
+    };
+  }
+
+  /** The two ends of the chain and its length, in one snapshot (what a checkpoint records). */
+  async chainEnds(): Promise<ChainEnds> {
+    const [row] = await this.audit.sequelize!.query<{
+      database: string;
+      count: string;
+      first_seq: string | null;
+      first_hash: string | null;
+      last_seq: string | null;
+      last_hash: string | null;
+    }>(
+      `SELECT current_database() AS database,
+              (SELECT count(*) FROM audit_logs) AS count,
+              f.seq::text AS first_seq, f.hash AS first_hash, l.seq::text AS last_seq, l.hash AS last_hash
+         FROM (SELECT 1) one
+         LEFT JOIN LATERAL (SELECT seq, hash FROM audit_logs ORDER BY seq ASC LIMIT 1) f ON true
+         LEFT JOIN LATERAL (SELECT seq, hash FROM audit_logs ORDER BY seq DESC LIMIT 1) l ON true`,
+      { type: QueryTypes.SELECT },
+    );
+    return {
+      database: row!.database,
+      count: Number(row!.count),
+      firstSeq: row!.first_seq,
+      firstHash: row!.first_hash,
+      lastSeq: row!.last_seq,
+      lastHash: row!.last_hash,
+    };
+  }
+
+  /**
+   * What the log holds now of what a checkpoint recorded: the hashes of its first and last rows
+   * (null when gone), how many rows up to its last one remain, and the purges since.
+   */
+  async checkpointState(firstSeq: string | null, lastSeq: string, transaction: DbTransaction): Promise<CheckpointState> {
+    const [row] = await this.audit.sequelize!.query<{
+      first_hash: string | null;
+      last_hash: string | null;
+      count: string;
+      purges_since: string;
+      purged_through: string | null;
+    }>(
+      `SELECT (SELECT hash FROM audit_logs WHERE seq = CAST(:firstSeq AS bigint)) AS first_hash,
+              (SELECT hash FROM audit_logs WHERE seq = CAST(:lastSeq AS bigint)) AS last_hash,
+              (SELECT count(*) FROM audit_logs WHERE seq <= CAST(:lastSeq AS bigint)) AS count,
+              (SELECT count(*) FROM audit_logs WHERE action = 'audit.purge' AND seq > CAST(:lastSeq AS bigint)) AS purges_since,
+              (SELECT max(CAST(metadata ->> 'lastRemovedSeq' AS bigint))::text FROM audit_logs
+                WHERE action = 'audit.purge' AND seq > CAST(:lastSeq AS bigint)) AS purged_through`,
+      { type: QueryTypes.SELECT, transaction, replacements: { firstSeq: firstSeq ?? '0', lastSeq } },
+    );
+    return {
+      firstHash: row!.first_hash,
+      lastHash: row!.last_hash,
+      countThroughLast: Number(row!.count),
+      purgesSince: Number(row!.purges_since),
+      purgedThrough: row!.purged_through,
+    };
   }
 
   /** Raises the statement timeout for a long read (verification walks the whole table). */

@@ -7,6 +7,7 @@ import { RequestContext } from '@app/observability';
 import { AuditLogRepository, type AuditQuery, type AuditRecord } from './audit-log.repository';
 import { AUDIT_EVENTS_TOTAL } from './audit.metrics';
 import { redact } from './redaction';
+import { AuditCheckpoints, type CheckpointCheck, type CheckpointFinding } from './checkpoints/audit-checkpoints.service';
 
 export interface AuditEvent {
   /** Dotted name, e.g. `users.update`, `auth.login`, `auth.refresh-token-reuse`. */
@@ -26,7 +27,12 @@ export interface AuditEvent {
 export interface AuditVerification {
   ok: boolean;
   checked: number;
+  /** The first row changed, or left dangling by a deletion (or the oldest row, when the head was deleted). */
   firstBrokenId?: string;
+  /** What is wrong, when something is. */
+  reason?: 'row-changed-or-deleted' | 'head-deleted' | CheckpointFinding;
+  /** The latest signed checkpoint the chain was checked against; null before the first one. */
+  checkpoint: CheckpointCheck | null;
 }
 
 const ACTION = /^[a-z][a-z0-9-]*(\.[a-z0-9-]+)+$/;
@@ -54,6 +60,7 @@ export class AuditService {
   constructor(
     private readonly audit: AuditLogRepository,
     private readonly transactions: TransactionRunner,
+    private readonly checkpoints: AuditCheckpoints,
     @InjectMetric(AUDIT_EVENTS_TOTAL) private readonly events: Counter<string>,
   ) {}
 
@@ -111,13 +118,30 @@ export class AuditService {
     return { data, nextCursor: rows.length > query.limit && last ? Buffer.from(last.seq).toString('base64url') : null };
   }
 
-  /** Walks the whole chain; `firstBrokenId` names the first row changed or left dangling by a deletion. */
+  /**
+   * Walks the whole chain (each row's hash and link, and the oldest row's link to a recorded
+   * purge), then compares it with the latest signed checkpoint: a chain rewritten with
+   * recomputed hashes, or cut at the tail or the head, no longer matches what was signed.
+   */
   async verify(): Promise<AuditVerification> {
     return this.transactions.run(async (transaction) => {
       await this.audit.allowLongStatement(transaction, 120_000);
-      const { checked, firstBrokenId } = await this.audit.verifyChain(transaction);
-      return firstBrokenId ? { ok: false, checked, firstBrokenId } : { ok: true, checked };
+      const { database, checked, firstBrokenId, headBrokenId } = await this.audit.verifyChain(transaction);
+      const checkpoint = await this.checkpoints.check(database, transaction);
+      if (firstBrokenId) return { ok: false, checked, firstBrokenId, reason: 'row-changed-or-deleted', checkpoint };
+      if (headBrokenId) return { ok: false, checked, firstBrokenId: headBrokenId, reason: 'head-deleted', checkpoint };
+      if (checkpoint?.finding) return { ok: false, checked, reason: checkpoint.finding, checkpoint };
+      return { ok: true, checked, checkpoint };
     });
+  }
+
+  /** Writes a signed checkpoint of the chain now (the `audit-checkpoint` job); null when nothing changed since the last. */
+  writeCheckpoint(now?: Date) {
+    return this.checkpoints.write(now);
+  }
+
+  publicKey() {
+    return this.checkpoints.publicKey();
   }
 }
 

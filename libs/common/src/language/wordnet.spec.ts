@@ -1,4 +1,4 @@
-import { baseForms, hasLemma, hypernymLevels, senseLemmas } from './wordnet';
+import { baseForms, coordinateTerms, derivedForms, hasLemma, hypernymLevels, senseLemmas } from './wordnet';
 
 describe('WordNet base forms, senses and hypernyms', () => {
   it('finds base forms by the detachment rules, the word first when it is a lemma itself', () => {
@@ -22,5 +22,23 @@ describe('WordNet base forms, senses and hypernyms', () => {
     // PERSON's synset lists hundreds of hyponym pointers (a line of several kilobytes).
     expect(hypernymLevels('noun', 'person', 1, 1)[0]).toEqual(expect.arrayContaining(['organism']));
     expect(hasLemma('noun', 'person')).toBe(true);
+  });
+});
+
+describe('WordNet relations', () => {
+  it('derived forms follow the lemma own derivation pointers, across parts of speech', () => {
+    expect(derivedForms('noun', 'cleaner')).toContain('clean');
+    expect(derivedForms('noun', 'printer')).toContain('print');
+    expect(derivedForms('noun', 'zebraflux')).toEqual([]);
+    expect(derivedForms('noun', 'cleaner')).not.toContain('cleaner');
+  });
+
+  it('coordinate terms are siblings under the first sense hypernym, never the word or its synonyms', () => {
+    const river = coordinateTerms('river');
+    expect(river).toEqual(expect.arrayContaining(['brook', 'creek']));
+    expect(river).not.toContain('river');
+    expect(coordinateTerms('river', 2)).toHaveLength(2);
+    expect(coordinateTerms('zebraflux')).toEqual([]);
+    expect(coordinateTerms('coffee')).not.toContain('java');
   });
 });

@@ -26,10 +26,13 @@ interface Synset {
   lemmas: string[];
   hypernyms: number[];
   hyponyms: number[];
+  /** Derivationally related forms (`+`): the source lemma's number (1-based) and the target word. */
+  derivations: Array<{ source: number; pos: WordnetPos; offset: number; target: number }>;
 }
 
 const WORD = /^[a-z]{3,}$/;
 const POS_LETTER: Record<WordnetPos, string> = { noun: 'n', verb: 'v', adj: 'a' };
+const POS_OF_LETTER: Record<string, WordnetPos> = { n: 'noun', v: 'verb', a: 'adj', s: 'adj' };
 const MAX_SYNONYMS = 8;
 
 const parts = new Map<WordnetPos, PartOfSpeech>();
@@ -117,15 +120,23 @@ function synset(pos: WordnetPos, offset: number): Synset {
   const pointerCount = Number(fields[pointerAt] ?? '0');
   const hypernyms: number[] = [];
   const hyponyms: number[] = [];
+  const derivations: Synset['derivations'] = [];
   for (let i = 0; i < pointerCount; i++) {
-    // pointer_symbol synset_offset pos source/target (pointers to other parts of speech are skipped)
+    // pointer_symbol synset_offset pos source/target (4 hex digits: source word, target word)
     const symbol = fields[pointerAt + 1 + 4 * i];
     const target = Number(fields[pointerAt + 2 + 4 * i]);
-    if (fields[pointerAt + 3 + 4 * i] !== POS_LETTER[pos]) continue;
+    const targetPos = fields[pointerAt + 3 + 4 * i];
+    const words = fields[pointerAt + 4 + 4 * i] ?? '0000';
+    if (symbol === '+') {
+      const other = POS_OF_LETTER[targetPos ?? ''];
+      if (other) derivations.push({ source: Number.parseInt(words.slice(0, 2), 16), pos: other, offset: target, target: Number.parseInt(words.slice(2), 16) });
+      continue;
+    }
+    if (targetPos !== POS_LETTER[pos]) continue;
     if (symbol === '@' || symbol === '@i') hypernyms.push(target);
     else if (symbol === '~' || symbol === '~i') hyponyms.push(target);
   }
-  const result = { lemmas, hypernyms, hyponyms };
+  const result = { lemmas, hypernyms, hyponyms, derivations };
   if (synsetCache.size >= CACHE_SIZE) synsetCache.clear();
   synsetCache.set(key, result);
   return result;
@@ -221,6 +232,25 @@ export function coordinateTerms(word: string, max = 8): string[] {
         if (found.length >= max) return found;
         if (WORD.test(lemma) && !own.has(lemma) && !found.includes(lemma)) found.push(lemma);
       }
+    }
+  }
+  return found;
+}
+
+/**
+ * Derivationally related forms of a lemma (WordNet's `+` pointers from the lemma itself) in its
+ * first `senses` senses of one part of speech: CLEANER -> clean, PRINTER -> print, in WordNet's
+ * order, without the lemma. What an agent noun or an activity shares with the terms for it.
+ */
+export function derivedForms(pos: WordnetPos, lemma: string, senses = 2): string[] {
+  const found: string[] = [];
+  for (const offset of senseOffsets(pos, lemma).slice(0, senses)) {
+    const own = synset(pos, offset);
+    const index = own.lemmas.indexOf(lemma) + 1;
+    for (const d of own.derivations) {
+      if (d.source !== index) continue;
+      const word = synset(d.pos, d.offset).lemmas[d.target - 1];
+      if (word && word !== lemma && !found.includes(word)) found.push(word);
     }
   }
   return found;

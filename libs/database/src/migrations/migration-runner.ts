@@ -44,6 +44,12 @@ export interface MigrationRunnerOptions {
   /** How long to wait for another process that is migrating the same database. */
   lockWaitMs?: number;
   logger?: MigrationLogger;
+  /**
+   * The application's database role (the user of DATABASE_URL) when migrations run as another
+   * role, the owner (MIGRATION_DATABASE_URL). After every `up` it is granted what it needs: see
+   * grantApplicationRole. Unset, or equal to the migrating role: nothing is granted.
+   */
+  appRole?: string;
 }
 
 export const MIGRATIONS_TABLE = 'schema_migrations';
@@ -83,8 +89,50 @@ export class MigrationRunner {
     return this.locked(async () => {
       await this.reportDrift();
       const applied = await this.umzug().up();
+      await this.grantApplicationRole();
       return applied.map((m) => m.name);
     });
+  }
+
+  /**
+   * Gives the application's role (when it is not the migrating role) exactly what it needs, on
+   * every run so that new tables are covered and an operator who moves to two roles later
+   * needs no manual step: USAGE on the schema, SELECT, INSERT, UPDATE and DELETE on every table
+   * (never TRUNCATE, REFERENCES or TRIGGER), the sequences, SELECT only on schema_migrations.
+   * Then each lib narrows its own tables: every function `public.<lib>_restrict_app_role(text)`
+   * a migration defines is called with the role (e.g. auditing_restrict_app_role: INSERT and
+   * SELECT only on audit_logs). Returns whether anything was granted.
+   */
+  async grantApplicationRole(): Promise<boolean> {
+    const role = this.options.appRole;
+    if (!role) return false;
+    const { sequelize } = this.options;
+    const [me] = await sequelize.query<{ user: string }>('SELECT current_user AS "user"', { type: QueryTypes.SELECT });
+    if (!me || me.user === role) return false;
+    await sequelize.transaction(async (transaction) => {
+      const run = (text: string, replacements?: Record<string, unknown>) => sequelize.query(text, { transaction, replacements });
+      const [quoted] = await sequelize.query<{ id: string }>('SELECT quote_ident(:role) AS id', {
+        replacements: { role },
+        type: QueryTypes.SELECT,
+        transaction,
+      });
+      const id = quoted!.id;
+      await run(`GRANT USAGE ON SCHEMA public TO ${id}`);
+      await run(`GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO ${id}`);
+      await run(`GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO ${id}`);
+      await run(`REVOKE INSERT, UPDATE, DELETE ON ${MIGRATIONS_TABLE} FROM ${id}`);
+      const restrictions = await sequelize.query<{ name: string }>(
+        `SELECT p.proname AS name FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname = 'public' AND p.proname LIKE '%\\_restrict\\_app\\_role' AND p.pronargs = 1
+          ORDER BY p.proname`,
+        { type: QueryTypes.SELECT, transaction },
+      );
+      for (const { name } of restrictions) {
+        await run(`SELECT public."${name}"(:role)`, { role });
+      }
+    });
+    this.logger.info(`Granted the application role ${role} its privileges`);
+    return true;
   }
 
   /** Reverts the last `steps` applied migrations; returns the names reverted. */

@@ -43,9 +43,11 @@ const SOURCE_WEIGHT: Record<TrainingDoc['source'], number> = { term: 1, heading:
 /** Trains the model from the classification data: deterministic (no randomness, sorted output). */
 export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration = { a: 6, b: -3 }): ClassModel {
   const positives = data.filter((d) => d.source !== 'excludes');
+  // The BM25 index takes lemmas and bigrams; prefix stems (`p:servi`) are shared by too many
+  // terms to rank them (and would cost a long posting list at every query): naive Bayes takes them.
   const docs = positives
     .filter((d) => d.source === 'term' || d.source === 'heading')
-    .map((d) => ({ class: d.class, text: d.text, features: [...features(d.text, false).keys()] }))
+    .map((d) => ({ class: d.class, text: d.text, features: [...features(d.text, false).keys()].filter((f) => !f.startsWith('p:')) }))
     .filter((d) => d.features.length > 0);
   const df = new Map<string, number>();
   let totalLength = 0;

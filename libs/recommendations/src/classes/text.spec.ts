@@ -31,6 +31,18 @@ describe('Nice recommender text features', () => {
     expect(expansions('zebraflux')).toEqual([]);
   });
 
+  it('reaches the activity from the agent noun through WordNet derivations (cleaner -> clean)', () => {
+    expect(new Map(expansions('cleaner')).get('clean')).toBeCloseTo(0.8);
+    expect(new Map(expansions('printer')).get('print')).toBeCloseTo(0.8);
+  });
+
+  it('carries a prefix stem for long words, full weight in a term, lower in a description', () => {
+    expect(features('architectural services', false).get('p:archi')).toBe(1);
+    expect(features('architect', true).get('p:archi')).toBe(0.5);
+    // Short words carry none.
+    expect([...features('oil', true).keys()].some((k) => k.startsWith('p:'))).toBe(false);
+  });
+
   it('gives the text words weight 1, adjacent pairs as bigrams, expansions only when asked', () => {
     const plain = features('olive oil', false);
     expect([...plain.entries()]).toEqual([
@@ -38,6 +50,7 @@ describe('Nice recommender text features', () => {
       ['b:olive_oil', 1],
       ['oil', 1],
     ]);
+    expect(features('olive oils', false).has('b:olive_oil')).toBe(true);
     const expanded = features('sneakers', true);
     expect(expanded.get('sneaker')).toBe(1);
     expect(expanded.get('shoe')).toBeLessThan(1);

@@ -1,4 +1,4 @@
-import { baseForms, closeSynonyms, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
+import { baseForms, closeSynonyms, derivedForms, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
 
 /**
  * Text features of the Nice-class recommender: tokenization, lemmatization (WordNet base forms)
@@ -10,7 +10,7 @@ import { baseForms, closeSynonyms, hypernymLevels, senseLemmas } from '@app/comm
  * Version of the feature extraction below: part of the artifact, so that an artifact trained by
  * an older extraction is retrained instead of being scored with features it was not built from.
  */
-export const FEATURES_VERSION = 2;
+export const FEATURES_VERSION = 4;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -80,7 +80,16 @@ export function contentLemmas(text: string): string[] {
 }
 
 /** Weights of the expansions, relative to a word the text itself uses (1). */
-export const EXPANSION_WEIGHTS = { synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 } as const;
+export const EXPANSION_WEIGHTS = { derived: 0.8, synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 } as const;
+
+/**
+ * Word stems as character prefixes (`p:archi` for architect, architecture, architectural), so
+ * that derived words WordNet does not link still meet: words longer than PREFIX_LENGTH letters
+ * carry their first PREFIX_LENGTH letters, at PREFIX_WEIGHT in a description (1 in a term); the
+ * naive Bayes part uses them, the BM25 index does not (model.ts).
+ */
+export const PREFIX_LENGTH = 5;
+export const PREFIX_WEIGHT = 0.5;
 
 /** WordNet expansions of a lemma: close synonyms and hypernyms of its first noun (else verb) sense. */
 export function expansions(word: string): Array<[string, number]> {
@@ -94,6 +103,8 @@ export function expansions(word: string): Array<[string, number]> {
     out.set(l, Math.max(out.get(l) ?? 0, weight));
   };
   const pos = baseForms('noun', word).length > 0 ? 'noun' : 'verb';
+  // Derivationally related forms: the agent noun's activity (CLEANER -> clean, PRINTER -> print).
+  for (const d of [...derivedForms('noun', word), ...derivedForms('verb', word)]) add(d, EXPANSION_WEIGHTS.derived);
   for (const s of [...closeSynonyms(word), ...senseLemmas(pos, word, 1)]) add(s, EXPANSION_WEIGHTS.synonym);
   const levels = hypernymLevels(pos, word, 1, 2);
   for (const h of levels[0] ?? []) add(h, EXPANSION_WEIGHTS.hypernym1);
@@ -102,8 +113,9 @@ export function expansions(word: string): Array<[string, number]> {
 }
 
 /**
- * The weighted features of a text: its lemmas (1), adjacent lemma pairs (`b:olive_oil`, 1) and,
- * with `expand`, WordNet expansions of each lemma at their lower weights.
+ * The weighted features of a text: its lemmas (1), their prefixes (`p:archi`), adjacent lemma
+ * pairs (`b:olive_oil`, 1) and, with `expand`, WordNet expansions of each lemma (derived forms,
+ * synonyms, hypernyms) at their lower weights.
  */
 export function features(text: string, expand: boolean): Map<string, number> {
   const words = contentLemmas(text);
@@ -113,6 +125,7 @@ export function features(text: string, expand: boolean): Map<string, number> {
   };
   words.forEach((w, i) => {
     add(w, 1);
+    if (w.length > PREFIX_LENGTH) add(`p:${w.slice(0, PREFIX_LENGTH)}`, expand ? PREFIX_WEIGHT : 1);
     const next = words[i + 1];
     if (next) add(`b:${w}_${next}`, 1);
   });
