@@ -10,11 +10,19 @@ const swc = {
   sourceMaps: 'inline',
 };
 
+// ESM-only packages that the code loads with require() (Node >= 20.19 runs require(esm) natively;
+// Jest's module system does not): compiled to CommonJS for the tests.
+const ESM_PACKAGES = ['file-type', 'strtok3', 'token-types', '@tokenizer', 'uint8array-extras', '@borewit'];
+const swcEsm = { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } };
+
 module.exports = {
   rootDir: '.',
   testEnvironment: 'node',
-  transform: { '^.+\\.ts$': ['@swc/jest', swc] },
+  transform: { '^.+\\.ts$': ['@swc/jest', swc], [`/node_modules/(${ESM_PACKAGES.join('|')})/.+\\.js$`]: ['@swc/jest', swcEsm] },
+  transformIgnorePatterns: [`/node_modules/(?!(${ESM_PACKAGES.join('|')})/)`],
   moduleNameMapper: {
+    // file-type's exports offer only `import`/`module-sync` under `node`, conditions Jest's require does not use.
+    '^file-type$': '<rootDir>/node_modules/file-type/index.js',
     '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src',
     '^@app/([a-z-]+)/(.*)$': '<rootDir>/libs/$1/src/$2',
   },
@@ -24,6 +32,9 @@ module.exports = {
   globalSetup: '<rootDir>/test/setup/global-setup.ts',
   globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
   reporters: ['default', '<rootDir>/test/setup/summary-reporter.js'],
-  testTimeout: 30000,
+  // A safety net against hangs, not an assertion: on a loaded machine (CI runners, several suites
+  // at once) a test that waits for its conditions may take minutes. Specs wait with deadlines
+  // (test/support/wait-for.ts) that fail sooner and say what they waited for.
+  testTimeout: 180_000,
   maxWorkers: 2,
 };

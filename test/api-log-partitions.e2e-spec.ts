@@ -10,6 +10,7 @@ import type { ApiLogFilter } from '@app/auditing/api-log/api-log.types';
 import { findSchemaDrift } from '@app/database';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
 
 
 async function partitionNames(sql: Client): Promise<string[]> {
@@ -94,10 +95,15 @@ describe('api_logs partitions (e2e)', () => {
       const res = await fetch(`${t.url}/v1/users/me`, { headers: { 'x-request-id': `${prefix}${i}` } });
       expect(res.status).toBe(401);
     }
-    await new Promise((r) => setTimeout(r, 50));
-    expect(await service.flush()).toBe(true);
-    const { rows } = await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM api_logs WHERE request_id LIKE $1`, [`${prefix}%`]);
-    expect(rows[0].n).toBe(3);
+    // A row is pushed just after its response: flush until all three are written.
+    const stored = await waitFor(
+      async () => {
+        expect(await service.flush()).toBe(true);
+        return (await sql.query<{ n: number }>(`SELECT count(*)::int AS n FROM api_logs WHERE request_id LIKE $1`, [`${prefix}%`])).rows[0].n;
+      },
+      { what: 'the three rows', intervalMs: 20, until: (n) => n >= 3 },
+    );
+    expect(stored).toBe(3);
     expect(await partitionNames(sql)).toContain(current.name);
   });
 

@@ -10,7 +10,8 @@ import { client, GOOD_PASSWORD, uniqueEmail, type Tokens } from './support/auth-
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { TestJobsModule } from './support/test-jobs.module';
-import { TestRoutesModule } from './support/test-routes.module';
+import { gates, TestRoutesModule } from './support/test-routes.module';
+import { waitFor, waitForStatus } from './support/wait-for';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 
 /** The providers alone, as an HTTP-less app (worker, cli) gets them: no routes, no guard. */
@@ -32,17 +33,15 @@ interface ApiLogRow {
   user_agent: string | null;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 /** Flushes until `count` rows with the request-id prefix are stored (a row is pushed just after its response). */
 async function storedRows(sql: Client, service: ApiLogService | undefined, prefix: string, count: number): Promise<ApiLogRow[]> {
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    if (service) await service.flush();
-    const { rows } = await sql.query<ApiLogRow>(`SELECT * FROM api_logs WHERE request_id LIKE $1 ORDER BY created_at, request_id`, [`${prefix}%`]);
-    if (rows.length >= count || Date.now() > deadline) return rows;
-    await sleep(20);
-  }
+  return waitFor(
+    async () => {
+      if (service) await service.flush();
+      return (await sql.query<ApiLogRow>(`SELECT * FROM api_logs WHERE request_id LIKE $1 ORDER BY created_at, request_id`, [`${prefix}%`])).rows;
+    },
+    { what: `${count} rows with request ids ${prefix}*`, intervalMs: 20, until: (rows) => rows.length >= count },
+  ).catch(async () => (await sql.query<ApiLogRow>(`SELECT * FROM api_logs WHERE request_id LIKE $1 ORDER BY created_at, request_id`, [`${prefix}%`])).rows);
 }
 
 describe('request log (e2e)', () => {
@@ -69,8 +68,10 @@ describe('request log (e2e)', () => {
   }, 120_000);
 
   it('a journey of N requests (2xx, 400, 401, 403, 404, 429, 500) leaves exactly N rows, right and without secrets', async () => {
-    // AUTH_RATE_LIMIT_MAX=2 (per route and client IP): the journey's third guarded login gets its 429.
-    const { t, sql, service } = await boot({ AUTH_RATE_LIMIT_MAX: '2' });
+    // AUTH_RATE_LIMIT_MAX=4 (one budget per client IP across /v1/auth/*): the journey's fifth auth
+    // request that reaches the guard (register, login, refresh, login, login; the unparsable body is
+    // refused before) gets its 429.
+    const { t, sql, service } = await boot({ AUTH_RATE_LIMIT_MAX: '4' });
     const prefix = `journey-${randomBytes(4).toString('hex')}-`;
     const started = new Date();
     const longAgent = `agent/${'x'.repeat(1_000)}`;
@@ -117,10 +118,12 @@ describe('request log (e2e)', () => {
     // Probes and scrapes are not logged (README): they would drown the log.
     const probeId = `${prefix}probe`;
     for (const path of ['/health/live', '/health/ready', '/metrics']) {
-      expect((await fetch(`${t.url}${path}`, { headers: { 'x-request-id': probeId } })).status).toBe(200);
+      // Polled: on a loaded machine readiness's bounded database ping may miss once.
+      await waitForStatus(`${t.url}${path}`, 200, { headers: { 'x-request-id': probeId } });
     }
-    // Let any onResponse hook still pending run: a wrongly logged probe must be in the count.
-    await sleep(50);
+    // One more API request after the probes: by the time its row is stored, a wrongly logged
+    // probe's row would be too, and in the count below.
+    await send('GET', '/v1/no-such-route');
 
     const rows = await storedRows(sql, service, prefix, sent.length);
     // Exactly one row per API request: none missing, none logged twice, no probe.
@@ -297,7 +300,8 @@ describe('request log (e2e)', () => {
 
   it('a graceful shutdown during load loses no accepted request, and lets a running job finish', async () => {
     // This instance also runs the scheduler, with a job in progress when the shutdown starts.
-    const slowJob = { name: 'drain-test', schedule: null, description: 'slow', run: () => sleep(600).then(() => ({ details: { finished: true } })) };
+    // The job and the slow requests are held at one gate until the shutdown is under way.
+    const slowJob = { name: 'drain-test', schedule: null, description: 'slow', run: () => gates.pass('drain').then(() => ({ details: { finished: true } })) };
     const { t, sql } = await boot(
       { AUTH_RATE_LIMIT_MAX: '10000', SCHEDULER_ENABLED: 'true', JOB_SESSION_PURGE_CRON: 'off', JOB_API_LOG_PARTITIONS_CRON: 'off', JOB_BACKUP_CRON: 'off', JOB_BACKUP_DRILL_CRON: 'off' },
       [TestJobsModule.with([slowJob])],
@@ -317,17 +321,18 @@ describe('request log (e2e)', () => {
       );
     };
 
-    // In flight when the shutdown starts: slow answers, plus quick ones of every kind.
+    // In flight when the shutdown starts: held answers, plus quick ones of every kind.
     const load = [
-      ...Array.from({ length: 20 }, () => fire('/v1/__test/slow?ms=400')),
+      ...Array.from({ length: 20 }, () => fire('/v1/__test/held?gate=drain')),
       ...Array.from({ length: 20 }, (_, i) => fire(['/v1/users/me', '/v1/missing', '/v1/__test/slow?ms=1', '/v1/__test/boom'][i % 4])),
     ];
     const job = jobs.runNow('drain-test');
-    await sleep(150);
-    const shutdown = gracefulShutdown(t.app, { delayMs: 0, graceMs: 5_000 });
-    // And more arriving while it drains.
-    load.push(...Array.from({ length: 20 }, () => fire('/v1/users/me')));
-    const results = await Promise.all(load);
+    await waitFor(() => gates.entered('drain') === 21, { what: 'the 20 held requests and the job to be in flight' });
+    const shutdown = gracefulShutdown(t.app, { delayMs: 0, graceMs: 10_000 });
+    // And more arriving while it drains (each answered or refused while the held ones still hold).
+    const late = await Promise.all(Array.from({ length: 20 }, () => fire('/v1/users/me')));
+    gates.open('drain');
+    const results = [...(await Promise.all(load)), ...late];
     expect(await shutdown).toBe(true);
     // The job finished and was recorded before the pool closed; no tick is taken any more.
     expect(await job).toMatchObject({ status: 'ran', run: { outcome: 'success', details: { finished: true } } });

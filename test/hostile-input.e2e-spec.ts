@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { Client } from 'pg';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
 import { startTestApp, type TestApp } from './support/test-app';
 import { client, GOOD_PASSWORD, uniqueEmail, type Tokens } from './support/auth-client';
 
@@ -150,12 +151,11 @@ describe('hostile input never breaks the contract (e2e)', () => {
       expect(res.body).not.toContain('evil.test');
       expect(JSON.parse(res.body)).toMatchObject({ instance: '/v1/no-such-route' });
       const requestId = /x-request-id: (\S+)/.exec(res.head)?.[1];
-      const deadline = Date.now() + 5_000;
-      let rows: Array<{ path: string }> = [];
-      while (rows.length === 0 && Date.now() < deadline) {
-        rows = (await sql.query<{ path: string }>('SELECT path FROM api_logs WHERE request_id = $1', [requestId])).rows;
-        if (rows.length === 0) await new Promise((r) => setTimeout(r, 20));
-      }
+      const rows = await waitFor(async () => (await sql.query<{ path: string }>('SELECT path FROM api_logs WHERE request_id = $1', [requestId])).rows, {
+        what: `the api_logs row of ${requestId}`,
+        intervalMs: 20,
+        until: (found) => found.length > 0,
+      });
       expect(rows).toEqual([{ path: '/v1/no-such-route?x=1' }]);
     });
   });

@@ -30,9 +30,31 @@ describe('rate limit, CORS and trusted proxies (e2e)', () => {
     expect(limited.status).toBe(429);
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(limited.headers.get('content-type')).toMatch(/problem\+json/);
-    expect(((await limited.json()) as { type: string }).type).toMatch(/rate-limited$/);
+    const problem = (await limited.json()) as { type: string; retryAfter: number };
+    expect(problem.type).toMatch(/rate-limited$/);
+    expect(problem.retryAfter).toBe(Number(limited.headers.get('retry-after')));
     // Health and metrics are never rate limited.
     expect((await fetch(`${t.url}/health/live`)).status).toBe(200);
+  });
+
+  it('gives all of /v1/auth/* one per-IP budget: logins use up what registrations could have had', async () => {
+    const t = await boot({ AUTH_RATE_LIMIT_MAX: '3', AUTH_RATE_LIMIT_TTL_MS: '60000' });
+    const post = (path: string, body: unknown) =>
+      fetch(`${t.url}/v1/auth/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const logins: number[] = [];
+    for (let i = 0; i < 3; i++) logins.push((await post('login', { email: 'nobody@example.com', password: 'wrong password here' })).status);
+    expect(logins).toEqual([401, 401, 401]);
+    // Another auth route, same client: the budget is spent.
+    const register = await post('register', { email: 'someone@example.com', password: 'a long enough password 123', name: 'S' });
+    expect(register.status).toBe(429);
+    const retryAfter = Number(register.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThan(0);
+    expect(retryAfter).toBeLessThanOrEqual(60);
+    expect(register.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(await register.json()).toMatchObject({ status: 429, retryAfter });
+    expect((await post('refresh', { refreshToken: 'x'.repeat(40) })).status).toBe(429);
+    // Routes outside /v1/auth keep their own (global) budget.
+    expect((await fetch(`${t.url}/v1/__test/ip`)).status).toBe(200);
   });
 
   it('allows only the configured CORS origins', async () => {

@@ -9,6 +9,7 @@ import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TestJobsModule } from './support/test-jobs.module';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const EVERY_SECOND = '*/1 * * * * *';
@@ -46,14 +47,11 @@ const SCHEDULER_ENV = {
   JOB_BACKUP_CRON: 'off',
   JOB_BACKUP_DRILL_CRON: 'off',
   SHUTDOWN_GRACE_MS: '2000',
+  // The default pool (not the test apps' 5): each tick holds one connection for its lock while it
+  // claims and records on another, so with ticks piling up on a loaded machine a five-connection
+  // pool can be all lock holders waiting for a second connection, until the acquire timeout.
+  DB_POOL_MAX: '20',
 };
-
-/** Consecutive seconds from `from` to `to` (inclusive), as epoch milliseconds. */
-function seconds(from: number, to: number): number[] {
-  const out: number[] = [];
-  for (let t = Math.ceil(from / 1000) * 1000; t <= to; t += 1000) out.push(t);
-  return out;
-}
 
 function duplicates(values: number[]): number[] {
   const seen = new Set<number>();
@@ -91,8 +89,8 @@ describe('scheduled jobs across instances (e2e)', () => {
     return instance;
   }
 
-  async function startWorker(definitions: JobDefinition[], databaseUrl = db.url): Promise<Instance> {
-    const env = { NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DB_POOL_MIN: '0', DB_POOL_MAX: '5', ...SCHEDULER_ENV };
+  async function startWorker(definitions: JobDefinition[], databaseUrl = db.url, extraEnv: Record<string, string> = {}): Promise<Instance> {
+    const env = { NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DB_POOL_MIN: '0', ...SCHEDULER_ENV, ...extraEnv };
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule.register({ env }), TestJobsModule.with(definitions)] }).compile();
     // As the worker's main.ts does (the testing module would otherwise log errors to the console).
     moduleRef.useLogger(moduleRef.get(Logger));
@@ -132,6 +130,47 @@ describe('scheduled jobs across instances (e2e)', () => {
 
   const ticksOf = (job: string) => executions.filter((e) => e.job === job).map((e) => e.tick);
 
+  /**
+   * What the instances' schedulers did with each tick of `job` from now on: ran it, or skipped it
+   * and why. Only ticks after this call count: an earlier one may have been run before the watch.
+   */
+  function observeTicks(instances: Instance[], job: string): Map<number, string[]> {
+    const from = Date.now();
+    const seen = new Map<number, string[]>();
+    for (const instance of instances) {
+      const runTick = instance.jobs.runTick.bind(instance.jobs);
+      jest.spyOn(instance.jobs, 'runTick').mockImplementation(async (name, tick, trigger) => {
+        const result = await runTick(name, tick, trigger);
+        if (name === job && trigger === 'schedule' && tick.getTime() > from) {
+          const outcomes = seen.get(tick.getTime()) ?? [];
+          outcomes.push(result.status === 'skipped' ? `skipped:${result.reason}` : result.status === 'error' ? `error (${instance.jobs.instance}): ${result.error}` : result.status);
+          seen.set(tick.getTime(), outcomes);
+        }
+        return result;
+      });
+    }
+    return seen;
+  }
+
+  /**
+   * Exactly once, as far as timers fired: every tick some running instance's timer fired was run
+   * by one instance and skipped by the others (an instance already stopping takes no tick at all).
+   * Which seconds fire is the timer's business: on a stalled event loop a one-second timer fires
+   * late, and the seconds it slept through are not fired by anyone.
+   */
+  function expectEachTickRanOnce(seen: Map<number, string[]>): void {
+    const wrong = [...seen]
+      .map(([tick, outcomes]) => ({ tick: new Date(tick).toISOString(), outcomes: outcomes.filter((o) => o !== 'skipped:stopping') }))
+      .filter(({ outcomes }) => outcomes.length > 0 && (outcomes.filter((o) => o === 'ran').length !== 1 || outcomes.some((o) => o !== 'ran' && !o.startsWith('skipped:'))));
+    expect(wrong).toEqual([]);
+  }
+
+  /** A counter's value in a Prometheus exposition (0 when absent). */
+  function counter(metrics: string, series: string): number {
+    const line = metrics.split('\n').find((l) => l.startsWith(`${series} `));
+    return line ? Number(line.slice(series.length + 1)) : 0;
+  }
+
   it('three instances (two api, one worker) run each tick exactly once, record failures, and keep going', async () => {
     let flakyFailed = false;
     const definitions = [
@@ -143,33 +182,44 @@ describe('scheduled jobs across instances (e2e)', () => {
         }
       }),
     ];
+    const starting = Date.now();
     const a = await startApi(definitions);
     const b = await startApi(definitions);
     const c = await startWorker(definitions);
-    const allUp = Date.now();
-    await sleep(4_300);
+    const seen = observeTicks([a, b, c], 'test-tick');
+
+    // Runs until the metrics tell the story (how long that takes depends on the machine's load).
+    const metrics = await waitFor(async () => (await fetch(`${a.url}/metrics`)).text(), {
+      what: 'four watched ticks run, four skipped, the flaky failure and its recovery',
+      deadlineMs: 60_000,
+      until: (text) =>
+        [...seen.values()].filter((outcomes) => outcomes.includes('ran')).length >= 4 &&
+        counter(text, 'job_runs_total{job="test-tick",outcome="success"}') >= 4 &&
+        counter(text, 'job_runs_total{job="test-tick",outcome="skipped"}') >= 4 &&
+        // Both counted: the failure's own count comes after its row is written, which may be later.
+        counter(text, 'job_runs_total{job="test-flaky",outcome="failure"}') >= 1 &&
+        counter(text, 'job_runs_total{job="test-flaky",outcome="success"}') >= 1 &&
+        counter(text, 'job_runs_total{job="session-purge",outcome="success"}') >= 2,
+    });
 
     // The failure did not take anything down, and the metrics tell the story.
     expect((await fetch(`${a.url}/health/live`)).status).toBe(200);
-    const metrics = await (await fetch(`${a.url}/metrics`)).text();
     expect(lintExposition(metrics)).toEqual([]);
-    expect(Number(/^job_runs_total\{job="test-tick",outcome="success"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
-    expect(Number(/^job_runs_total\{job="test-tick",outcome="skipped"\} (\d+)$/m.exec(metrics)?.[1])).toBeGreaterThanOrEqual(4);
     expect(metrics).toMatch(/^job_runs_total\{job="test-flaky",outcome="failure"\} 1$/m);
     expect(metrics).toMatch(/^job_duration_seconds_count\{job="test-tick"\} \d+$/m);
+    // The gauge holds the time of a success since these instances began to start.
     const lastSuccess = Number(/^job_last_success_timestamp_seconds\{job="session-purge"\} (\S+)$/m.exec(metrics)?.[1]);
-    expect(Math.abs(lastSuccess * 1000 - Date.now())).toBeLessThan(3_000);
+    expect(lastSuccess * 1000).toBeGreaterThanOrEqual(starting);
+    expect(lastSuccess * 1000).toBeLessThanOrEqual(Date.now());
 
-    const stopping = Date.now();
     await Promise.all([a.close(), b.close(), c.close()]);
     const ticks = ticksOf('test-tick');
 
-    // Exactly once: no tick ran twice, and every second while all three were up ran.
+    // Exactly once: no tick ran twice, and every tick the schedulers fired ran on one instance.
     expect(duplicates(ticks)).toEqual([]);
-    // Every tick after all three were up and before they began to stop (with a little margin).
-    const window = seconds(allUp + 200, stopping - 200);
-    expect(window.length).toBeGreaterThanOrEqual(3);
-    expect(window.filter((t) => !ticks.includes(t))).toEqual([]);
+    expect(seen.size).toBeGreaterThanOrEqual(4);
+    expectEachTickRanOnce(seen);
+    expect([...seen.keys()].every((tick) => tick % 1_000 === 0)).toBe(true);
 
     // One row per execution, by the instance that ran it.
     const tickRows = await rows('test-tick');
@@ -178,17 +228,17 @@ describe('scheduled jobs across instances (e2e)', () => {
     );
     expect(new Set(tickRows.map((r) => r.instance)).size).toBeGreaterThanOrEqual(1);
 
-    // The real session-purge job, on the same one-second schedule: once per tick, no gaps.
+    // The real session-purge job, on the same one-second schedule: once per tick, all successes.
     const purges = await rows('session-purge');
     expect(purges.every((r) => r.outcome === 'success' && r.details?.purged === 0)).toBe(true);
-    const purgeTicks = purges.map((r) => r.tick.getTime());
-    expect(window.filter((t) => !purgeTicks.includes(t))).toEqual([]);
+    expect(duplicates(purges.map((r) => r.tick.getTime()))).toEqual([]);
+    expect(purges.length).toBeGreaterThanOrEqual(2);
 
-    // The throwing job: recorded as a failure, and the very next tick ran and succeeded.
+    // The throwing job: recorded as a failure, and the next tick it was given ran and succeeded.
     const flaky = await rows('test-flaky');
     expect(flaky[0]).toMatchObject({ outcome: 'failure', error: 'flaky on purpose' });
     expect(flaky[1]).toMatchObject({ outcome: 'success', error: null });
-    expect(flaky[1].tick.getTime() - flaky[0].tick.getTime()).toBe(1_000);
+    expect(flaky[1].tick.getTime()).toBeGreaterThan(flaky[0].tick.getTime());
     expect(flaky.slice(1).every((r) => r.outcome === 'success')).toBe(true);
   });
 
@@ -229,24 +279,35 @@ describe('scheduled jobs across instances (e2e)', () => {
 
   it('an instance closed mid-job lets the job finish before it stops, and takes no new tick', async () => {
     const finished: string[] = [];
+    let startedJob: () => void = () => undefined;
+    const jobStarted = new Promise<void>((resolve) => (startedJob = resolve));
+    let releaseJob: () => void = () => undefined;
+    const released = new Promise<void>((resolve) => (releaseJob = resolve));
     const slow: JobDefinition = {
       name: 'test-drain',
       schedule: null,
-      description: 'slow',
+      description: 'held until the test releases it',
       run: async ({ instance }) => {
-        await sleep(800);
+        startedJob();
+        await released;
         finished.push(instance);
       },
     };
-    const c = await startWorker([slow]);
+    // A long grace period: the drain, not the clock, is what this test is about.
+    const probe: JobDefinition = { name: 'test-probe', schedule: null, description: 'answers at once', run: async () => undefined };
+    const c = await startWorker([slow, probe], db.url, { SHUTDOWN_GRACE_MS: '20000' });
     const running = c.jobs.runNow('test-drain');
-    await sleep(100);
-    const closing = Date.now();
-    await c.close();
-    expect(Date.now() - closing).toBeGreaterThanOrEqual(600);
-    expect(await running).toMatchObject({ status: 'ran', run: { outcome: 'success' } });
-    expect(finished).toEqual([c.jobs.instance]);
+    await jobStarted;
+    const closed = c.close();
+    // Stopping: no new scheduled tick is taken, while the running job still holds the close up.
+    await waitFor(async () => (await c.jobs.runTick('test-probe', new Date(), 'schedule')).status === 'skipped', { what: 'the instance to stop taking ticks' });
     expect(await c.jobs.runTick('test-drain', new Date(), 'schedule')).toEqual({ status: 'skipped', reason: 'stopping' });
+    expect(finished).toEqual([]);
+    releaseJob();
+    await closed;
+    // The close waited for the job: it had finished (and been recorded) before the close returned.
+    expect(finished).toEqual([c.jobs.instance]);
+    expect(await running).toMatchObject({ status: 'ran', run: { outcome: 'success' } });
   });
 
   it('an instance killed mid-job: its lock goes with its connection, the others carry on, no tick runs twice', async () => {
@@ -273,29 +334,31 @@ describe('scheduled jobs across instances (e2e)', () => {
     await started;
     const b = await startApi(definitions);
     const c = await startWorker(definitions);
-    await sleep(1_200);
+    const seen = observeTicks([b, c], 'test-slow');
+    // The survivors are running ticks of their own while the victim's run still hangs.
+    await waitFor(() => executions.some((e) => e.job === 'test-slow' && e.instance !== victimInstance), { what: 'a survivor to run a tick' });
 
     // The victim's run holds its tick: nobody else ran that tick.
     const hungTick = victim!.tick;
     expect(executions.filter((e) => e.job === 'test-slow' && e.tick === hungTick)).toHaveLength(1);
     const killedAt = Date.now();
     await proxy.cut();
-    await sleep(3_200);
 
-    // The row of the killed run is found abandoned (its lock went with the connection)...
-    const abandoned = await b.jobs.sweepAbandoned();
+    // The row of the killed run is found abandoned once PostgreSQL has ended its session (and
+    // with it the lock)...
+    const abandoned = await waitFor(() => b.jobs.sweepAbandoned(), { what: 'the killed run to be found abandoned', intervalMs: 200, until: (found) => found.length > 0 });
     expect(abandoned.map((r) => [r.job, r.tick.getTime(), r.instance])).toEqual([['test-slow', hungTick, victimInstance]]);
-    const stopping = Date.now();
+    const survivors = new Set([b.jobs.instance, c.jobs.instance]);
+    const afterKill = () => executions.filter((e) => e.job === 'test-slow' && e.tick > killedAt);
+    await waitFor(() => afterKill().length >= 3, { what: 'three ticks run since the kill' });
     await Promise.all([b.close(), c.close()]);
 
-    // ...and not run again; every tick since the kill ran once, on the survivors.
+    // ...and not run again; every tick the survivors fired since the kill ran once, on a survivor.
     const ticks = ticksOf('test-slow');
     expect(duplicates(ticks)).toEqual([]);
-    const afterKill = seconds(killedAt + 200, stopping - 200);
-    expect(afterKill.filter((t) => !ticks.includes(t))).toEqual([]);
-    const survivors = new Set([b.jobs.instance, c.jobs.instance]);
-    expect(executions.filter((e) => e.job === 'test-slow' && e.tick > killedAt).every((e) => survivors.has(e.instance))).toBe(true);
-    expect(executions.filter((e) => e.job === 'test-slow' && e.tick > killedAt).length).toBeGreaterThanOrEqual(3);
+    expect(ticks.filter((t) => t === hungTick)).toHaveLength(1);
+    expectEachTickRanOnce(new Map([...seen].filter(([tick]) => tick > killedAt)));
+    expect(afterKill().every((e) => survivors.has(e.instance))).toBe(true);
 
     const slowRows = await rows('test-slow');
     expect(slowRows.filter((r) => r.outcome === 'abandoned').map((r) => r.tick.getTime())).toEqual([hungTick]);

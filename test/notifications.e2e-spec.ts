@@ -336,7 +336,8 @@ describe('notifications (against a real PostgreSQL)', () => {
 
       const committed = await transactions.run(async (transaction) => {
         const notification = await service.notify(userId, message(1), { transaction });
-        await new Promise((resolve) => setTimeout(resolve, 50));
+        // Any delivery started before the commit would finish here (no sleep to guess its time).
+        await service.settleDeliveries();
         expect(smtp.received.length).toBe(before);
         expect(await row(notification.id)).toBeUndefined(); // not visible outside the transaction yet
         return notification;

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { QueryTypes } from 'sequelize';
@@ -191,9 +191,23 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
       expect(again).toMatchObject({ read: 322, inserted: 0, updated: 0, unchanged: 322 });
     });
 
+    it('reads a ZIP64 archive (zip -fz: 64-bit sizes and offsets) like any other', async () => {
+      await sql.query('TRUNCATE trademark_records');
+      // The same files as daily.zip, written by Info-ZIP with -fz (ZIP64 records in the directory).
+      const zip = resolve(__dirname, 'fixtures/registry/daily64.zip');
+      const summary = await importer.importFile(zip);
+      expect(summary).toMatchObject({ format: 'zip', read: 322, rejectedCount: 8, truncated: true });
+      expect(await count()).toBe(294);
+      expect(await count(`source = 'uspto-xml:daily64.zip/daily-b.xml'`)).toBeGreaterThan(0);
+    });
+
     it('refuses an unknown extension and a file that is not a zip without touching the registry', async () => {
       await expect(importText('daily.json', '{}')).rejects.toThrow(/unknown registry format ".json"/);
       await expect(importText('daily.zip', 'PK not really')).rejects.toThrow(/not a zip file/);
+      // A download cut short has no central directory.
+      const whole = await readFile(resolve(__dirname, 'fixtures/registry/daily.zip'));
+      await writeFile(join(dir, 'cut.zip'), whole.subarray(0, whole.length - 200));
+      await expect(importer.importFile(join(dir, 'cut.zip'))).rejects.toThrow(/cut\.zip: not a zip file, or cut short/);
     });
   });
 

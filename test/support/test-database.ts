@@ -20,9 +20,28 @@ export function databaseUrl(database: string): string {
   return u.toString();
 }
 
+/** PostgreSQL's "too many clients already": on a shared server (parallel runs) a transient state. */
+const TOO_MANY_CONNECTIONS = '53300';
+const CONNECT_DEADLINE_MS = 60_000;
+
+/** An admin connection; waits (with a deadline) while the server has no connection slot free. */
+async function connectAdmin(): Promise<Client> {
+  const deadline = Date.now() + CONNECT_DEADLINE_MS;
+  for (;;) {
+    const client = new Client({ connectionString: adminUrl() });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => undefined);
+      if ((error as { code?: string }).code !== TOO_MANY_CONNECTIONS || Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+}
+
 async function admin<T>(work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: adminUrl() });
-  await client.connect();
+  const client = await connectAdmin();
   try {
     return await work(client);
   } finally {

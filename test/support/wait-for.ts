@@ -18,7 +18,7 @@ export interface WaitForOptions<T> {
   until?: (value: T) => boolean;
 }
 
-export const DEFAULT_DEADLINE_MS = 20_000;
+export const DEFAULT_DEADLINE_MS = 60_000;
 
 export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitForOptions<T> = {}): Promise<T> {
   const { deadlineMs = DEFAULT_DEADLINE_MS, intervalMs = 50, what = 'the condition', until = (v: T) => Boolean(v) } = options;
@@ -40,10 +40,14 @@ export async function waitFor<T>(probe: () => T | Promise<T>, options: WaitForOp
 }
 
 /** GETs `url` until it answers `status`; resolves with that response's parsed JSON body (or undefined). */
-export async function waitForStatus(url: string, status: number, options: Omit<WaitForOptions<unknown>, 'until'> = {}): Promise<unknown> {
+export async function waitForStatus(
+  url: string,
+  status: number,
+  options: Omit<WaitForOptions<unknown>, 'until'> & { headers?: Record<string, string> } = {},
+): Promise<unknown> {
   const answer = await waitFor(
     async () => {
-      const res = await fetch(url);
+      const res = await fetch(url, { headers: options.headers });
       const text = await res.text();
       return { status: res.status, text };
     },

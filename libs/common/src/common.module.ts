@@ -1,28 +1,35 @@
 import { ExecutionContext, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule, type ThrottlerStorage } from '@nestjs/throttler';
 import { AppConfigService } from '@app/config';
 import { AUTH_RATE_LIMITED } from './auth/auth.decorators';
-import { FixedWindowThrottlerStorage } from './rate-limit/fixed-window-throttler.storage';
+import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+
+const isAuthRoute = (context: ExecutionContext): boolean =>
+  Boolean(Reflect.getMetadata(AUTH_RATE_LIMITED, context.getClass()) || Reflect.getMetadata(AUTH_RATE_LIMITED, context.getHandler()));
 
 /** Cross-cutting HTTP behaviour every api instance has: the rate limits (per client IP). */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
-      inject: [AppConfigService],
-      useFactory: (config: AppConfigService) => ({
-        // Per instance, in memory: behind N instances a client gets up to N times the limit.
-        storage: new FixedWindowThrottlerStorage(),
+      imports: [RateLimitStorageModule],
+      inject: [AppConfigService, RATE_LIMIT_STORAGE],
+      useFactory: (config: AppConfigService, storage: ThrottlerStorage) => ({
+        // Per instance, in memory (RateLimitStorageModule): behind N instances a client gets up to N times the limit.
+        storage,
         throttlers: [
+          // Per route and client IP.
           { name: 'default', ttl: config.http.rateLimit.ttlMs, limit: config.http.rateLimit.max },
           {
             name: 'auth',
             ttl: config.http.authRateLimit.ttlMs,
             limit: config.http.authRateLimit.max,
-            // Only the routes marked @AuthRateLimited() (sign-in, registration, refresh).
-            skipIf: (context: ExecutionContext) =>
-              !Reflect.getMetadata(AUTH_RATE_LIMITED, context.getClass()) && !Reflect.getMetadata(AUTH_RATE_LIMITED, context.getHandler()),
+            // Only the routes marked @AuthRateLimited() (every /v1/auth/* route)...
+            skipIf: (context: ExecutionContext) => !isAuthRoute(context),
+            // ...and one budget per client IP across all of them: 20 logins and then 20 registrations
+            // do not both pass.
+            generateKey: (_context: ExecutionContext, tracker: string, name: string) => `${name}-${tracker}`,
           },
         ],
       }),

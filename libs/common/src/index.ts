@@ -13,4 +13,6 @@ export * from './auth/access.guard';
 export * from './auth/auth.decorators';
 export * from './pagination/cursor';
 export * from './rate-limit/fixed-window-throttler.storage';
+export * from './rate-limit/rate-limit-storage.module';
+export { RateLimitedException } from './rate-limit/rate-limit.guard';
 export * from './util/in-flight-work.util';

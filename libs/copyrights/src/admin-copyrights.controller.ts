@@ -1,16 +1,29 @@
-import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBadRequestResponse, ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, ValidationFailedError, type Principal } from '@app/common';
+import { Authenticated, CurrentUser, PageQueryDto, ValidationFailedError, type Principal } from '@app/common';
+import { CopyrightContentService } from './copyright-content.service';
 import { CopyrightsService } from './copyrights.service';
 import { CopyrightDecisionDto } from './dto/copyright-input.dto';
 import { CopyrightResponseDto } from './dto/copyright-response.dto';
+import { AdminMatchListResponseDto } from './dto/content.dto';
 
 @ApiTags('admin')
 @Authenticated('admin')
 @Controller({ path: 'admin/copyrights', version: '1' })
 export class AdminCopyrightsController {
-  constructor(private readonly copyrights: CopyrightsService) {}
+  constructor(
+    private readonly copyrights: CopyrightsService,
+    private readonly content: CopyrightContentService,
+  ) {}
+
+  @Get('matches')
+  @ApiOperation({ summary: 'Uploads that matched another owner’s submitted or registered work, newest first (with both works and owners)' })
+  @ApiOkResponse({ type: AdminMatchListResponseDto })
+  @ApiBadRequestResponse({ description: 'Invalid limit or cursor' })
+  async matches(@Query() query: PageQueryDto): Promise<AdminMatchListResponseDto> {
+    return this.content.alarms(query.limit ?? 20, query.cursor);
+  }
 
   @Post(':id/decision')
   @HttpCode(200)

@@ -9,3 +9,4 @@ export type { CopyrightView, CopyrightLogRecord, CopyrightListFilter, WorkType }
 export { WORK_TYPES } from './copyrights.types';
 export * from './copyright-transfers.service';
 export * from './copyrights.config';
+export * from './copyright-content.service';

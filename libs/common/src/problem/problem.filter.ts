@@ -3,6 +3,7 @@ import { ThrottlerException } from '@nestjs/throttler';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { STATUS_CODES } from 'node:http';
 import { classifyDatabaseError } from '@app/database';
+import { RateLimitedException } from '../rate-limit/rate-limit.guard';
 import { AppError } from './app-error';
 import { PROBLEM_CONTENT_TYPE, ProblemDetails, problemType } from './problem-details';
 
@@ -89,6 +90,13 @@ export function toProblem(exception: unknown): MappedProblem {
       },
       headers: exception.headers,
       unexpected: exception.status >= 500,
+    };
+  }
+  if (exception instanceof RateLimitedException) {
+    const retryAfter = String(exception.retryAfterS);
+    return {
+      body: { ...generic(429, `Too many requests; retry in ${retryAfter} s`), retryAfter: exception.retryAfterS },
+      headers: { 'retry-after': retryAfter },
     };
   }
   if (exception instanceof ThrottlerException) {

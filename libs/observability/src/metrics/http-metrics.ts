@@ -1,6 +1,7 @@
 import { makeCounterProvider, makeHistogramProvider } from '@willsoto/nestjs-prometheus';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Counter, Histogram } from 'prom-client';
+import { LRUCache } from 'lru-cache';
 
 export const HTTP_REQUEST_DURATION = 'http_request_duration_seconds';
 export const HTTP_REQUESTS_TOTAL = 'http_requests_total';
@@ -23,8 +24,7 @@ export const httpMetricProviders = [
 ];
 
 /** Label sets by method, route template and status: a handful per route, reused for every request. */
-const labelCache = new Map<string, Record<string, string>>();
-const MAX_CACHED_LABEL_SETS = 10_000;
+const labelCache = new LRUCache<string, Record<string, string>>({ max: 10_000 });
 
 /**
  * Labels stay bounded: the route is the matched template (`/v1/users/:id`), never the raw path,
@@ -36,7 +36,6 @@ export function httpLabels(request: FastifyRequest, statusCode: number): Record<
   const key = `${method} ${statusCode} ${route}`;
   let labels = labelCache.get(key);
   if (!labels) {
-    if (labelCache.size >= MAX_CACHED_LABEL_SETS) labelCache.clear();
     labels = Object.freeze({ method, route, status_code: String(statusCode) }) as Record<string, string>;
     labelCache.set(key, labels);
   }

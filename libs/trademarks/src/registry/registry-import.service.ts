@@ -9,7 +9,7 @@ import { RegistryImportError } from './registry.errors';
 import type { ImportProgress, ImportSummary, ParsedItem, RegistryFormat, RejectedRecord, StagedRecord } from './registry.types';
 import { TrademarkRecordsRepository } from './trademark-records.repository';
 import { UsptoXmlParser, type SourceEnd } from './uspto-xml.parser';
-import { listZipEntries, openZipEntry, ZipArchiveError } from './zip-archive.util';
+import { openZipArchive, ZipArchiveError } from './zip-archive.util';
 
 export const DEFAULT_IMPORT_BATCH_SIZE = 1_000;
 /** The summary keeps this many rejections; every one is still reported through onRejected. */
@@ -62,7 +62,7 @@ export class RegistryImportService {
       },
     );
     const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE;
-    const sources = await this.sourcesOf(path, format, totalBytes);
+    const { sources, close } = await this.sourcesOf(path, format);
     const started = Date.now();
     const summary: ImportSummary = {
       file: path,
@@ -119,6 +119,8 @@ export class RegistryImportService {
     } catch (error) {
       if (error instanceof RegistryFileError || error instanceof ZipArchiveError) throw new RegistryImportError(`${basename(path)}: ${error.message}`);
       throw error;
+    } finally {
+      close();
     }
     summary.fileProblem = problems.length > 0 ? problems.join('; ') : null;
     summary.durationMs = Date.now() - started;
@@ -137,27 +139,32 @@ export class RegistryImportService {
     return summary;
   }
 
-  /** The files to read: the file itself, or each .xml file of a zip archive in name order. */
-  private async sourcesOf(path: string, format: RegistryFormat, size: number): Promise<Source[]> {
-    if (format === 'csv') return [{ label: `csv:${basename(path)}`, entry: null, open: async () => fileSource(path, new RegistryCsvParser()) }];
-    if (format === 'xml') return [{ label: `uspto-xml:${basename(path)}`, entry: null, open: async () => fileSource(path, new UsptoXmlParser()) }];
-    let entries;
+  /** The files to read: the file itself, or each .xml file of a zip archive in name order; close() when done. */
+  private async sourcesOf(path: string, format: RegistryFormat): Promise<{ sources: Source[]; close(): void }> {
+    const none = () => undefined;
+    if (format === 'csv') return { sources: [{ label: `csv:${basename(path)}`, entry: null, open: async () => fileSource(path, new RegistryCsvParser()) }], close: none };
+    if (format === 'xml') return { sources: [{ label: `uspto-xml:${basename(path)}`, entry: null, open: async () => fileSource(path, new UsptoXmlParser()) }], close: none };
+    let archive;
     try {
-      entries = await listZipEntries(path, size);
+      archive = await openZipArchive(path);
     } catch (error) {
       if (error instanceof ZipArchiveError) throw new RegistryImportError(`${basename(path)}: ${error.message}`);
       throw error;
     }
-    const xml = entries.filter((e) => /\.xml$/i.test(e.name) && !e.name.endsWith('/')).sort((a, b) => a.name.localeCompare(b.name));
-    if (xml.length === 0) throw new RegistryImportError(`${basename(path)}: the archive holds no .xml file`);
-    return xml.map((entry) => ({
+    const xml = archive.entries.filter((e) => /\.xml$/i.test(e.name)).sort((a, b) => a.name.localeCompare(b.name));
+    if (xml.length === 0) {
+      archive.close();
+      throw new RegistryImportError(`${basename(path)}: the archive holds no .xml file`);
+    }
+    const sources = xml.map((entry) => ({
       label: `uspto-xml:${basename(path)}/${entry.name}`,
       entry: entry.name,
       open: async () => {
-        const opened = await openZipEntry(path, entry);
+        const opened = await archive.open(entry);
         return { content: opened.content, bytesRead: opened.bytesRead, parser: new UsptoXmlParser() };
       },
     }));
+    return { sources, close: () => archive.close() };
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * Pure text functions shared by the registry import (to fill `normalized_mark` and
- * `phonetic_keys`) and by the search (to treat the query the same way). Deterministic and
- * dependency-free: a record normalized at import must compare equal to the same text typed later.
+ * `phonetic_keys`) and by the search (to treat the query the same way). Deterministic (the
+ * only dependency is the bounded memo of phonetic codes): a record normalized at import must compare equal to the same text typed later.
  */
+import { LRUCache } from 'lru-cache';
 import { conceptOf } from './meaning.util';
 
 /** Number words examiners treat as the numeral (4 / FOR / FOUR). Token-level only. */
@@ -154,15 +155,14 @@ export function phoneticCode(word: string, alternate = false): string {
   if (code === undefined) {
     code = computePhoneticCode(word, alternate);
     // Marks repeat the same words: scoring 200 candidates asks for the same codes again and again.
-    if (cache.size >= CODE_CACHE_SIZE) cache.clear();
     cache.set(word, code);
   }
   return code;
 }
 
 const CODE_CACHE_SIZE = 50_000;
-const PRIMARY_CODES = new Map<string, string>();
-const ALTERNATE_CODES = new Map<string, string>();
+const PRIMARY_CODES = new LRUCache<string, string>({ max: CODE_CACHE_SIZE });
+const ALTERNATE_CODES = new LRUCache<string, string>({ max: CODE_CACHE_SIZE });
 
 function computePhoneticCode(word: string, alternate: boolean): string {
   const w = word.toUpperCase().replace(/[^A-Z0-9]/g, '');

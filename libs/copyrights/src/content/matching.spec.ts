@@ -1,0 +1,58 @@
+import { bandRadius, imageVerdict, MATCH_RULES, passages, textVerdict } from './matching';
+import { winnow } from './winnowing';
+
+const WORDS = 'alder birch cedar dogwood elm fir ginkgo hazel juniper larch maple oak pine rowan spruce walnut willow yew'.split(' ');
+function text(n: number, seed: number): string {
+  let x = seed;
+  return Array.from({ length: n }, () => {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    return `${WORDS[x % WORDS.length]}${(x >>> 9) % 50}`;
+  }).join(' ');
+}
+
+describe('match rules', () => {
+  it('needs enough shared fingerprints and enough containment either way', () => {
+    expect(textVerdict(4, 10, 10).match).toBe(false);
+    expect(textVerdict(MATCH_RULES.text.minShared, 1000, 1000).match).toBe(false);
+    expect(textVerdict(300, 1000, 5000)).toMatchObject({ containmentOfUpload: 0.3, containmentOfWork: 0.06, score: 0.3, match: true });
+    expect(textVerdict(300, 5000, 1000)).toMatchObject({ containmentOfWork: 0.3, match: true });
+    expect(textVerdict(5, 0, 0).match).toBe(false);
+  });
+
+  it('takes an image as a copy when both hashes are close, or one is very close', () => {
+    const a = { pHash: 0n, dHash: 0n };
+    const bits = (n: number) => (1n << BigInt(n)) - 1n;
+    expect(imageVerdict(a, { pHash: bits(MATCH_RULES.image.maxPHash), dHash: bits(MATCH_RULES.image.maxDHash) }).match).toBe(true);
+    expect(imageVerdict(a, { pHash: bits(MATCH_RULES.image.maxPHash + 1), dHash: bits(MATCH_RULES.image.maxDHash) }).match).toBe(false);
+    expect(imageVerdict(a, { pHash: bits(MATCH_RULES.image.strongPHash), dHash: bits(40) }).match).toBe(true);
+    expect(imageVerdict(a, { pHash: bits(40), dHash: bits(MATCH_RULES.image.strongDHash) }).match).toBe(true);
+    expect(imageVerdict(a, { pHash: bits(30), dHash: bits(30) })).toMatchObject({ pHashDistance: 30, dHashDistance: 30, match: false });
+  });
+
+  it('searches bands with a radius that cannot miss a pair within the threshold', () => {
+    expect(bandRadius(3)).toBe(0);
+    expect(bandRadius(7)).toBe(1);
+    expect(bandRadius(11)).toBe(2);
+    expect(bandRadius(12)).toBe(3);
+    expect(bandRadius(14)).toBe(3);
+  });
+
+  it('reports the shared passages with offsets in both texts, longest first', () => {
+    const shared1 = text(60, 1);
+    const shared2 = text(25, 2);
+    const work = `${text(100, 3)} ${shared1} ${text(80, 4)} ${shared2} ${text(50, 5)}`;
+    const upload = `${text(40, 6)} ${shared2} ${text(30, 7)} ${shared1} ${text(20, 8)}`;
+    const w = winnow(work).fingerprints;
+    const u = winnow(upload).fingerprints;
+    const inUpload = new Set(u.map((f) => f.hash));
+    const found = passages(u, w.filter((f) => inUpload.has(f.hash)));
+    expect(found.length).toBeGreaterThanOrEqual(2);
+    const [first, second] = found;
+    expect(first.fingerprints).toBeGreaterThan(second.fingerprints);
+    // Each passage lies within its shared block in both texts.
+    expect(upload.slice(first.upload.start, first.upload.end)).toBe(work.slice(first.work.start, first.work.end));
+    expect(shared1).toContain(upload.slice(first.upload.start, first.upload.end));
+    expect(shared2).toContain(upload.slice(second.upload.start, second.upload.end));
+    expect(passages(u, [])).toEqual([]);
+  });
+});

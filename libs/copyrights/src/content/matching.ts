@@ -1,0 +1,130 @@
+import { hammingDistance, HASH_BANDS } from './image-hash';
+import { WINNOW_K, WINNOW_W, type TextFingerprint } from './winnowing';
+
+/**
+ * When two contents count as near copies (thresholds measured by `npm run bench:copyrights` on
+ * generated altered copies and unrelated documents: see bench/RESULTS.md).
+ */
+export const MATCH_RULES = {
+  text: {
+    /** Distinct shared fingerprints below this are chance (common phrases). */
+    minShared: 5,
+    /** Share of either side's distinct fingerprints found in the other. */
+    minContainment: 0.15,
+    /** Postings read per hash in the lookup. */
+    perHash: 64,
+  },
+  image: {
+    /** Hamming distances (of 64 bits) for a near copy: both hashes agree... */
+    maxPHash: 12,
+    maxDHash: 14,
+    /** ...or one of them agrees very closely. */
+    strongPHash: 6,
+    strongDHash: 6,
+  },
+  /** At most this many candidates are examined per upload. */
+  candidates: 50,
+} as const;
+
+/** Band search radius so that every hash within `maxDistance` bits is a candidate (pigeonhole over HASH_BANDS bands). */
+export function bandRadius(maxDistance: number): number {
+  return Math.max(0, Math.ceil((maxDistance + 1) / HASH_BANDS) - 1);
+}
+
+export interface TextVerdict {
+  sharedFingerprints: number;
+  /** Share of the upload's distinct fingerprints found in the other work. */
+  containmentOfUpload: number;
+  /** Share of the other work's distinct fingerprints found in the upload. */
+  containmentOfWork: number;
+  score: number;
+  match: boolean;
+}
+
+export function textVerdict(shared: number, uploadCount: number, otherCount: number): TextVerdict {
+  const containmentOfUpload = uploadCount > 0 ? Math.min(1, shared / uploadCount) : 0;
+  const containmentOfWork = otherCount > 0 ? Math.min(1, shared / otherCount) : 0;
+  const score = Math.max(containmentOfUpload, containmentOfWork);
+  return {
+    sharedFingerprints: shared,
+    containmentOfUpload: round(containmentOfUpload),
+    containmentOfWork: round(containmentOfWork),
+    score: round(score),
+    match: shared >= MATCH_RULES.text.minShared && score >= MATCH_RULES.text.minContainment,
+  };
+}
+
+export interface ImageVerdict {
+  pHashDistance: number;
+  dHashDistance: number;
+  score: number;
+  match: boolean;
+}
+
+export function imageVerdict(a: { pHash: bigint; dHash: bigint }, b: { pHash: bigint; dHash: bigint }): ImageVerdict {
+  const p = hammingDistance(a.pHash, b.pHash);
+  const d = hammingDistance(a.dHash, b.dHash);
+  const rules = MATCH_RULES.image;
+  const match = (p <= rules.maxPHash && d <= rules.maxDHash) || p <= rules.strongPHash || d <= rules.strongDHash;
+  return { pHashDistance: p, dHashDistance: d, score: round(1 - Math.min(p, d) / 64), match };
+}
+
+export interface Passage {
+  /** Character range in the uploaded text. */
+  upload: { start: number; end: number };
+  /** Character range in the matched work's text. */
+  work: { start: number; end: number };
+  fingerprints: number;
+}
+
+interface Located {
+  hash: number;
+  position: number;
+  start: number;
+  end: number;
+}
+
+/**
+ * The matched passages: runs of shared fingerprints that follow each other in both texts (gaps
+ * of at most w + k tokens, the winnowing density bound), longest first.
+ */
+export function passages(upload: TextFingerprint[], work: Located[], limit = 20): Passage[] {
+  const gap = WINNOW_W + WINNOW_K;
+  const inWork = new Map<number, Located[]>();
+  for (const f of work) {
+    const list = inWork.get(f.hash);
+    if (list) list.push(f);
+    else inWork.set(f.hash, [f]);
+  }
+  const runs: Array<{ u: Located[]; w: Located[] }> = [];
+  let current: { u: Located[]; w: Located[] } | undefined;
+  for (const u of upload) {
+    const candidates = inWork.get(u.hash);
+    if (!candidates) continue;
+    if (current) {
+      const lastU = current.u[current.u.length - 1];
+      const lastW = current.w[current.w.length - 1];
+      const expected = lastW.position + (u.position - lastU.position);
+      const next = candidates.reduce((best, c) => (Math.abs(c.position - expected) < Math.abs(best.position - expected) ? c : best));
+      if (u.position - lastU.position <= gap && Math.abs(next.position - expected) <= gap && next.position > lastW.position) {
+        current.u.push(u);
+        current.w.push(next);
+        continue;
+      }
+    }
+    current = { u: [u], w: [candidates[0]] };
+    runs.push(current);
+  }
+  return runs
+    .map((r) => ({
+      upload: { start: r.u[0].start, end: r.u[r.u.length - 1].end },
+      work: { start: Math.min(...r.w.map((f) => f.start)), end: Math.max(...r.w.map((f) => f.end)) },
+      fingerprints: r.u.length,
+    }))
+    .sort((a, b) => b.fingerprints - a.fingerprints || a.upload.start - b.upload.start)
+    .slice(0, limit);
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}

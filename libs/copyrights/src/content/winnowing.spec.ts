@@ -1,0 +1,76 @@
+import { normalizeToken, winnow, Winnower, WINNOW_GUARANTEE, WINNOW_K, WINNOW_W } from './winnowing';
+
+const WORDS = 'amber basin cedar delta ember fable garnet harbor island jasper kettle lantern meadow nectar orchard pebble quarry river saffron timber umber valley willow yonder zephyr'.split(' ');
+
+/** A deterministic pseudo-random text of `n` words. */
+function text(n: number, seed: number): string {
+  let x = seed;
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    out.push(`${WORDS[x % WORDS.length]}${(x >>> 8) % 7}`);
+  }
+  return out.join(' ');
+}
+
+const hashes = (t: string) => new Set(winnow(t).fingerprints.map((f) => f.hash));
+
+describe('winnowing', () => {
+  it('ignores case, accents, punctuation, whitespace and markup between words', () => {
+    expect(normalizeToken('Éclair')).toBe('eclair');
+    expect(hashes('The  QUICK, brown fox — jumps over the lazy dog.')).toEqual(hashes('the quick brown fox jumps over the lazy dog'));
+    expect(hashes('café crème brûlée à la carte maison')).toEqual(hashes('Cafe Creme Brulee a la Carte Maison'));
+  });
+
+  it('gives the same fingerprints however the text is split into chunks', () => {
+    const t = text(3000, 7);
+    const whole = winnow(t);
+    const pieces = new Winnower();
+    for (let i = 0; i < t.length; i += 97) pieces.push(t.slice(i, i + 97));
+    expect(pieces.finish()).toEqual(whole);
+  });
+
+  it('selects at least one fingerprint in every window of w k-grams (density about 2/(w+1))', () => {
+    const { fingerprints, tokenCount } = winnow(text(5000, 3));
+    expect(tokenCount).toBe(5000);
+    const positions = fingerprints.map((f) => f.position);
+    for (let i = 1; i < positions.length; i++) expect(positions[i] - positions[i - 1]).toBeLessThanOrEqual(WINNOW_W);
+    expect(fingerprints.length / (tokenCount - WINNOW_K + 1)).toBeGreaterThan(1.5 / (WINNOW_W + 1));
+    expect(fingerprints.length / (tokenCount - WINNOW_K + 1)).toBeLessThan(2.5 / (WINNOW_W + 1));
+  });
+
+  it('always finds a shared run of t = w + k - 1 tokens, and never one shorter than k', () => {
+    for (let seed = 1; seed <= 50; seed++) {
+      const shared = text(WINNOW_GUARANTEE, 1000 + seed);
+      const a = `${text(200, seed)} ${shared} ${text(200, seed + 77)}`;
+      const b = `${text(150, seed + 500)} ${shared} ${text(180, seed + 900)}`;
+      const inB = hashes(b);
+      const common = [...hashes(a)].filter((h) => inB.has(h));
+      expect(common.length).toBeGreaterThan(0);
+    }
+    const short = text(WINNOW_K - 1, 4242);
+    const a = hashes(`${text(300, 1)} ${short} ${text(300, 2)}`);
+    const b = hashes(`${text(300, 3)} ${short} ${text(300, 4)}`);
+    expect([...a].filter((h) => b.has(h))).toEqual([]);
+  });
+
+  it('keeps the character offsets of each selected k-gram', () => {
+    const t = 'Alpha beta, gamma delta epsilon zeta eta theta iota kappa.';
+    for (const f of winnow(t).fingerprints) {
+      const words = t.slice(f.start, f.end).split(/[^A-Za-z]+/).filter(Boolean);
+      expect(words).toHaveLength(WINNOW_K);
+      expect(words[0]).toBe(t.match(/[A-Za-z]+/g)![f.position]);
+    }
+  });
+
+  it('fingerprints a text shorter than one window, and none with fewer than k tokens', () => {
+    expect(winnow('one two three four five six').fingerprints.length).toBeGreaterThan(0);
+    expect(winnow('one two three four').fingerprints).toEqual([]);
+    expect(winnow('').fingerprints).toEqual([]);
+  });
+
+  it('bounds a file of one endless word', () => {
+    const result = winnow('x'.repeat(100_000));
+    expect(result.tokenCount).toBe(Math.ceil(100_000 / 64));
+  });
+});

@@ -1,0 +1,210 @@
+/**
+ * Text fingerprints by winnowing (Schleimer, Wilkerson and Aiken, "Winnowing: local algorithms
+ * for document fingerprinting", SIGMOD 2003), over normalized word tokens rather than characters:
+ *
+ * - tokens are runs of letters, digits and combining marks, NFKD-folded, diacritics dropped,
+ *   lower-cased (so case, accents, punctuation, whitespace and markup between words never matter);
+ * - every k consecutive tokens (a k-gram) is hashed;
+ * - in every window of w consecutive k-gram hashes the minimum is selected (the rightmost on a
+ *   tie), and each selected (hash, position) is kept once ("robust winnowing").
+ *
+ * Guarantee: any run of at least t = w + k - 1 tokens shared by two texts yields at least one
+ * shared fingerprint; runs shorter than k tokens never do (noise threshold). Each fingerprint
+ * keeps the token position and the character offsets (in the extracted text) of its k-gram, so
+ * matched passages can be reported.
+ *
+ * The tokenizer and the winnower are incremental: text is fed chunk by chunk as it streams in.
+ */
+
+/** k: tokens per k-gram (noise threshold). */
+export const WINNOW_K = 5;
+/** w: k-grams per window. */
+export const WINNOW_W = 8;
+/** t = w + k - 1: the shared run length (in tokens) that is always detected. */
+export const WINNOW_GUARANTEE = WINNOW_W + WINNOW_K - 1;
+/** Longer runs of letters are cut into tokens of this length (a file of one endless "word" stays bounded). */
+const MAX_TOKEN_CHARS = 64;
+
+export interface TextFingerprint {
+  /** 53-bit k-gram hash (a safe JavaScript integer; stored as bigint). */
+  hash: number;
+  /** Index of the k-gram's first token. */
+  position: number;
+  /** Character offsets of the k-gram in the extracted text: [start, end). */
+  start: number;
+  end: number;
+}
+
+export interface TextFingerprintSet {
+  fingerprints: TextFingerprint[];
+  tokenCount: number;
+  /** Extracted text length in characters (UTF-16 code units). */
+  charCount: number;
+  /** True when the fingerprint cap was reached and the rest of the text was not fingerprinted. */
+  truncated: boolean;
+}
+
+/** FNV-1a over the token's UTF-16 code units, two independent 32-bit lanes. */
+function tokenHash(token: string): [number, number] {
+  let a = 0x811c9dc5;
+  let b = 0x01000193 ^ 0x5bd1e995;
+  for (let i = 0; i < token.length; i++) {
+    const c = token.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+  }
+  return [a >>> 0, b >>> 0];
+}
+
+const WORD_CHAR = /[\p{L}\p{N}\p{M}]/u;
+
+/** Whether the UTF-16 unit at i belongs to a token (ASCII decided inline; the rest by Unicode class). */
+function isWordUnit(text: string, i: number): boolean {
+  const c = text.charCodeAt(i);
+  if (c < 128) return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
+  if (c >= 0xd800 && c <= 0xdbff) return WORD_CHAR.test(text.slice(i, i + 2));
+  if (c >= 0xdc00 && c <= 0xdfff) return i > 0 && WORD_CHAR.test(text.slice(i - 1, i + 1));
+  return WORD_CHAR.test(text[i]);
+}
+
+/** One token as the fingerprint sees it: NFKD, no combining marks, lower case. */
+export function normalizeToken(raw: string): string {
+  return raw.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+}
+
+/**
+ * Incremental fingerprinting: `push(text)` any number of times, then `finish()`. Memory is
+ * the fingerprints kept (capped by `maxFingerprints`) plus a k-gram window.
+ */
+export class Winnower {
+  private readonly fingerprints: TextFingerprint[] = [];
+  private carry = '';
+  private carryStart = 0;
+  private consumed = 0;
+  private tokenCount = 0;
+  // The last k tokens' hash lanes and offsets.
+  private readonly ringA: number[] = [];
+  private readonly ringB: number[] = [];
+  private readonly ringStart: number[] = [];
+  private readonly ringEnd: number[] = [];
+  // The current window of k-gram hashes (monotonic deque of candidates).
+  private readonly deque: TextFingerprint[] = [];
+  private kgramCount = 0;
+  private lastSelected = -1;
+  private truncated = false;
+
+  constructor(
+    private readonly k = WINNOW_K,
+    private readonly w = WINNOW_W,
+    private readonly maxFingerprints = 200_000,
+  ) {}
+
+  /** Feeds the next piece of text (any split: a word cut between two pushes is joined). */
+  push(text: string): void {
+    if (this.truncated || text.length === 0) return;
+    const chunk = this.carry + text;
+    const chunkStart = this.carryStart;
+    // Hold back a trailing partial token: it may continue in the next push.
+    let cut = chunk.length;
+    while (cut > 0 && isWordUnit(chunk, cut - 1) && chunk.length - cut < MAX_TOKEN_CHARS) cut--;
+    if (cut === 0 && chunk.length < MAX_TOKEN_CHARS) {
+      this.carry = chunk;
+      this.consumed += text.length;
+      return;
+    }
+    if (cut === 0) cut = chunk.length;
+    this.scan(chunk.slice(0, cut), chunkStart);
+    this.carry = chunk.slice(cut);
+    this.carryStart = chunkStart + cut;
+    this.consumed += text.length;
+  }
+
+  finish(): TextFingerprintSet {
+    if (this.carry) this.scan(this.carry, this.carryStart);
+    this.carry = '';
+    // A text shorter than one window still gets its minimum (or its only k-gram).
+    if (this.kgramCount > 0 && this.kgramCount < this.w && this.deque.length > 0) this.select(this.deque[0]);
+    return { fingerprints: this.fingerprints, tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
+  }
+
+  private scan(text: string, base: number): void {
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      while (i < n && !isWordUnit(text, i)) i++;
+      if (i >= n) return;
+      const start = i;
+      // ASCII tokens (most of them) are lower-cased and hashed here without building strings.
+      let ascii = true;
+      let a = 0x811c9dc5;
+      let b = 0x01000193 ^ 0x5bd1e995;
+      while (i < n && i - start < MAX_TOKEN_CHARS && isWordUnit(text, i)) {
+        let c = text.charCodeAt(i);
+        if (c >= 128) ascii = false;
+        else if (c >= 65 && c <= 90) c |= 0x20;
+        a = Math.imul(a ^ c, 0x01000193);
+        b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
+        i++;
+      }
+      if (ascii) {
+        this.addToken(a >>> 0, b >>> 0, base + start, base + i);
+      } else {
+        const token = normalizeToken(text.slice(start, i));
+        if (token.length === 0) continue;
+        const [ta, tb] = tokenHash(token);
+        this.addToken(ta, tb, base + start, base + i);
+      }
+      if (this.truncated) return;
+    }
+  }
+
+  private addToken(a: number, b: number, start: number, end: number): void {
+    const slot = this.tokenCount % this.k;
+    this.ringA[slot] = a;
+    this.ringB[slot] = b;
+    this.ringStart[slot] = start;
+    this.ringEnd[slot] = end;
+    this.tokenCount++;
+    if (this.tokenCount >= this.k) this.addKgram();
+  }
+
+  private addKgram(): void {
+    // Polynomial combination of the k token hashes in each lane; 21 bits of one lane and 32 of
+    // the other make a 53-bit hash that is exact as a JavaScript number.
+    let ha = 0;
+    let hb = 0;
+    // The ring holds the last k tokens; the oldest is at tokenCount % k.
+    for (let j = 0; j < this.k; j++) {
+      const slot = (this.tokenCount + j) % this.k;
+      ha = (Math.imul(ha, 0x9e3779b1) + this.ringA[slot]) | 0;
+      hb = (Math.imul(hb, 0x85ebca77) + this.ringB[slot]) | 0;
+    }
+    ha = Math.imul(ha ^ (ha >>> 16), 0x7feb352d) >>> 0;
+    hb = Math.imul(hb ^ (hb >>> 13), 0xc2b2ae35) >>> 0;
+    const hash = (ha & 0x1fffff) * 0x100000000 + hb;
+    const position = this.tokenCount - this.k;
+    const oldest = this.tokenCount % this.k;
+    const newest = (this.tokenCount + this.k - 1) % this.k;
+    const kgram: TextFingerprint = { hash, position, start: this.ringStart[oldest], end: this.ringEnd[newest] };
+    // Monotonic deque: drop candidates that can never be a window's (rightmost) minimum again.
+    while (this.deque.length > 0 && this.deque[this.deque.length - 1].hash >= hash) this.deque.pop();
+    this.deque.push(kgram);
+    while (this.deque[0].position <= position - this.w) this.deque.shift();
+    this.kgramCount++;
+    if (this.kgramCount >= this.w) this.select(this.deque[0]);
+  }
+
+  private select(kgram: TextFingerprint): void {
+    if (kgram.position === this.lastSelected) return;
+    this.lastSelected = kgram.position;
+    this.fingerprints.push(kgram);
+    if (this.fingerprints.length >= this.maxFingerprints) this.truncated = true;
+  }
+}
+
+/** The fingerprints of a whole text at once. */
+export function winnow(text: string, k = WINNOW_K, w = WINNOW_W): TextFingerprintSet {
+  const winnower = new Winnower(k, w);
+  winnower.push(text);
+  return winnower.finish();
+}

@@ -1,0 +1,319 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/sequelize';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
+import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
+import type { DbTransaction } from '@app/database';
+import type { CopyrightStatus } from './copyright-lifecycle';
+import type { ContentKind } from './content/content-analyzer';
+import type { TextFingerprint } from './content/winnowing';
+import { CopyrightContent } from './models/copyright-content.model';
+import { CopyrightMatch } from './models/copyright-match.model';
+import { CopyrightTextFingerprint } from './models/copyright-text-fingerprint.model';
+
+export interface ContentRecord {
+  id: string;
+  copyrightId: string;
+  uploadedBy: string | null;
+  filename: string | null;
+  mediaType: string;
+  kind: ContentKind;
+  sizeBytes: number;
+  sha256: string;
+  tokenCount: number | null;
+  fingerprintCount: number;
+  fingerprintsTruncated: boolean;
+  /** Signed int8 as PostgreSQL keeps it. */
+  phash: bigint | null;
+  dhash: bigint | null;
+  width: number | null;
+  height: number | null;
+  storedCopy: string | null;
+  createdAt: Date;
+}
+
+export type ContentWrite = Omit<ContentRecord, 'id' | 'createdAt'> & { phashBands: number[] | null; dhashBands: number[] | null };
+
+/** A content found by a lookup, with its work as matching needs it (owner included: never shown to other users). */
+export interface CandidateContent {
+  contentId: string;
+  copyrightId: string;
+  ownerId: string;
+  status: CopyrightStatus;
+  title: string;
+  registrationNumber: string | null;
+  kind: ContentKind;
+  fingerprintCount: number;
+  phash: bigint | null;
+  dhash: bigint | null;
+}
+
+export interface StoredFingerprint {
+  hash: number;
+  position: number;
+  start: number;
+  end: number;
+}
+
+export interface MatchRecord {
+  id: string;
+  copyrightId: string;
+  contentId: string;
+  matchedCopyrightId: string;
+  matchedContentId: string;
+  own: boolean;
+  matchedStatus: CopyrightStatus;
+  kind: 'exact' | 'text' | 'image';
+  score: number;
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+function toContent(c: CopyrightContent): ContentRecord {
+  return {
+    id: c.id,
+    copyrightId: c.copyrightId,
+    uploadedBy: c.uploadedBy,
+    filename: c.filename,
+    mediaType: c.mediaType,
+    kind: c.kind as ContentKind,
+    sizeBytes: Number(c.sizeBytes),
+    sha256: c.sha256,
+    tokenCount: c.tokenCount,
+    fingerprintCount: c.fingerprintCount,
+    fingerprintsTruncated: c.fingerprintsTruncated,
+    phash: c.phash === null ? null : BigInt(c.phash),
+    dhash: c.dhash === null ? null : BigInt(c.dhash),
+    width: c.width,
+    height: c.height,
+    storedCopy: c.storedCopy,
+    createdAt: c.createdAt,
+  };
+}
+
+function toMatch(m: CopyrightMatch): MatchRecord {
+  return {
+    id: m.id,
+    copyrightId: m.copyrightId,
+    contentId: m.contentId,
+    matchedCopyrightId: m.matchedCopyrightId,
+    matchedContentId: m.matchedContentId,
+    own: m.own,
+    matchedStatus: m.matchedStatus as CopyrightStatus,
+    kind: m.kind as MatchRecord['kind'],
+    score: m.score,
+    details: m.details,
+    createdAt: m.createdAt,
+  };
+}
+
+/** Fingerprint rows per COPY chunk handed to the stream. */
+const COPY_CHUNK_ROWS = 5_000;
+
+/** The fingerprints streamed in with COPY (several times faster than INSERTs for tens of thousands of rows). */
+async function copyFingerprints(transaction: DbTransaction, contentId: string, fingerprints: TextFingerprint[]): Promise<void> {
+  const client = (transaction as unknown as { connection?: PoolClient }).connection;
+  if (!client) throw new Error('The transaction has no connection to COPY on');
+  const copy = client.query(copyFrom('COPY copyright_text_fingerprints (content_id, position, hash, char_start, char_end) FROM STDIN'));
+  function* rows(): Generator<string> {
+    for (let i = 0; i < fingerprints.length; i += COPY_CHUNK_ROWS) {
+      let chunk = '';
+      for (const f of fingerprints.slice(i, i + COPY_CHUNK_ROWS)) chunk += `${contentId}\t${f.position}\t${f.hash}\t${f.start}\t${f.end}\n`;
+      yield chunk;
+    }
+  }
+  await pipeline(Readable.from(rows()), copy);
+}
+
+@Injectable()
+export class CopyrightContentRepository {
+  constructor(
+    @InjectModel(CopyrightContent) private readonly contents: typeof CopyrightContent,
+    @InjectModel(CopyrightTextFingerprint) private readonly fingerprints: typeof CopyrightTextFingerprint,
+    @InjectModel(CopyrightMatch) private readonly matches: typeof CopyrightMatch,
+  ) {}
+
+  private get sequelize() {
+    return this.contents.sequelize!;
+  }
+
+  /**
+   * Bulk statements of one upload (up to FINGERPRINT_BATCH rows each, a lookup over every hash of
+   * a long text) may outlast the pool's short statement_timeout: this transaction gets more.
+   */
+  async allowLongStatements(transaction: DbTransaction, timeoutMs: number): Promise<void> {
+    await this.sequelize.query(`SET LOCAL statement_timeout = ${Math.max(1, Math.floor(timeoutMs))}`, { transaction });
+  }
+
+  async findByWork(copyrightId: string, transaction?: DbTransaction): Promise<ContentRecord | null> {
+    const row = await this.contents.findOne({ where: { copyrightId }, transaction });
+    return row ? toContent(row) : null;
+  }
+
+  /** Replaces the work's content (its old fingerprints and matches go with it) and writes the new fingerprints. */
+  async replace(content: ContentWrite, fingerprints: TextFingerprint[], transaction: DbTransaction): Promise<ContentRecord> {
+    await this.contents.destroy({ where: { copyrightId: content.copyrightId }, transaction });
+    const { phashBands, dhashBands, phash, dhash, ...rest } = content;
+    const row = await this.contents.create(
+      {
+        ...rest,
+        phash: phash === null ? null : phash.toString(),
+        dhash: dhash === null ? null : dhash.toString(),
+        ...(phashBands ? { phashB0: phashBands[0], phashB1: phashBands[1], phashB2: phashBands[2], phashB3: phashBands[3] } : {}),
+        ...(dhashBands ? { dhashB0: dhashBands[0], dhashB1: dhashBands[1], dhashB2: dhashBands[2], dhashB3: dhashBands[3] } : {}),
+      },
+      { transaction },
+    );
+    if (fingerprints.length > 0) await copyFingerprints(transaction, row.id, fingerprints);
+    return toContent(row);
+  }
+
+  /**
+   * Contents sharing at least `minShared` distinct hashes with `hashes`, most shared first. Each
+   * hash reads at most `perHash` postings from the B-tree (a phrase found in very many works
+   * says little and must not make the lookup a scan).
+   */
+  async textCandidates(
+    hashes: number[],
+    excludeContentId: string,
+    options: { perHash: number; minShared: number; limit: number },
+    transaction?: DbTransaction,
+  ): Promise<Array<{ contentId: string; shared: number }>> {
+    if (hashes.length === 0) return [];
+    const rows = await this.sequelize.query<{ content_id: string; shared: string }>(
+      `SELECT p.content_id, count(DISTINCT q.hash) AS shared
+         FROM unnest($1::bigint[]) AS q(hash)
+         CROSS JOIN LATERAL (
+           SELECT f.content_id FROM copyright_text_fingerprints f
+            WHERE f.hash = q.hash AND f.content_id <> $2
+            LIMIT $3
+         ) p
+        GROUP BY p.content_id
+       HAVING count(DISTINCT q.hash) >= $4
+        ORDER BY shared DESC
+        LIMIT $5`,
+      { bind: [hashes.map(String), excludeContentId, options.perHash, options.minShared, options.limit], transaction, type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({ contentId: r.content_id, shared: Number(r.shared) }));
+  }
+
+  /**
+   * Image contents whose pHash or dHash agrees with one of the given band values (multi-index
+   * hashing: one index scan per band and hash, with the values within the search radius).
+   */
+  async imageCandidates(pBands: number[][], dBands: number[][], excludeContentId: string, limit: number, transaction?: DbTransaction): Promise<string[]> {
+    const rows = await this.sequelize.query<{ id: string }>(
+      `SELECT id FROM copyright_contents
+        WHERE id <> $9 AND (
+          phash_b0 = ANY($1::int[]) OR phash_b1 = ANY($2::int[]) OR phash_b2 = ANY($3::int[]) OR phash_b3 = ANY($4::int[])
+          OR dhash_b0 = ANY($5::int[]) OR dhash_b1 = ANY($6::int[]) OR dhash_b2 = ANY($7::int[]) OR dhash_b3 = ANY($8::int[]))
+        LIMIT $10`,
+      { bind: [...pBands, ...dBands, excludeContentId, limit], transaction, type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** Other contents with exactly these bytes. */
+  async sameBytes(sha256: string, excludeContentId: string, limit: number, transaction?: DbTransaction): Promise<string[]> {
+    const rows = await this.contents.findAll({ attributes: ['id'], where: { sha256, id: { [Op.ne]: excludeContentId } }, limit, transaction });
+    return rows.map((r) => r.id);
+  }
+
+  /** The contents with their (not deleted) works. */
+  async candidates(contentIds: string[], transaction?: DbTransaction): Promise<CandidateContent[]> {
+    if (contentIds.length === 0) return [];
+    const rows = await this.sequelize.query<{
+      content_id: string;
+      copyright_id: string;
+      owner_id: string;
+      status: CopyrightStatus;
+      title: string;
+      registration_number: string | null;
+      kind: ContentKind;
+      fingerprint_count: number;
+      phash: string | null;
+      dhash: string | null;
+    }>(
+      `SELECT c.id AS content_id, w.id AS copyright_id, w.user_id AS owner_id, w.status, w.title, w.registration_number,
+              c.kind, c.fingerprint_count, c.phash, c.dhash
+         FROM copyright_contents c JOIN copyrights w ON w.id = c.copyright_id AND w.deleted_at IS NULL
+        WHERE c.id = ANY($1::uuid[])`,
+      { bind: [contentIds], transaction, type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({
+      contentId: r.content_id,
+      copyrightId: r.copyright_id,
+      ownerId: r.owner_id,
+      status: r.status,
+      title: r.title,
+      registrationNumber: r.registration_number,
+      kind: r.kind,
+      fingerprintCount: r.fingerprint_count,
+      phash: r.phash === null ? null : BigInt(r.phash),
+      dhash: r.dhash === null ? null : BigInt(r.dhash),
+    }));
+  }
+
+  /** A content's fingerprints with one of these hashes, in position order. */
+  async fingerprintsWithHashes(contentId: string, hashes: number[], transaction?: DbTransaction): Promise<StoredFingerprint[]> {
+    const rows = await this.sequelize.query<{ hash: string; position: number; char_start: number; char_end: number }>(
+      `SELECT hash, position, char_start, char_end FROM copyright_text_fingerprints
+        WHERE content_id = $1 AND hash = ANY($2::bigint[]) ORDER BY position`,
+      { bind: [contentId, hashes.map(String)], transaction, type: QueryTypes.SELECT },
+    );
+    return rows.map((r) => ({ hash: Number(r.hash), position: r.position, start: r.char_start, end: r.char_end }));
+  }
+
+  async addMatches(rows: Array<Omit<MatchRecord, 'id' | 'createdAt'>>, transaction: DbTransaction): Promise<MatchRecord[]> {
+    if (rows.length === 0) return [];
+    return (await this.matches.bulkCreate(rows, { transaction, returning: true })).map(toMatch);
+  }
+
+  async findMatch(id: string): Promise<MatchRecord | null> {
+    const row = await this.matches.findByPk(id);
+    return row ? toMatch(row) : null;
+  }
+
+  /** The matches of a work's content, best first. */
+  async matchesOfWork(copyrightId: string): Promise<MatchRecord[]> {
+    const rows = await this.matches.findAll({
+      where: { copyrightId },
+      order: [
+        ['score', 'DESC'],
+        ['id', 'ASC'],
+      ],
+      limit: 100,
+    });
+    return rows.map(toMatch);
+  }
+
+  /** Matches with another owner's work (alarms), newest first, keyset-paginated. */
+  async alarms(limit: number, after?: KeysetPosition): Promise<Array<{ match: MatchRecord; position: KeysetPosition }>> {
+    const conditions: WhereOptions[] = [{ own: false }];
+    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
+    const rows = await this.matches.findAll({
+      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
+      where: { [Op.and]: conditions },
+      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit: limit + 1,
+    });
+    return rows.map((m) => ({ match: toMatch(m), position: { createdAt: m.get('cursorCreatedAt') as string, id: m.id } }));
+  }
+
+  /** Titles, registration numbers and owners of works, for the admins' list. */
+  async worksBrief(ids: string[]): Promise<Map<string, { title: string; registrationNumber: string | null; ownerId: string; status: CopyrightStatus }>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.sequelize.query<{ id: string; title: string; registration_number: string | null; user_id: string; status: CopyrightStatus }>(
+      'SELECT id, title, registration_number, user_id, status FROM copyrights WHERE id = ANY($1::uuid[])',
+      { bind: [ids], type: QueryTypes.SELECT },
+    );
+    return new Map(rows.map((r) => [r.id, { title: r.title, registrationNumber: r.registration_number, ownerId: r.user_id, status: r.status }]));
+  }
+}

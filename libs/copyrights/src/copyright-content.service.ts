@@ -1,0 +1,377 @@
+import { randomUUID } from 'node:crypto';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Injectable, Logger } from '@nestjs/common';
+import { AppError, decodeCursor, NotFoundError, toPage, type Page } from '@app/common';
+import { InjectConfig } from '@app/config';
+import { TransactionRunner, type DbTransaction } from '@app/database';
+import { NotificationsService } from '@app/notifications';
+import { isEditable } from './copyright-lifecycle';
+import { analyzeContent, ContentTooLargeError, UndecodableContentError, type ContentAnalysis } from './content/content-analyzer';
+import { bandNeighbours, bands, fromSigned64, hashHex, toSigned64 } from './content/image-hash';
+import { bandRadius, imageVerdict, MATCH_RULES, passages, textVerdict } from './content/matching';
+import { CopyrightContentRepository, type CandidateContent, type ContentRecord, type MatchRecord } from './copyright-content.repository';
+import { COPYRIGHTS_CONFIG, type CopyrightsConfig } from './copyrights.config';
+import { CopyrightStateError } from './copyrights.errors';
+import { CopyrightsRepository } from './copyrights.repository';
+import { CopyrightsService } from './copyrights.service';
+import type { CopyrightRecord } from './copyrights.types';
+
+/** What the owner sees of their work's content: fingerprints and facts, never the file. */
+export interface ContentView {
+  kind: ContentRecord['kind'];
+  mediaType: string;
+  filename: string | null;
+  sizeBytes: number;
+  sha256: string;
+  tokenCount: number | null;
+  fingerprintCount: number;
+  fingerprintsTruncated: boolean;
+  pHash: string | null;
+  dHash: string | null;
+  width: number | null;
+  height: number | null;
+  depositCopyKept: boolean;
+  uploadedAt: Date;
+}
+
+/**
+ * A match as the uploading work's owner sees it. Another owner's work shows its title, status
+ * and registration number only: never its owner, never its id.
+ */
+export interface MatchView {
+  id: string;
+  copyrightId: string;
+  kind: MatchRecord['kind'];
+  score: number;
+  own: boolean;
+  alert: string | null;
+  work: { id: string | null; title: string; status: string; registrationNumber: string | null };
+  details: Record<string, unknown>;
+  createdAt: Date;
+}
+
+export interface AdminMatchView {
+  id: string;
+  kind: MatchRecord['kind'];
+  score: number;
+  createdAt: Date;
+  upload: { copyrightId: string; title: string; ownerId: string };
+  matched: { copyrightId: string; title: string; ownerId: string; status: string; registrationNumber: string | null };
+  details: Record<string, unknown>;
+}
+
+export class ContentTooLargeProblem extends AppError {
+  constructor(maxBytes: number) {
+    super('copyright-content-too-large', 413, 'Payload Too Large', { detail: `The file is larger than ${maxBytes} bytes: nothing was kept`, extensions: { maxBytes } });
+  }
+}
+
+export class UndecodableContentProblem extends AppError {
+  constructor(mediaType: string) {
+    super('copyright-content-undecodable', 422, 'Unprocessable Content', { detail: `The file's bytes say ${mediaType}, but it could not be read`, extensions: { mediaType } });
+  }
+}
+
+/** statement_timeout inside an upload's transaction (bulk fingerprint writes and the lookup over all of them). */
+const UPLOAD_STATEMENT_TIMEOUT_MS = 60_000;
+
+const ALERT_REGISTERED = 'possible copy of a registered work';
+const ALERT_SUBMITTED = 'possible copy of a work submitted for registration';
+
+interface Found {
+  candidate: CandidateContent;
+  kind: MatchRecord['kind'];
+  score: number;
+  details: Record<string, unknown>;
+}
+
+/**
+ * Content of a work: fingerprinted while it streams in (content-analyzer.ts), stored as
+ * fingerprints only (plus a deposit copy when COPYRIGHT_CONTENT_DIR is set), and compared with
+ * every other work's: exact bytes, shared winnowing fingerprints (text), close perceptual hashes
+ * (images). A match with another owner's submitted or registered work alerts the uploader
+ * (without that owner's identity), notifies that owner and is listed for admins.
+ */
+@Injectable()
+export class CopyrightContentService {
+  private readonly logger = new Logger(CopyrightContentService.name);
+
+  constructor(
+    private readonly contents: CopyrightContentRepository,
+    private readonly works: CopyrightsRepository,
+    private readonly copyrights: CopyrightsService,
+    private readonly notifications: NotificationsService,
+    private readonly transactions: TransactionRunner,
+    @InjectConfig(COPYRIGHTS_CONFIG) private readonly config: CopyrightsConfig,
+  ) {}
+
+  get maxUploadBytes(): number {
+    return this.config.uploadMaxBytes;
+  }
+
+  /** Checks that the work is the caller's draft before any byte is read (404 / 409). */
+  async assertUploadable(userId: string, copyrightId: string): Promise<void> {
+    const work = await this.works.findOwned(userId, copyrightId);
+    if (!work) throw new NotFoundError('The work does not exist');
+    if (!isEditable(work.status)) throw new CopyrightStateError('uploading content', work.status);
+  }
+
+  /**
+   * Reads the upload to its end, fingerprints it, replaces the work's content and answers the
+   * matches found. Over the size limit: 413 and nothing is kept (no row, no file).
+   */
+  async upload(userId: string, copyrightId: string, source: AsyncIterable<Buffer>, filename: string | null): Promise<{ content: ContentView; matches: MatchView[] }> {
+    await this.assertUploadable(userId, copyrightId);
+    const deposit = this.config.contentDir ? await this.openDeposit(this.config.contentDir) : null;
+    let analysis: ContentAnalysis;
+    try {
+      analysis = await analyzeContent(source, { maxBytes: this.config.uploadMaxBytes, filename: filename ?? undefined, onChunk: deposit?.write });
+      await deposit?.close();
+    } catch (error) {
+      await deposit?.discard();
+      if (error instanceof ContentTooLargeError) throw new ContentTooLargeProblem(this.config.uploadMaxBytes);
+      if (error instanceof UndecodableContentError) throw new UndecodableContentProblem(error.mediaType);
+      throw error;
+    }
+    try {
+      return await this.transactions.run(async (transaction) => {
+        const work = await this.works.findOwned(userId, copyrightId, transaction);
+        if (!work) throw new NotFoundError('The work does not exist');
+        if (!isEditable(work.status)) throw new CopyrightStateError('uploading content', work.status);
+        await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
+        const storedCopy = deposit ? join(this.config.contentDir!, `${copyrightId}-${analysis.sha256}`) : null;
+        const content = await this.contents.replace(
+          {
+            copyrightId,
+            uploadedBy: userId,
+            filename: filename ? filename.slice(0, 255) : null,
+            mediaType: analysis.mediaType,
+            kind: analysis.kind,
+            sizeBytes: analysis.sizeBytes,
+            sha256: analysis.sha256,
+            tokenCount: analysis.text?.tokenCount ?? null,
+            fingerprintCount: analysis.text ? new Set(analysis.text.fingerprints.map((f) => f.hash)).size : 0,
+            fingerprintsTruncated: analysis.text?.truncated ?? false,
+            phash: analysis.image ? toSigned64(analysis.image.pHash) : null,
+            dhash: analysis.image ? toSigned64(analysis.image.dHash) : null,
+            phashBands: analysis.image ? bands(analysis.image.pHash) : null,
+            dhashBands: analysis.image ? bands(analysis.image.dHash) : null,
+            width: analysis.image?.width ?? null,
+            height: analysis.image?.height ?? null,
+            storedCopy,
+          },
+          analysis.text?.fingerprints ?? [],
+          transaction,
+        );
+        const found = await this.findMatches(content, analysis, transaction);
+        const records = await this.contents.addMatches(
+          found.map((f) => ({
+            copyrightId,
+            contentId: content.id,
+            matchedCopyrightId: f.candidate.copyrightId,
+            matchedContentId: f.candidate.contentId,
+            own: f.candidate.ownerId === userId,
+            matchedStatus: f.candidate.status,
+            kind: f.kind,
+            score: f.score,
+            details: f.details,
+          })),
+          transaction,
+        );
+        await this.copyrights.log(transaction, work, userId, 'content-upload', work.status, work.status, ['content']);
+        await this.notifyOwners(found, userId, transaction);
+        if (deposit && storedCopy) await rename(deposit.path, storedCopy);
+        const candidates = new Map(found.map((f) => [f.candidate.contentId, f.candidate]));
+        return { content: contentView(content), matches: records.map((m) => matchView(m, candidates.get(m.matchedContentId)!)) };
+      });
+    } catch (error) {
+      await deposit?.discard();
+      throw error;
+    }
+  }
+
+  async content(userId: string, copyrightId: string): Promise<ContentView> {
+    await this.owned(userId, copyrightId);
+    const content = await this.contents.findByWork(copyrightId);
+    if (!content) throw new NotFoundError('The work has no content');
+    return contentView(content);
+  }
+
+  async matchesOfWork(userId: string, copyrightId: string): Promise<MatchView[]> {
+    await this.owned(userId, copyrightId);
+    return this.views(await this.contents.matchesOfWork(copyrightId));
+  }
+
+  /** One match, visible to the owner of the work whose upload found it; anyone else gets 404. */
+  async match(userId: string, matchId: string): Promise<MatchView> {
+    const match = await this.contents.findMatch(matchId);
+    if (!match || !(await this.works.findOwned(userId, match.copyrightId))) throw new NotFoundError('The match does not exist');
+    return (await this.views([match]))[0];
+  }
+
+  /** Every match with another owner's work, newest first (admins). */
+  async alarms(limit: number, cursor?: string): Promise<Page<AdminMatchView>> {
+    const rows = await this.contents.alarms(limit, decodeCursor(cursor));
+    const page = toPage(rows, limit, (r) => r.position);
+    const works = await this.contents.worksBrief([...new Set(page.data.flatMap((r) => [r.match.copyrightId, r.match.matchedCopyrightId]))]);
+    return {
+      nextCursor: page.nextCursor,
+      data: page.data.map(({ match }) => {
+        const upload = works.get(match.copyrightId);
+        const matched = works.get(match.matchedCopyrightId);
+        return {
+          id: match.id,
+          kind: match.kind,
+          score: match.score,
+          createdAt: match.createdAt,
+          upload: { copyrightId: match.copyrightId, title: upload?.title ?? '', ownerId: upload?.ownerId ?? '' },
+          matched: {
+            copyrightId: match.matchedCopyrightId,
+            title: matched?.title ?? '',
+            ownerId: matched?.ownerId ?? '',
+            status: match.matchedStatus,
+            registrationNumber: matched?.registrationNumber ?? null,
+          },
+          details: match.details,
+        };
+      }),
+    };
+  }
+
+  /** Exact copies, then text or image near copies, of works that are the uploader's or submitted/registered. */
+  private async findMatches(content: ContentRecord, analysis: ContentAnalysis, transaction: DbTransaction): Promise<Found[]> {
+    const found = new Map<string, Found>();
+    const exact = await this.contents.candidates(await this.contents.sameBytes(content.sha256, content.id, MATCH_RULES.candidates, transaction), transaction);
+    for (const candidate of exact) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
+
+    if (analysis.text && analysis.text.fingerprints.length > 0) {
+      const uploadHashes = [...new Set(analysis.text.fingerprints.map((f) => f.hash))];
+      const shared = await this.contents.textCandidates(uploadHashes, content.id, { ...MATCH_RULES.text, limit: MATCH_RULES.candidates }, transaction);
+      const sharedBy = new Map(shared.map((s) => [s.contentId, s.shared]));
+      for (const candidate of await this.contents.candidates(shared.map((s) => s.contentId), transaction)) {
+        if (found.has(candidate.contentId)) continue;
+        const verdict = textVerdict(sharedBy.get(candidate.contentId)!, uploadHashes.length, candidate.fingerprintCount);
+        if (!verdict.match) continue;
+        const theirs = await this.contents.fingerprintsWithHashes(candidate.contentId, uploadHashes, transaction);
+        const { match: _m, score, ...rest } = verdict;
+        found.set(candidate.contentId, { candidate, kind: 'text', score, details: { ...rest, passages: passages(analysis.text.fingerprints, theirs) } });
+      }
+    }
+
+    if (analysis.image) {
+      const mine = analysis.image;
+      const pRadius = bandRadius(MATCH_RULES.image.maxPHash);
+      const dRadius = bandRadius(MATCH_RULES.image.maxDHash);
+      const ids = await this.contents.imageCandidates(
+        bands(mine.pHash).map((b) => bandNeighbours(b, pRadius)),
+        bands(mine.dHash).map((b) => bandNeighbours(b, dRadius)),
+        content.id,
+        MATCH_RULES.candidates * 20,
+        transaction,
+      );
+      const verdicts = (await this.contents.candidates(ids, transaction))
+        .filter((c) => c.phash !== null && c.dhash !== null && !found.has(c.contentId))
+        .map((candidate) => ({ candidate, verdict: imageVerdict(mine, { pHash: fromSigned64(candidate.phash!), dHash: fromSigned64(candidate.dhash!) }) }))
+        .filter((v) => v.verdict.match)
+        .sort((a, b) => b.verdict.score - a.verdict.score)
+        .slice(0, MATCH_RULES.candidates);
+      for (const { candidate, verdict } of verdicts) {
+        found.set(candidate.contentId, { candidate, kind: 'image', score: verdict.score, details: { pHashDistance: verdict.pHashDistance, dHashDistance: verdict.dHashDistance } });
+      }
+    }
+
+    // Another owner's drafts, withdrawn or rejected works are private: never reported.
+    return [...found.values()].filter((f) => f.candidate.ownerId === content.uploadedBy || f.candidate.status === 'submitted' || f.candidate.status === 'registered');
+  }
+
+  /** Each other owner hears once per upload: which of their works, never who uploaded. */
+  private async notifyOwners(found: Found[], uploaderId: string, transaction: DbTransaction): Promise<void> {
+    for (const { candidate, kind, score } of found) {
+      if (candidate.ownerId === uploaderId) continue;
+      await this.notifications.notify(
+        candidate.ownerId,
+        {
+          type: 'copyright',
+          title: 'Possible copy of your work',
+          body: `Content matching your work "${candidate.title}" was submitted.`,
+          data: { copyrightId: candidate.copyrightId, kind, score },
+        },
+        { transaction },
+      );
+    }
+  }
+
+  private async views(matches: MatchRecord[]): Promise<MatchView[]> {
+    const works = await this.contents.worksBrief([...new Set(matches.map((m) => m.matchedCopyrightId))]);
+    return matches.map((m) => {
+      const w = works.get(m.matchedCopyrightId);
+      return matchView(m, {
+        copyrightId: m.matchedCopyrightId,
+        title: w?.title ?? '',
+        registrationNumber: w?.registrationNumber ?? null,
+        status: w?.status ?? m.matchedStatus,
+      });
+    });
+  }
+
+  private async owned(userId: string, copyrightId: string): Promise<CopyrightRecord> {
+    const work = await this.works.findOwned(userId, copyrightId);
+    if (!work) throw new NotFoundError('The work does not exist');
+    return work;
+  }
+
+  /** A temporary file in the content directory, renamed into place when the upload is kept. */
+  private async openDeposit(dir: string): Promise<{ path: string; write: (chunk: Buffer) => Promise<void>; close: () => Promise<void>; discard: () => Promise<void> }> {
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, `.upload-${randomUUID()}`);
+    const stream: WriteStream = createWriteStream(path, { flags: 'wx', mode: 0o600 });
+    const failed = new Promise<never>((_, reject) => stream.once('error', reject));
+    failed.catch(() => undefined);
+    return {
+      path,
+      write: async (chunk) => {
+        if (!stream.write(chunk)) await Promise.race([new Promise<void>((resolve) => stream.once('drain', () => resolve())), failed]);
+      },
+      close: () => Promise.race([new Promise<void>((resolve) => stream.end(resolve)), failed]),
+      discard: async () => {
+        stream.destroy();
+        await rm(path, { force: true }).catch((error: unknown) => this.logger.warn(`could not remove a discarded upload: ${String(error)}`));
+      },
+    };
+  }
+}
+
+function contentView(c: ContentRecord): ContentView {
+  return {
+    kind: c.kind,
+    mediaType: c.mediaType,
+    filename: c.filename,
+    sizeBytes: c.sizeBytes,
+    sha256: c.sha256,
+    tokenCount: c.tokenCount,
+    fingerprintCount: c.fingerprintCount,
+    fingerprintsTruncated: c.fingerprintsTruncated,
+    pHash: c.phash === null ? null : hashHex(c.phash),
+    dHash: c.dhash === null ? null : hashHex(c.dhash),
+    width: c.width,
+    height: c.height,
+    depositCopyKept: c.storedCopy !== null,
+    uploadedAt: c.createdAt,
+  };
+}
+
+function matchView(m: MatchRecord, work: { copyrightId: string; title: string; registrationNumber: string | null; status: string }): MatchView {
+  return {
+    id: m.id,
+    copyrightId: m.copyrightId,
+    kind: m.kind,
+    score: m.score,
+    own: m.own,
+    alert: m.own ? null : m.matchedStatus === 'registered' ? ALERT_REGISTERED : ALERT_SUBMITTED,
+    work: { id: m.own ? work.copyrightId : null, title: work.title, status: m.own ? work.status : m.matchedStatus, registrationNumber: work.registrationNumber },
+    details: m.details,
+    createdAt: m.createdAt,
+  };
+}

@@ -1,0 +1,295 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
+import sharp from 'sharp';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { startTestApp, type TestApp } from './support/test-app';
+import { client, uniqueEmail, type Tokens } from './support/auth-client';
+
+type Json = Record<string, unknown>;
+type Match = { id: string; kind: string; own: boolean; alert: string | null; score: number; work: { id: string | null; title: string; status: string; registrationNumber: string | null }; details: Json };
+
+const WORDS = (
+  'harbour lantern quiet morning river stone garden window letter winter summer orchard meadow silver thunder ' +
+  'candle forest mirror shadow voyage island compass anchor feather valley marble ember whisper journey'
+).split(' ');
+
+/** A deterministic text of `paragraphs` paragraphs of pseudo-random sentences. */
+function story(seed: number, paragraphs = 6): string {
+  let x = seed;
+  const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+  const out: string[] = [];
+  for (let p = 0; p < paragraphs; p++) {
+    const sentences: string[] = [];
+    for (let s = 0; s < 6; s++) {
+      const words = Array.from({ length: 8 + (next() % 8) }, () => WORDS[next() % WORDS.length]);
+      sentences.push(`${words.join(' ')}.`);
+    }
+    out.push(sentences.join(' '));
+  }
+  return out.join('\n\n');
+}
+
+/** A picture with shapes placed by the seed. */
+function picture(seed: number): Promise<Buffer> {
+  const c = (i: number) => ((seed * 97 + i * 53) % 200) + 20;
+  const svg = `<svg width="400" height="300" xmlns="http://www.w3.org/2000/svg">
+    <rect width="400" height="300" fill="rgb(${c(1)},${c(2)},${c(3)})"/>
+    <circle cx="${c(4)}" cy="${c(5) % 300}" r="${40 + (c(6) % 60)}" fill="rgb(${c(7)},${c(8)},40)"/>
+    <rect x="${c(9)}" y="${c(10) % 200}" width="${60 + c(11) / 2}" height="${80 + c(12) / 3}" fill="rgb(30,${c(13)},${c(14)})"/>
+    <polygon points="${c(15)},10 390,${c(16)} 200,290" fill="rgb(${c(17)},20,${c(18)})" opacity="0.7"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+describe('copyright content and near-copy detection (e2e)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let sql: Client;
+  let api: ReturnType<typeof client>;
+  let alice: Tokens;
+  let bob: Tokens;
+  let stranger: Tokens;
+  let admin: Tokens;
+  let contentDir: string;
+  const MAX = 300_000;
+
+  async function newWork(token: string, title: string, workType = 'literary'): Promise<string> {
+    const res = await api.call('POST', '/v1/copyrights', { token, body: { title, workType, authors: [{ name: 'Some Author' }], creationDate: '2015-01-01' } });
+    expect(res.status).toBe(201);
+    return res.body.id as string;
+  }
+
+  async function upload(token: string, id: string, data: Buffer, filename: string, type = 'application/octet-stream') {
+    const form = new FormData();
+    form.append('file', new Blob([data], { type }), filename);
+    const res = await fetch(`${t.url}/v1/copyrights/${id}/content`, { method: 'POST', headers: { authorization: `Bearer ${token}` }, body: form });
+    const text = await res.text();
+    return { status: res.status, text, body: (text ? JSON.parse(text) : undefined) as Json, headers: res.headers };
+  }
+
+  async function register(token: string, id: string, number: string): Promise<void> {
+    expect((await api.call('POST', `/v1/copyrights/${id}/submit`, { token })).status).toBe(200);
+    const res = await api.call('POST', `/v1/admin/copyrights/${id}/decision`, { token: admin.accessToken, body: { decision: 'registered', registrationNumber: number } });
+    expect(res.status).toBe(200);
+  }
+
+  const notices = async (token: string) => (await api.call('GET', '/v1/notifications?limit=100', { token })).body.data as Array<{ title: string; body: string; data: Json }>;
+
+  beforeAll(async () => {
+    contentDir = await mkdtemp(join(tmpdir(), 'clearmark-content-'));
+    db = await createTestDatabase();
+    t = await startTestApp({ databaseUrl: db.url, env: { AUTH_RATE_LIMIT_MAX: '1000', COPYRIGHT_UPLOAD_MAX_BYTES: String(MAX), COPYRIGHT_CONTENT_DIR: contentDir } });
+    api = client(t.url);
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+    alice = await api.register();
+    bob = await api.register();
+    stranger = await api.register();
+    const adminEmail = uniqueEmail('admin');
+    const registered = await api.register(adminEmail);
+    await sql.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [registered.user.id]);
+    admin = await api.login(adminEmail);
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await t?.close();
+    await db?.drop();
+    if (contentDir) await rm(contentDir, { recursive: true, force: true });
+  });
+
+  it('keeps fingerprints (and the deposit copy when configured), sniffing the type from the bytes', async () => {
+    const id = await newWork(alice.accessToken, 'Fingerprinted');
+    const text = Buffer.from(story(1));
+    // Named .png and sent as image/png: the bytes say text.
+    const res = await upload(alice.accessToken, id, text, 'cover.png', 'image/png');
+    expect(res.status).toBe(201);
+    expect(res.body.content).toMatchObject({
+      kind: 'text',
+      mediaType: 'text/plain',
+      filename: 'cover.png',
+      sizeBytes: text.length,
+      sha256: createHash('sha256').update(text).digest('hex'),
+      depositCopyKept: true,
+      pHash: null,
+    });
+    expect((res.body.content as Json).fingerprintCount).toBeGreaterThan(50);
+    expect(res.body.matches).toEqual([]);
+    const rows = await sql.query('SELECT count(*)::int AS n FROM copyright_text_fingerprints f JOIN copyright_contents c ON c.id = f.content_id WHERE c.copyright_id = $1', [id]);
+    expect(rows.rows[0].n).toBeGreaterThan(50);
+    // The deposit copy holds the bytes; no temporary file is left.
+    const files = await readdir(contentDir);
+    expect(files.filter((f) => f.startsWith('.upload-'))).toEqual([]);
+    expect(await readFile(join(contentDir, files.find((f) => f.startsWith(id))!))).toEqual(text);
+    expect((await api.call('GET', `/v1/copyrights/${id}/content`, { token: alice.accessToken })).body).toMatchObject({ sha256: (res.body.content as Json).sha256 });
+    const history = (await api.call('GET', `/v1/copyrights/${id}/history`, { token: alice.accessToken })).body.data as Array<{ action: string }>;
+    expect(history.map((h) => h.action)).toContain('content-upload');
+  });
+
+  it('answers 413 over COPYRIGHT_UPLOAD_MAX_BYTES and keeps nothing', async () => {
+    const id = await newWork(alice.accessToken, 'Too Big');
+    const before = await readdir(contentDir);
+    const big = Buffer.from(story(2, 1000)).subarray(0, MAX + 5000);
+    expect(big.length).toBe(MAX + 5000);
+    const res = await upload(alice.accessToken, id, big, 'big.txt');
+    expect(res.status).toBe(413);
+    expect(res.headers.get('content-type')).toMatch(/problem\+json/);
+    expect(res.body).toMatchObject({ status: 413, maxBytes: MAX });
+    // Streamed in one part just over the limit (the early Content-Length check does not apply): still 413.
+    const justOver = await upload(alice.accessToken, id, Buffer.alloc(MAX + 1, 'a'), 'over.txt');
+    expect(justOver.status).toBe(413);
+    // A declared length far over the limit is refused before the body is read.
+    expect((await upload(alice.accessToken, id, Buffer.alloc(MAX * 2, 'c'), 'huge.txt')).status).toBe(413);
+    expect((await sql.query('SELECT count(*)::int AS n FROM copyright_contents WHERE copyright_id = $1', [id])).rows[0].n).toBe(0);
+    expect((await api.call('GET', `/v1/copyrights/${id}/content`, { token: alice.accessToken })).status).toBe(404);
+    expect((await readdir(contentDir)).sort()).toEqual(before.sort());
+    // Exactly at the limit is accepted.
+    expect((await upload(alice.accessToken, id, Buffer.alloc(MAX, 'b'), 'limit.txt')).status).toBe(201);
+  });
+
+  it('refuses what is not one multipart file, and uploads to works that are not drafts', async () => {
+    const id = await newWork(alice.accessToken, 'Refusals');
+    const json = await api.call('POST', `/v1/copyrights/${id}/content`, { token: alice.accessToken, body: { file: 'x' } });
+    expect(json.status).toBe(415);
+    expect(json.headers.get('content-type')).toMatch(/problem\+json/);
+    // Other routes still take JSON only.
+    const jsonRoute = new FormData();
+    jsonRoute.append('title', 'A title');
+    const wrongRoute = await fetch(`${t.url}/v1/copyrights`, { method: 'POST', headers: { authorization: `Bearer ${alice.accessToken}` }, body: jsonRoute });
+    expect(wrongRoute.status).toBe(415);
+    expect(wrongRoute.headers.get('content-type')).toMatch(/problem\+json/);
+    const form = new FormData();
+    form.append('note', 'no file here');
+    const noFile = await fetch(`${t.url}/v1/copyrights/${id}/content`, { method: 'POST', headers: { authorization: `Bearer ${alice.accessToken}` }, body: form });
+    expect(noFile.status).toBe(400);
+    expect(await noFile.json()).toMatchObject({ errors: [expect.objectContaining({ field: 'file' })] });
+    const brokenPng = Buffer.concat([(await picture(1)).subarray(0, 100), Buffer.alloc(2000, 9)]);
+    expect((await upload(alice.accessToken, id, brokenPng, 'broken.png')).status).toBe(422);
+    await api.call('POST', `/v1/copyrights/${id}/submit`, { token: alice.accessToken });
+    const submitted = await upload(alice.accessToken, id, Buffer.from(story(3)), 'late.txt');
+    expect(submitted.status).toBe(409);
+    expect(submitted.body).toMatchObject({ currentStatus: 'submitted' });
+    expect((await upload(alice.accessToken, id, Buffer.from('x'), 'x.txt', 'text/plain')).status).toBe(409);
+  });
+
+  it('detects an edited copy of a registered text: the uploader is alerted, the owner notified, admins see it; no identity leaks', async () => {
+    const original = story(10, 8);
+    const aliceWork = await newWork(alice.accessToken, 'The Lantern Keeper');
+    expect((await upload(alice.accessToken, aliceWork, Buffer.from(original), 'lantern.txt')).status).toBe(201);
+    await register(alice.accessToken, aliceWork, 'TX0000000101');
+
+    // Bob's copy: renamed, as HTML, a paragraph dropped, the rest reordered, a sentence inserted.
+    const paragraphs = original.split('\n\n');
+    const edited = [paragraphs[3], paragraphs[0], 'An entirely new sentence of my own making, unrelated to the rest.', paragraphs[5], paragraphs[1], paragraphs[7], paragraphs[6]];
+    const html = `<!DOCTYPE html><html><head><title>Mine</title></head><body>${edited.map((p) => `<p>${p}</p>`).join('\n')}</body></html>`;
+    const bobWork = await newWork(bob.accessToken, 'My Own Novel');
+    const res = await upload(bob.accessToken, bobWork, Buffer.from(html), 'my-novel.html', 'text/plain');
+    expect(res.status).toBe(201);
+    expect(res.body.content).toMatchObject({ kind: 'text', mediaType: 'text/html' });
+    const matches = res.body.matches as Match[];
+    expect(matches).toHaveLength(1);
+    const [match] = matches;
+    expect(match).toMatchObject({
+      kind: 'text',
+      own: false,
+      alert: 'possible copy of a registered work',
+      work: { id: null, title: 'The Lantern Keeper', status: 'registered', registrationNumber: 'TX0000000101' },
+    });
+    expect(match.details.containmentOfUpload).toBeGreaterThan(0.7);
+    expect(match.details.containmentOfWork).toBeGreaterThan(0.5);
+    const passages = match.details.passages as Array<{ upload: { start: number; end: number }; work: { start: number; end: number }; fingerprints: number }>;
+    expect(passages.length).toBeGreaterThan(0);
+    // The longest passage's offsets in Alice's text cover words that Bob's copy has, in that order.
+    const longest = passages[0];
+    const passageWords = original.slice(longest.work.start, longest.work.end).split(/\W+/).filter(Boolean).join(' ');
+    expect(passageWords.split(' ').length).toBeGreaterThan(20);
+    expect(edited.join(' ').replace(/\W+/g, ' ')).toContain(passageWords);
+    // Nothing about Alice in Bob's answer.
+    for (const secret of [alice.user.id, alice.user.email, aliceWork]) expect(res.text).not.toContain(secret);
+
+    // Alice is told, without Bob's identity or his work.
+    const notice = (await notices(alice.accessToken)).find((n) => n.title === 'Possible copy of your work');
+    expect(notice).toBeDefined();
+    expect(notice!.body).toContain('The Lantern Keeper');
+    expect(notice!.data).toMatchObject({ copyrightId: aliceWork });
+    for (const secret of [bob.user.id, bob.user.email, bobWork, 'My Own Novel']) expect(JSON.stringify(notice)).not.toContain(secret);
+
+    // Bob sees the match later too; others get 404.
+    expect((await api.call('GET', `/v1/copyrights/${bobWork}/matches`, { token: bob.accessToken })).body.data).toEqual([expect.objectContaining({ id: match.id })]);
+    expect((await api.call('GET', `/v1/copyrights/matches/${match.id}`, { token: bob.accessToken })).body).toMatchObject({ id: match.id, alert: match.alert });
+    for (const token of [alice.accessToken, stranger.accessToken]) {
+      expect((await api.call('GET', `/v1/copyrights/matches/${match.id}`, { token })).status).toBe(404);
+      expect((await api.call('GET', `/v1/copyrights/${bobWork}/matches`, { token })).status).toBe(404);
+      expect((await api.call('GET', `/v1/copyrights/${bobWork}/content`, { token })).status).toBe(404);
+      expect((await upload(token, bobWork, Buffer.from(original), 'mine.txt')).status).toBe(404);
+    }
+
+    // Admins see the alarm with both works and owners.
+    const alarms = await api.call('GET', '/v1/admin/copyrights/matches?limit=100', { token: admin.accessToken });
+    expect(alarms.status).toBe(200);
+    expect(alarms.body.data).toContainEqual(
+      expect.objectContaining({
+        id: match.id,
+        upload: expect.objectContaining({ copyrightId: bobWork, ownerId: bob.user.id }),
+        matched: expect.objectContaining({ copyrightId: aliceWork, ownerId: alice.user.id, registrationNumber: 'TX0000000101' }),
+      }),
+    );
+    expect((await api.call('GET', '/v1/admin/copyrights/matches', { token: bob.accessToken })).status).toBe(403);
+  });
+
+  it('detects a 30% excerpt of a registered text inside other text', async () => {
+    const original = story(20, 10);
+    const aliceWork = await newWork(alice.accessToken, 'Long Voyage');
+    await upload(alice.accessToken, aliceWork, Buffer.from(original), 'voyage.md');
+    await register(alice.accessToken, aliceWork, 'TX0000000102');
+    const excerpt = original.slice(Math.floor(original.length * 0.4), Math.floor(original.length * 0.7));
+    const bobWork = await newWork(bob.accessToken, 'Anthology');
+    const anthology = `${story(21, 5)}\n\n${excerpt}\n\n${story(22, 5)}`;
+    const res = await upload(bob.accessToken, bobWork, Buffer.from(anthology), 'anthology.txt');
+    const match = (res.body.matches as Match[]).find((m) => m.work.title === 'Long Voyage')!;
+    expect(match).toMatchObject({ kind: 'text', alert: 'possible copy of a registered work' });
+    expect(match.details.containmentOfWork).toBeGreaterThan(0.2);
+    // Plain text: the passage offsets are the uploaded file's; they lie inside the excerpt and the same words are in the original there.
+    const [longest] = match.details.passages as Array<{ upload: { start: number; end: number }; work: { start: number; end: number } }>;
+    const words = (s: string) => s.split(/\W+/).filter(Boolean).join(' ');
+    expect(longest.upload.start).toBeGreaterThanOrEqual(anthology.indexOf(excerpt));
+    expect(longest.upload.end).toBeLessThanOrEqual(anthology.indexOf(excerpt) + excerpt.length);
+    expect(words(anthology.slice(longest.upload.start, longest.upload.end))).toBe(words(original.slice(longest.work.start, longest.work.end)));
+  });
+
+  it('detects a resized, re-encoded copy of an image', async () => {
+    const png = await picture(7);
+    const aliceWork = await newWork(alice.accessToken, 'Red Circle', 'visual');
+    expect((await upload(alice.accessToken, aliceWork, png, 'circle.png')).body.content).toMatchObject({ kind: 'image', mediaType: 'image/png', width: 400, height: 300 });
+    expect((await api.call('POST', `/v1/copyrights/${aliceWork}/submit`, { token: alice.accessToken })).status).toBe(200);
+
+    const jpeg = await sharp(png).resize(250).modulate({ brightness: 1.15 }).jpeg({ quality: 40 }).toBuffer();
+    const bobWork = await newWork(bob.accessToken, 'Totally Original', 'visual');
+    const res = await upload(bob.accessToken, bobWork, jpeg, 'renamed-photo.gif');
+    expect(res.body.content).toMatchObject({ kind: 'image', mediaType: 'image/jpeg' });
+    expect(res.body.matches).toEqual([
+      expect.objectContaining({ kind: 'image', own: false, alert: 'possible copy of a work submitted for registration', work: { id: null, title: 'Red Circle', status: 'submitted', registrationNumber: null } }),
+    ]);
+    // An unrelated picture matches nothing.
+    const other = await newWork(bob.accessToken, 'Another Picture', 'visual');
+    expect((await upload(bob.accessToken, other, await picture(8), 'other.png')).body.matches).toEqual([]);
+  });
+
+  it('reports matches of one’s own works as own, without alarm, and never reports another owner’s drafts', async () => {
+    const text = Buffer.from(story(30));
+    const first = await newWork(alice.accessToken, 'Draft One');
+    await upload(alice.accessToken, first, text, 'one.txt');
+    const second = await newWork(alice.accessToken, 'Draft Two');
+    const res = await upload(alice.accessToken, second, text, 'two.txt');
+    expect(res.body.matches).toEqual([expect.objectContaining({ kind: 'exact', own: true, alert: null, work: expect.objectContaining({ id: first, title: 'Draft One', status: 'draft' }) })]);
+    const alarms = (await api.call('GET', '/v1/admin/copyrights/matches?limit=100', { token: admin.accessToken })).body.data as Array<{ matched: { copyrightId: string } }>;
+    expect(alarms.map((a) => a.matched.copyrightId)).not.toContain(first);
+    expect((await notices(alice.accessToken)).filter((n) => (n.data as Json).copyrightId === first)).toEqual([]);
+    // Bob uploading the same bytes learns nothing of Alice's drafts.
+    const bobWork = await newWork(bob.accessToken, 'Copy Of A Draft');
+    expect((await upload(bob.accessToken, bobWork, text, 'copy.txt')).body.matches).toEqual([]);
+  });
+});
