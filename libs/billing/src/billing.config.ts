@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { cronSchedule, defineConfigSlice, EnvInt, type ConfigOf } from '@app/config';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { cronSchedule, defineConfigSlice, EnvBool, EnvInt, type ConfigOf } from '@app/config';
 
 /** The environment variables the billing lib reads. */
 export class BillingVariables {
@@ -17,6 +17,8 @@ export class BillingVariables {
   @IsOptional() @IsString() JOB_BILLING_IDEMPOTENCY_CRON?: string;
   /** `billing-renewals`: renewals, payment retries, incomplete expiry, reconciliation. */
   @IsOptional() @IsString() JOB_BILLING_RENEWALS_CRON?: string;
+  /** Refuse searches over the plan's quota (402); false counts them only. */
+  @IsOptional() @EnvBool() @IsBoolean() BILLING_SEARCH_QUOTA_ENFORCED?: boolean;
   /** Turns the stripe provider on (the sandbox otherwise). */
   @IsOptional() @IsString() @MaxLength(500) STRIPE_SECRET_KEY?: string;
   /** Signing secret of the Stripe webhook endpoint; required with STRIPE_SECRET_KEY. */
@@ -58,6 +60,7 @@ export const BILLING_CONFIG = defineConfigSlice({
   load: (env, { problems }) => ({
     taxRateBps: env.BILLING_TAX_RATE_BPS ?? 0,
     retriesExhausted: env.BILLING_RETRIES_EXHAUSTED ?? 'unpaid',
+    searchQuotaEnforced: env.BILLING_SEARCH_QUOTA_ENFORCED ?? true,
     renewalsSchedule: cronSchedule('JOB_BILLING_RENEWALS_CRON', env.JOB_BILLING_RENEWALS_CRON, '*/10 * * * *', problems),
     idempotencyExpirySchedule: cronSchedule('JOB_BILLING_IDEMPOTENCY_CRON', env.JOB_BILLING_IDEMPOTENCY_CRON, '41 * * * *', problems),
     invoiceDueDays: env.BILLING_INVOICE_DUE_DAYS ?? 7,

@@ -79,3 +79,13 @@ export class PaymentFailedError extends AppError {
     });
   }
 }
+
+/** The plan's searches for this period are used up: 402, naming the plan and when the quota resets. */
+export class SearchQuotaExceededError extends AppError {
+  constructor(plan: { code: string; name: string; searchQuota: number }, resetsAt: Date) {
+    super('search-quota-exceeded', 402, 'Payment Required', {
+      detail: `Your ${plan.name} plan's ${plan.searchQuota} searches for this period are used up; the quota resets at ${resetsAt.toISOString()}, or upgrade your plan`,
+      extensions: { plan: plan.code, quota: plan.searchQuota, resetsAt: resetsAt.toISOString() },
+    });
+  }
+}

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
+import { SearchQuota } from '@app/common';
 import { BillingClock, SystemBillingClock } from './billing.clock';
 import { BILLING_CONFIG, type BillingConfig } from './billing.config';
 import { BillingController } from './billing.controller';
@@ -21,6 +22,8 @@ import { SubscriptionRenewalsService } from './subscription-renewals.service';
 import { SubscriptionsController } from './subscriptions.controller';
 import { SubscriptionsRepository } from './subscriptions.repository';
 import { SubscriptionsService } from './subscriptions.service';
+import { SearchUsageRepository } from './usage/search-usage.repository';
+import { UsageService } from './usage/usage.service';
 import { WebhookEventsRepository } from './webhooks/webhook-events.repository';
 import { WebhooksController } from './webhooks/webhooks.controller';
 import { WebhooksService } from './webhooks/webhooks.service';
@@ -53,10 +56,14 @@ import { WebhooksService } from './webhooks/webhooks.service';
     IdempotencyKeysRepository,
     IdempotencyInterceptor,
     SubscriptionRenewalsService,
+    SearchUsageRepository,
+    UsageService,
+    // The port trademarks' search calls (handed to it by the composition root).
+    { provide: SearchQuota, useExisting: UsageService },
     WebhookEventsRepository,
     WebhooksService,
     BillingJobs,
   ],
-  exports: [BillingService, SubscriptionsService, PaymentsService, WebhooksService, SubscriptionRenewalsService, BillingClock],
+  exports: [BillingService, SubscriptionsService, PaymentsService, WebhooksService, SubscriptionRenewalsService, UsageService, SearchQuota, BillingClock],
 })
 export class BillingModule {}

@@ -21,3 +21,4 @@ export * from './idempotency/idempotency.interceptor';
 export * from './providers/stripe.provider';
 export * from './webhooks/webhooks.service';
 export * from './subscription-renewals.service';
+export * from './usage/usage.service';

@@ -3,11 +3,12 @@ import { ApiBadGatewayResponse, ApiBadRequestResponse, ApiCreatedResponse, ApiNo
 import { Audit } from '@app/auditing';
 import { Authenticated, CurrentUser, PageQueryDto, type Principal, ValidationFailedError } from '@app/common';
 import { CancelSubscriptionDto, ChangeSubscriptionDto, SubscribeDto } from './dto/subscribe.dto';
-import { PaymentListResponseDto, PaymentResponseDto, SubscriptionResponseDto } from './dto/subscription-response.dto';
+import { PaymentListResponseDto, PaymentResponseDto, SubscriptionResponseDto, UsageResponseDto } from './dto/subscription-response.dto';
 import { Idempotent } from './idempotency/idempotent.decorator';
 import { IDEMPOTENCY_HEADER } from './idempotency/idempotency.interceptor';
 import { PaymentsService } from './payments.service';
 import { SubscriptionsService } from './subscriptions.service';
+import { UsageService } from './usage/usage.service';
 
 @ApiTags('billing')
 @Authenticated()
@@ -16,7 +17,15 @@ export class SubscriptionsController {
   constructor(
     private readonly subscriptions: SubscriptionsService,
     private readonly payments: PaymentsService,
+    private readonly usage: UsageService,
   ) {}
+
+  @Get('usage')
+  @ApiOperation({ summary: 'Your searches this period against your plan’s quota, and when it resets' })
+  @ApiOkResponse({ type: UsageResponseDto })
+  async searchUsage(@CurrentUser() user: Principal): Promise<UsageResponseDto> {
+    return UsageResponseDto.from(await this.usage.current(user.userId));
+  }
 
   @Get('subscription')
   @ApiOperation({ summary: 'Your subscription: the open one, else the last one that ended' })

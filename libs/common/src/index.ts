@@ -16,3 +16,4 @@ export * from './rate-limit/fixed-window-throttler.storage';
 export * from './rate-limit/rate-limit-storage.module';
 export { RateLimitedException } from './rate-limit/rate-limit.guard';
 export * from './util/in-flight-work.util';
+export * from './quota/search-quota';

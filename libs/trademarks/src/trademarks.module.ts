@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { MarkKeysProvider } from './registry/mark-keys';
 import { NiceClassification } from './registry/nice-classes';
@@ -20,6 +20,8 @@ export interface TrademarksModuleOptions {
   loadSampleRegistry?: boolean;
   /** Another sample file (tests). */
   sampleRegistryFile?: string;
+  /** Modules whose exports the search may use: the one providing SearchQuota (billing's, given by the composition root). */
+  imports?: Array<Type<unknown> | DynamicModule>;
 }
 
 /** Trademarks: the registry (trademark_records) and its import, the clearance search, the /v1/trademarks routes. */
@@ -28,7 +30,7 @@ export class TrademarksModule {
   static forRoot(options: TrademarksModuleOptions = {}): DynamicModule {
     return {
       module: TrademarksModule,
-      imports: [SequelizeModule.forFeature(TRADEMARKS_MODELS)],
+      imports: [SequelizeModule.forFeature(TRADEMARKS_MODELS), ...(options.imports ?? [])],
       controllers: [RegistryController, ...searchControllers, WatchesController],
       providers: [
         TrademarkRecordsRepository,

@@ -5,6 +5,7 @@ import { toJsonAmount } from '../money.util';
 import { PAYMENT_STATUSES } from '../payment-state';
 import { SUBSCRIPTION_STATUSES } from '../subscription-state';
 import type { SubscriptionView } from '../subscriptions.service';
+import type { Usage } from '../usage/usage.service';
 import { PlanResponseDto } from './billing-response.dto';
 
 const iso = (date: Date | null): string | null => date?.toISOString() ?? null;
@@ -77,5 +78,26 @@ export class PaymentListResponseDto {
 
   static from(page: Page<PaymentRecord>): PaymentListResponseDto {
     return Object.assign(new PaymentListResponseDto(), { data: page.data.map((p) => PaymentResponseDto.from(p)), nextCursor: page.nextCursor });
+  }
+}
+
+export class SearchUsageDto {
+  @ApiProperty({ type: 'integer', description: 'Searches made this period' }) used: number;
+  @ApiProperty({ type: 'integer', description: "The plan's searches per period" }) quota: number;
+}
+
+export class UsageResponseDto {
+  @ApiProperty({ example: 'free', description: 'The plan the quota comes from: your live subscription’s, else free' }) planCode: string;
+  @ApiProperty({ format: 'date-time' }) periodStart: string;
+  @ApiProperty({ format: 'date-time', description: 'When the quota resets' }) periodEnd: string;
+  @ApiProperty({ type: SearchUsageDto }) searches: SearchUsageDto;
+
+  static from(u: Usage): UsageResponseDto {
+    return Object.assign(new UsageResponseDto(), {
+      planCode: u.plan.code,
+      periodStart: u.periodStart.toISOString(),
+      periodEnd: u.periodEnd.toISOString(),
+      searches: Object.assign(new SearchUsageDto(), u.searches),
+    });
   }
 }
