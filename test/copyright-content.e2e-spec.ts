@@ -219,9 +219,9 @@ describe('copyright content and near-copy detection (e2e)', () => {
 
     // Bob sees the match later too; others get 404.
     expect((await api.call('GET', `/v1/copyrights/${bobWork}/matches`, { token: bob.accessToken })).body.data).toEqual([expect.objectContaining({ id: match.id })]);
-    expect((await api.call('GET', `/v1/copyrights/matches/${match.id}`, { token: bob.accessToken })).body).toMatchObject({ id: match.id, alert: match.alert });
+    expect((await api.call('GET', `/v1/copyright-matches/${match.id}`, { token: bob.accessToken })).body).toMatchObject({ id: match.id, alert: match.alert });
     for (const token of [alice.accessToken, stranger.accessToken]) {
-      expect((await api.call('GET', `/v1/copyrights/matches/${match.id}`, { token })).status).toBe(404);
+      expect((await api.call('GET', `/v1/copyright-matches/${match.id}`, { token })).status).toBe(404);
       expect((await api.call('GET', `/v1/copyrights/${bobWork}/matches`, { token })).status).toBe(404);
       expect((await api.call('GET', `/v1/copyrights/${bobWork}/content`, { token })).status).toBe(404);
       expect((await upload(token, bobWork, Buffer.from(original), 'mine.txt')).status).toBe(404);

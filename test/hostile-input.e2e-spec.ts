@@ -167,7 +167,7 @@ describe('hostile input never breaks the contract (e2e)', () => {
       expect(empty.body.email).toBe(user.user.email);
       const nul = await api.call('PATCH', '/v1/users/me', { token: user.accessToken, body: null });
       expect(nul.status).toBe(400);
-      expect(nul.body.errors).toEqual([{ field: 'body', message: 'must be a JSON object' }]);
+      expect(nul.body.errors).toEqual([{ field: 'body', message: 'body must be a JSON object' }]);
     });
 
     it('PATCH /v1/admin/users/:id {"role": null}: 400 naming the field', async () => {

@@ -102,7 +102,7 @@ describe('HTTP errors are problem+json (e2e)', () => {
     const res = await post('/v1/__test/echo', JSON.stringify({ name: 'ACME', count: 1, admin: true }));
     expect(res.status).toBe(400);
     const body = await problem(res);
-    expect(body.errors).toEqual([{ field: 'admin', message: 'is not an accepted field' }]);
+    expect(body.errors).toEqual([{ field: 'admin', message: 'admin is not an accepted field' }]);
   });
 
   it('a JSON array where an object is expected: 400', async () => {

@@ -1,5 +1,5 @@
 import type { MultipartFile } from '@fastify/multipart';
-import { Controller, Get, Param, ParseUUIDPipe, Post, Req } from '@nestjs/common';
+import { Controller, Get, Param, Post, Req, Res } from '@nestjs/common';
 import {
   ApiBadRequestResponse,
   ApiBody,
@@ -14,9 +14,9 @@ import {
   ApiUnprocessableEntityResponse,
   ApiUnsupportedMediaTypeResponse,
 } from '@nestjs/swagger';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Audit } from '@app/auditing';
-import { AcceptsMultipart, AppError, Authenticated, CurrentUser, ValidationFailedError, type Principal } from '@app/common';
+import { AcceptsMultipart, AppError, Authenticated, CurrentUser, ParseIdPipe, ValidationFailedError, type Principal } from '@app/common';
 import { ContentTooLargeError } from './content/content-analyzer';
 import { ContentTooLargeProblem, CopyrightContentService } from './copyright-content.service';
 import { ContentResponseDto, MatchListResponseDto, MatchResponseDto, UploadResponseDto } from './dto/content.dto';
@@ -59,14 +59,23 @@ export class CopyrightContentController {
   })
   @ApiConsumes('multipart/form-data')
   @ApiBody({ schema: { type: 'object', required: ['file'], properties: { file: { type: 'string', format: 'binary' } } } })
-  @ApiCreatedResponse({ type: UploadResponseDto, description: 'The content’s fingerprints and the matches found' })
+  @ApiCreatedResponse({
+    type: UploadResponseDto,
+    description: 'The content’s fingerprints and the matches found',
+    headers: { Location: { description: 'The content: /v1/copyrights/{id}/content', schema: { type: 'string' } } },
+  })
   @ApiBadRequestResponse({ description: 'No file part, or a malformed multipart body' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: 'The work is not a draft (problem+json with currentStatus)' })
   @ApiPayloadTooLargeResponse({ description: 'Larger than COPYRIGHT_UPLOAD_MAX_BYTES: nothing was kept' })
   @ApiUnsupportedMediaTypeResponse({ description: 'Not multipart/form-data' })
   @ApiUnprocessableEntityResponse({ description: 'An image or PDF (by its bytes) that cannot be decoded' })
-  async upload(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Req() request: FastifyRequest): Promise<UploadResponseDto> {
+  async upload(
+    @CurrentUser() user: Principal,
+    @Param('id', ParseIdPipe) id: string,
+    @Req() request: FastifyRequest,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<UploadResponseDto> {
     if (!request.isMultipart()) throw new NotMultipartProblem();
     const max = this.content.maxUploadBytes;
     // A declared length far over the limit is refused before a byte is read.
@@ -79,30 +88,40 @@ export class CopyrightContentController {
       throw new ValidationFailedError([{ field: 'file', message: `the multipart body could not be read (${(error as Error).message})` }]);
     }
     if (!file) throw new ValidationFailedError([{ field: 'file', message: 'is required (one file part)' }]);
-    return this.content.upload(user.userId, id, bytesOf(file), file.filename || null);
+    const uploaded = await this.content.upload(user.userId, id, bytesOf(file), file.filename || null);
+    reply.header('location', `/v1/copyrights/${id}/content`);
+    return uploaded;
   }
 
   @Get(':id/content')
-  @ApiOperation({ summary: 'The fingerprints kept for the work’s content' })
+  @ApiOperation({ summary: 'The fingerprints kept for the work’s content', description: 'What the service kept of the last upload: its type, size, hashes and fingerprint counts (not the file).' })
   @ApiOkResponse({ type: ContentResponseDto })
   @ApiNotFoundResponse({ description: `${NOT_FOUND}, or no content uploaded yet` })
-  getContent(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<ContentResponseDto> {
+  getContent(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<ContentResponseDto> {
     return this.content.content(user.userId, id);
   }
 
   @Get(':id/matches')
-  @ApiOperation({ summary: 'Works the content of this work matched when it was uploaded, best first' })
+  @ApiOperation({ summary: 'Works the content of this work matched', description: 'The matches found when the content was uploaded, best first.' })
   @ApiOkResponse({ type: MatchListResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  async matches(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<MatchListResponseDto> {
+  async matches(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<MatchListResponseDto> {
     return { data: await this.content.matchesOfWork(user.userId, id) };
   }
+}
 
-  @Get('matches/:matchId')
-  @ApiOperation({ summary: 'One match of the caller’s works' })
+/** One match by its id, on a path of its own (not under /copyrights/{id}/..., which it would overlap). */
+@ApiTags('copyrights')
+@Authenticated()
+@Controller({ path: 'copyright-matches', version: '1' })
+export class CopyrightMatchesController {
+  constructor(private readonly content: CopyrightContentService) {}
+
+  @Get(':matchId')
+  @ApiOperation({ summary: 'One match of the caller’s works', description: 'A match between one of the caller’s works and another work, with its similarity and evidence.' })
   @ApiOkResponse({ type: MatchResponseDto })
   @ApiNotFoundResponse({ description: 'No match of the caller’s works has this id' })
-  match(@CurrentUser() user: Principal, @Param('matchId', new ParseUUIDPipe()) matchId: string): Promise<MatchResponseDto> {
+  match(@CurrentUser() user: Principal, @Param('matchId', ParseIdPipe) matchId: string): Promise<MatchResponseDto> {
     return this.content.match(user.userId, matchId);
   }
 }

@@ -201,17 +201,42 @@ export class CopyrightContentRepository {
   }
 
   /**
-   * Image contents whose pHash or dHash agrees with one of the given band values (multi-index
-   * hashing: one index scan per band and hash, with the values within the search radius).
+   * Image contents within `maxP` bits of the pHash or `maxD` bits of the dHash, closest first.
+   * Candidates come from the band indexes (multi-index hashing: one index scan per band and hash,
+   * with the band values within the search radius); the distances are computed on those rows only.
    */
-  async imageCandidates(pBands: number[][], dBands: number[][], excludeContentId: string, limit: number, transaction?: DbTransaction): Promise<string[]> {
+  async imageCandidates(
+    hashes: { pHash: bigint; dHash: bigint },
+    bandValues: { p: number[][]; d: number[][] },
+    options: { maxP: number; maxD: number; limit: number },
+    excludeContentId: string,
+    transaction?: DbTransaction,
+  ): Promise<string[]> {
     const rows = await this.sequelize.query<{ id: string }>(
-      `SELECT id FROM copyright_contents
-        WHERE id <> $9 AND (
-          phash_b0 = ANY($1::int[]) OR phash_b1 = ANY($2::int[]) OR phash_b2 = ANY($3::int[]) OR phash_b3 = ANY($4::int[])
-          OR dhash_b0 = ANY($5::int[]) OR dhash_b1 = ANY($6::int[]) OR dhash_b2 = ANY($7::int[]) OR dhash_b3 = ANY($8::int[]))
-        LIMIT $10`,
-      { bind: [...pBands, ...dBands, excludeContentId, limit], transaction, type: QueryTypes.SELECT },
+      `SELECT id FROM (
+         SELECT id, bit_count((phash # $9::bigint)::bit(64)) AS dp, bit_count((dhash # $10::bigint)::bit(64)) AS dd
+           FROM copyright_contents
+          WHERE id <> $11 AND (
+            phash_b0 = ANY($1::int[]) OR phash_b1 = ANY($2::int[]) OR phash_b2 = ANY($3::int[]) OR phash_b3 = ANY($4::int[])
+            OR dhash_b0 = ANY($5::int[]) OR dhash_b1 = ANY($6::int[]) OR dhash_b2 = ANY($7::int[]) OR dhash_b3 = ANY($8::int[]))
+       ) c
+       WHERE dp <= $12 OR dd <= $13
+       ORDER BY least(dp, dd), id
+       LIMIT $14`,
+      {
+        bind: [
+          ...bandValues.p,
+          ...bandValues.d,
+          BigInt.asIntN(64, hashes.pHash).toString(),
+          BigInt.asIntN(64, hashes.dHash).toString(),
+          excludeContentId,
+          options.maxP,
+          options.maxD,
+          options.limit,
+        ],
+        transaction,
+        type: QueryTypes.SELECT,
+      },
     );
     return rows.map((r) => r.id);
   }

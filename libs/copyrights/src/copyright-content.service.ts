@@ -265,10 +265,10 @@ export class CopyrightContentService {
       const pRadius = bandRadius(MATCH_RULES.image.maxPHash);
       const dRadius = bandRadius(MATCH_RULES.image.maxDHash);
       const ids = await this.contents.imageCandidates(
-        bands(mine.pHash).map((b) => bandNeighbours(b, pRadius)),
-        bands(mine.dHash).map((b) => bandNeighbours(b, dRadius)),
+        mine,
+        { p: bands(mine.pHash).map((b) => bandNeighbours(b, pRadius)), d: bands(mine.dHash).map((b) => bandNeighbours(b, dRadius)) },
+        { maxP: MATCH_RULES.image.maxPHash, maxD: MATCH_RULES.image.maxDHash, limit: MATCH_RULES.candidates },
         content.id,
-        MATCH_RULES.candidates * 20,
         transaction,
       );
       const verdicts = (await this.contents.candidates(ids, transaction))

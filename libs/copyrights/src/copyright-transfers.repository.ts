@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
-import { Op, UniqueConstraintError } from 'sequelize';
+import { literal, Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
+import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
 import type { DbTransaction } from '@app/database';
 import { CopyrightTransfer } from './models/copyright-transfer.model';
 
@@ -57,10 +58,21 @@ export class CopyrightTransfersRepository {
     return toRecord(rows[0]);
   }
 
-  /** Transfers the user sent or that are addressed to their e-mail, newest first. */
-  async listFor(userId: string, email: string, limit: number): Promise<TransferRecord[]> {
-    const rows = await this.transfers.findAll({ where: { [Op.or]: [{ fromUserId: userId }, { toEmail: email }] }, order: [['createdAt', 'DESC']], limit });
-    return rows.map(toRecord);
+  /** Transfers the user sent or that are addressed to their e-mail, newest first in (created_at, id) keyset order; `limit + 1` rows. */
+  async listFor(userId: string, email: string, limit: number, after?: KeysetPosition): Promise<Array<{ transfer: TransferRecord; position: KeysetPosition }>> {
+    const conditions: WhereOptions[] = [{ [Op.or]: [{ fromUserId: userId }, { toEmail: email }] }];
+    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
+    const rows = await this.transfers.findAll({
+      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
+      where: { [Op.and]: conditions },
+      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit: limit + 1,
+    });
+    return rows.map((t) => ({ transfer: toRecord(t), position: { createdAt: t.get('cursorCreatedAt') as string, id: t.id } }));
   }
 
   /** Marks every pending transfer due by `now` expired; returns them. */

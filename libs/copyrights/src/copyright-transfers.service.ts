@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { AppError, ConflictError, NotFoundError, ValidationFailedError } from '@app/common';
+import { AppError, ConflictError, decodeCursor, NotFoundError, toPage, ValidationFailedError, type Page } from '@app/common';
 import { TransactionRunner } from '@app/database';
 import { NotificationsService } from '@app/notifications';
 import { UsersService, normalizeEmail } from '@app/users';
@@ -78,10 +78,13 @@ export class CopyrightTransfersService {
     });
   }
 
-  async list(userId: string): Promise<TransferView[]> {
+  /** A page of the transfers the user sent or that are addressed to their e-mail, newest first. */
+  async list(userId: string, limit: number, cursor?: string): Promise<Page<TransferView>> {
+    const after = decodeCursor(cursor);
     const me = await this.users.profile(userId);
-    const rows = await this.transfers.listFor(userId, normalizeEmail(me.email), 100);
-    return rows.map((t) => this.view(t, t.fromUserId === userId ? 'outgoing' : 'incoming'));
+    const rows = await this.transfers.listFor(userId, normalizeEmail(me.email), limit, after);
+    const page = toPage(rows, limit, (row) => row.position);
+    return { data: page.data.map(({ transfer: t }) => this.view(t, t.fromUserId === userId ? 'outgoing' : 'incoming')), nextCursor: page.nextCursor };
   }
 
   /** The recipient takes the work: ownership moves, both owners are notified. */

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
-import { ApiBadRequestResponse, ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiBadRequestResponse, ApiConflictResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, type Principal } from '@app/common';
+import { Authenticated, Created, CurrentUser, PageQueryDto, ParseIdPipe, type Principal } from '@app/common';
 import { CopyrightsService } from './copyrights.service';
 import { CreateCopyrightDto, UpdateCopyrightDto } from './dto/copyright-input.dto';
 import { CopyrightHistoryResponseDto, CopyrightListResponseDto, CopyrightLogResponseDto, CopyrightResponseDto } from './dto/copyright-response.dto';
@@ -18,8 +18,11 @@ export class CopyrightsController {
 
   @Post()
   @Audit({ action: 'copyrights.create-request', entityType: 'copyright' })
-  @ApiOperation({ summary: 'Record a work (status draft), with its computed term of protection' })
-  @ApiCreatedResponse({ type: CopyrightResponseDto })
+  @ApiOperation({
+    summary: 'Record a work (status draft), with its computed term of protection',
+    description: 'Creates the work as a draft; its term of protection is computed from its type, authors and dates. Location names the new work.',
+  })
+  @Created({ type: CopyrightResponseDto, description: 'The new draft', location: '/v1/copyrights/{id}' })
   @ApiBadRequestResponse({ description: 'Invalid fields (dates in the future, publication before creation...)' })
   async create(@CurrentUser() user: Principal, @Body() body: CreateCopyrightDto): Promise<CopyrightResponseDto> {
     return CopyrightResponseDto.from(
@@ -36,7 +39,10 @@ export class CopyrightsController {
   }
 
   @Get()
-  @ApiOperation({ summary: 'The caller’s works, newest first: by status, type, title words, author, creation date range' })
+  @ApiOperation({
+    summary: 'The caller’s works, newest first: by status, type, title words, author, creation date range',
+    description: 'Filtered by status, type, title words, author and creation date range; cursor-paginated.',
+  })
   @ApiOkResponse({ type: CopyrightListResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid filter or cursor' })
   async list(@CurrentUser() user: Principal, @Query() query: ListCopyrightsDto): Promise<CopyrightListResponseDto> {
@@ -46,21 +52,27 @@ export class CopyrightsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One of the caller’s works' })
+  @ApiOperation({
+    summary: 'One of the caller’s works',
+    description: 'The work with its authors, status and term of protection. Another user’s work answers 404.',
+  })
   @ApiOkResponse({ type: CopyrightResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  async get(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+  async get(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<CopyrightResponseDto> {
     return CopyrightResponseDto.from(await this.copyrights.get(user.userId, id));
   }
 
   @Patch(':id')
   @Audit({ action: 'copyrights.update-request', entityType: 'copyright', entityIdParam: 'id' })
-  @ApiOperation({ summary: 'Edit a draft' })
+  @ApiOperation({
+    summary: 'Edit a draft',
+    description: 'Partial update of a draft: fields left out are unchanged. Only drafts can be edited (409 otherwise).',
+  })
   @ApiOkResponse({ type: CopyrightResponseDto })
   @ApiBadRequestResponse({ description: 'Invalid fields' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: WRONG_STATE })
-  async update(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string, @Body() body: UpdateCopyrightDto): Promise<CopyrightResponseDto> {
+  async update(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string, @Body() body: UpdateCopyrightDto): Promise<CopyrightResponseDto> {
     return CopyrightResponseDto.from(
       await this.copyrights.update(user.userId, id, {
         ...(body.title !== undefined ? { title: body.title.trim() } : {}),
@@ -77,52 +89,68 @@ export class CopyrightsController {
   @Delete(':id')
   @HttpCode(204)
   @Audit({ action: 'copyrights.delete-request', entityType: 'copyright', entityIdParam: 'id' })
-  @ApiOperation({ summary: 'Delete a draft' })
+  @ApiOperation({
+    summary: 'Delete a draft',
+    description: 'Only drafts can be deleted (409 otherwise).',
+  })
   @ApiNoContentResponse({ description: 'Deleted' })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: WRONG_STATE })
-  async remove(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<void> {
+  async remove(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<void> {
     await this.copyrights.delete(user.userId, id);
   }
 
   @Post(':id/submit')
   @HttpCode(200)
   @Audit({ action: 'copyrights.submit-request', entityType: 'copyright', entityIdParam: 'id' })
-  @ApiOperation({ summary: 'Submit a draft for registration (draft -> submitted)' })
+  @ApiOperation({
+    summary: 'Submit a draft for registration (draft -> submitted)',
+    description: 'Moves the work from draft to submitted; an admin then registers or rejects it.',
+  })
   @ApiOkResponse({ type: CopyrightResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: WRONG_STATE })
-  async submit(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+  async submit(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<CopyrightResponseDto> {
     return CopyrightResponseDto.from(await this.copyrights.transition(user.userId, id, 'submit'));
   }
 
   @Post(':id/withdraw')
   @HttpCode(200)
   @Audit({ action: 'copyrights.withdraw-request', entityType: 'copyright', entityIdParam: 'id' })
-  @ApiOperation({ summary: 'Withdraw a submission (submitted -> withdrawn)' })
+  @ApiOperation({
+    summary: 'Withdraw a submission (submitted -> withdrawn)',
+    description: 'Moves a submitted work to withdrawn.',
+  })
   @ApiOkResponse({ type: CopyrightResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: WRONG_STATE })
-  async withdraw(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+  async withdraw(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<CopyrightResponseDto> {
     return CopyrightResponseDto.from(await this.copyrights.transition(user.userId, id, 'withdraw'));
   }
 
   @Post(':id/redraft')
   @HttpCode(200)
   @Audit({ action: 'copyrights.redraft-request', entityType: 'copyright', entityIdParam: 'id' })
-  @ApiOperation({ summary: 'Make a withdrawn work a draft again (withdrawn -> draft)' })
+  @ApiOperation({
+    summary: 'Make a withdrawn work a draft again (withdrawn -> draft)',
+    description: 'Moves a withdrawn work back to draft, to edit and submit again.',
+  })
   @ApiOkResponse({ type: CopyrightResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
   @ApiConflictResponse({ description: WRONG_STATE })
-  async redraft(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightResponseDto> {
+  async redraft(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<CopyrightResponseDto> {
     return CopyrightResponseDto.from(await this.copyrights.transition(user.userId, id, 'redraft'));
   }
 
   @Get(':id/history')
-  @ApiOperation({ summary: 'Every change of the work, oldest first' })
+  @ApiOperation({
+    summary: 'Every change of the work, oldest first',
+    description: 'Creation, edits and status changes with who made them and which fields changed; cursor-paginated.',
+  })
   @ApiOkResponse({ type: CopyrightHistoryResponseDto })
   @ApiNotFoundResponse({ description: NOT_FOUND })
-  async history(@CurrentUser() user: Principal, @Param('id', new ParseUUIDPipe()) id: string): Promise<CopyrightHistoryResponseDto> {
-    return { data: (await this.copyrights.history(user.userId, id)).map(CopyrightLogResponseDto.from) };
+  async history(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string, @Query() query: PageQueryDto): Promise<CopyrightHistoryResponseDto> {
+    const page = await this.copyrights.history(user.userId, id, query.limit ?? 20, query.cursor);
+    return { data: page.data.map(CopyrightLogResponseDto.from), nextCursor: page.nextCursor };
   }
 }

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { AdminCopyrightsController } from './admin-copyrights.controller';
-import { CopyrightContentController } from './copyright-content.controller';
+import { CopyrightContentController, CopyrightMatchesController } from './copyright-content.controller';
 import { CopyrightContentRepository } from './copyright-content.repository';
 import { CopyrightContentService } from './copyright-content.service';
 import { CopyrightTransfersController } from './copyright-transfers.controller';
@@ -16,7 +16,7 @@ import { CopyrightsService } from './copyrights.service';
 /** Copyright works: lifecycle, admin decisions, history, terms of protection, transfers and their expiry job, content fingerprints and near-copy matches. */
 @Module({
   imports: [SequelizeModule.forFeature(COPYRIGHTS_MODELS)],
-  controllers: [CopyrightsController, CopyrightTransfersController, CopyrightContentController, AdminCopyrightsController],
+  controllers: [CopyrightsController, CopyrightTransfersController, CopyrightContentController, CopyrightMatchesController, AdminCopyrightsController],
   providers: [
     CopyrightsRepository,
     CopyrightsService,

@@ -111,14 +111,20 @@ export class CopyrightsRepository {
     return toLog(await this.logs.create(entry, { transaction }));
   }
 
-  async history(copyrightId: string): Promise<CopyrightLogRecord[]> {
+  /** The work's changes, oldest first in (created_at, id) keyset order after `after`; `limit + 1` rows. */
+  async history(copyrightId: string, limit: number, after?: KeysetPosition): Promise<Array<{ log: CopyrightLogRecord; position: KeysetPosition }>> {
+    const conditions: WhereOptions[] = [{ copyrightId }];
+    if (after) conditions.push(literal('(created_at, id) > (CAST(:afterCreatedAt AS timestamptz), CAST(:afterId AS uuid))'));
     const rows = await this.logs.findAll({
-      where: { copyrightId },
+      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
+      where: { [Op.and]: conditions },
+      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
       order: [
         ['createdAt', 'ASC'],
         ['id', 'ASC'],
       ],
+      limit: limit + 1,
     });
-    return rows.map(toLog);
+    return rows.map((row) => ({ log: toLog(row), position: { createdAt: row.get('cursorCreatedAt') as string, id: row.id } }));
   }
 }

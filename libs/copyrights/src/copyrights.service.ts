@@ -118,9 +118,12 @@ export class CopyrightsService {
     });
   }
 
-  async history(userId: string, id: string): Promise<CopyrightLogRecord[]> {
+  /** A page of the work's changes, oldest first. */
+  async history(userId: string, id: string, limit: number, cursor?: string): Promise<Page<CopyrightLogRecord>> {
+    const after = decodeCursor(cursor);
     await this.owned(userId, id);
-    return this.repository.history(id);
+    const page = toPage(await this.repository.history(id, limit, after), limit, (row) => row.position);
+    return { data: page.data.map((row) => row.log), nextCursor: page.nextCursor };
   }
 
   private async owned(userId: string, id: string, transaction?: DbTransaction): Promise<CopyrightRecord> {

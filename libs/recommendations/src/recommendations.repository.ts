@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import { fn, col, literal, Op, type WhereOptions } from 'sequelize';
+import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
 import type { DbTransaction } from '@app/database';
 import { RecommendationLog } from './models/recommendation-log.model';
 import { Recommendation } from './models/recommendation.model';
@@ -55,16 +56,30 @@ export class RecommendationsRepository {
     );
   }
 
+  /** Newest first in (created_at, id) keyset order after `after`; `limit + 1` rows for the caller's page. */
   async listForUser(
     userId: string,
-    filter: { status?: RecommendationStatus; type?: RecommendationType; limit: number },
+    filter: { status?: RecommendationStatus; type?: RecommendationType },
+    limit: number,
+    after: KeysetPosition | undefined,
     transaction?: DbTransaction,
-  ): Promise<RecommendationRecord[]> {
-    const where: WhereOptions = { userId };
-    if (filter.status) Object.assign(where, { status: filter.status });
-    if (filter.type) Object.assign(where, { type: filter.type });
-    const rows = await this.recommendations.findAll({ where, order: [['createdAt', 'DESC'], ['id', 'DESC']], limit: filter.limit, transaction });
-    return rows.map(toRecord);
+  ): Promise<Array<{ record: RecommendationRecord; position: KeysetPosition }>> {
+    const conditions: WhereOptions[] = [{ userId }];
+    if (filter.status) conditions.push({ status: filter.status });
+    if (filter.type) conditions.push({ type: filter.type });
+    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
+    const rows = await this.recommendations.findAll({
+      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
+      where: { [Op.and]: conditions },
+      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
+      order: [
+        ['createdAt', 'DESC'],
+        ['id', 'DESC'],
+      ],
+      limit: limit + 1,
+      transaction,
+    });
+    return rows.map((r) => ({ record: toRecord(r), position: { createdAt: r.get('cursorCreatedAt') as string, id: r.id } }));
   }
 
   /** One of the user's recommendations; null for anyone else's. */

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { NotFoundError, ConflictError } from '@app/common';
+import { NotFoundError, ConflictError, decodeCursor, toPage, type Page } from '@app/common';
 import { TransactionRunner } from '@app/database';
 import { WatchesService } from '@app/trademarks';
 import { ClassRecommenderService, type ClassSuggestion } from './class-recommender.service';
@@ -10,7 +10,6 @@ import type { RecommendationRecord, RecommendationStatsRow, RecommendationStatus
 
 /** How many of the user's latest answers feed the re-ranking of class suggestions. */
 export const FEEDBACK_HISTORY = 200;
-export const LIST_LIMIT = 100;
 
 /** Recommendations of a user: class suggestions (stored, answerable), their answers and their log. */
 @Injectable()
@@ -51,12 +50,15 @@ export class RecommendationsService {
     return { modelVersion: base.modelVersion, suggestions: ranked.map((s, i) => ({ id: stored[i]!.id, ...s })) };
   }
 
-  /** The user's recommendations, newest first; each listed one gets a `shown` log row. */
-  list(userId: string, filter: { status?: RecommendationStatus; type?: RecommendationType }): Promise<RecommendationRecord[]> {
+  /** A page of the user's recommendations, newest first; each listed one gets a `shown` log row. */
+  list(userId: string, filter: { status?: RecommendationStatus; type?: RecommendationType }, limit: number, cursor?: string): Promise<Page<RecommendationRecord>> {
+    const after = decodeCursor(cursor);
     return this.transactions.run(async (transaction) => {
-      const records = await this.repository.listForUser(userId, { ...filter, limit: LIST_LIMIT }, transaction);
+      const rows = await this.repository.listForUser(userId, filter, limit, after, transaction);
+      const page = toPage(rows, limit, (row) => row.position);
+      const records = page.data.map((row) => row.record);
       await this.repository.log(records, 'shown', transaction);
-      return records;
+      return { data: records, nextCursor: page.nextCursor };
     });
   }
 

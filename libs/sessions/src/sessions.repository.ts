@@ -142,7 +142,11 @@ export class SessionsRepository {
   }
 
   /** The user's live sessions: one head token per live family, newest activity first. */
-  async listLive(userId: string, now: Date): Promise<SessionRecord[]> {
+  /**
+   * The live sessions (one live token per family), newest first in (started_at, family_id)
+   * keyset order, which a rotation does not change; `limit + 1` rows for the caller's page.
+   */
+  async listLive(userId: string, now: Date, limit: number, after?: { startedAt: Date; familyId: string }): Promise<SessionRecord[]> {
     const rows = await this.sessions.findAll({
       where: {
         userId,
@@ -150,9 +154,15 @@ export class SessionsRepository {
         revokedAt: null,
         expiresAt: { [Op.gt]: now },
         idleExpiresAt: { [Op.gt]: now },
+        ...(after
+          ? { [Op.or]: [{ startedAt: { [Op.lt]: after.startedAt } }, { startedAt: after.startedAt, familyId: { [Op.lt]: after.familyId } }] }
+          : {}),
       },
-      order: [['lastActivityAt', 'DESC']],
-      limit: 100,
+      order: [
+        ['startedAt', 'DESC'],
+        ['familyId', 'DESC'],
+      ],
+      limit: limit + 1,
     });
     return rows.map(toRecord);
   }

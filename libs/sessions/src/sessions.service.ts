@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { createHash, createSecretKey, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
-import { AppError, loggableError, NotFoundError, UnauthenticatedError, type Principal, type Role } from '@app/common';
+import { AppError, decodeCursor, loggableError, NotFoundError, toPage, UnauthenticatedError, type Page, type Principal, type Role } from '@app/common';
 import { InjectConfig } from '@app/config';
 import { SESSIONS_CONFIG, type SessionsConfig } from './sessions.config';
 import { TransactionRunner, type DbTransaction } from '@app/database';
@@ -242,16 +242,24 @@ export class SessionsService implements SessionTerminator {
     return families.length;
   }
 
-  async list(userId: string, currentSessionId: string): Promise<SessionView[]> {
-    const rows = await this.sessions.listLive(userId, new Date());
-    return rows.map((r) => ({
-      id: r.familyId,
-      createdAt: r.startedAt,
-      lastActivityAt: r.lastActivityAt,
-      ip: r.ip,
-      userAgent: r.userAgent,
-      current: r.familyId === currentSessionId,
-    }));
+  /** A page of the live sessions, newest first; `current` marks the caller's. */
+  async list(userId: string, currentSessionId: string, limit: number, cursor?: string): Promise<Page<SessionView>> {
+    const position = decodeCursor(cursor);
+    const after = position ? { startedAt: new Date(position.createdAt), familyId: position.id } : undefined;
+    const rows = await this.sessions.listLive(userId, new Date(), limit, after);
+    // started_at is written from a JS Date (milliseconds), so its ISO form is exact to the microsecond.
+    const page = toPage(rows, limit, (r) => ({ createdAt: r.startedAt.toISOString().replace('Z', '000Z'), id: r.familyId }));
+    return {
+      data: page.data.map((r) => ({
+        id: r.familyId,
+        createdAt: r.startedAt,
+        lastActivityAt: r.lastActivityAt,
+        ip: r.ip,
+        userAgent: r.userAgent,
+        current: r.familyId === currentSessionId,
+      })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   /**

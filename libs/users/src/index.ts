@@ -7,3 +7,4 @@ export type { NotificationChannelSettings } from './models/user-preference.model
 export * from './user-contacts';
 export * from './users.models';
 export * from './users.config';
+export * from './dto/user-response.dto';

@@ -226,7 +226,8 @@ export class UsersRepository {
     return row ? toPreferences(row) : null;
   }
 
-  async putPreferences(userId: string, preferences: PreferencesRecord): Promise<PreferencesRecord | null> {
+  /** Writes the given fields (all of them, or a subset) in one statement; null when the account is gone. */
+  async putPreferences(userId: string, preferences: Partial<PreferencesRecord>): Promise<PreferencesRecord | null> {
     const [count, rows] = await this.preferences.update(preferences, { where: { userId }, returning: true });
     return count > 0 && rows[0] ? toPreferences(rows[0]) : null;
   }

@@ -219,6 +219,17 @@ export class UsersService {
     return stored;
   }
 
+  /** Changes only the fields given (one UPDATE, so concurrent changes of other fields are kept). */
+  async updatePreferences(userId: string, changes: Partial<Preferences>): Promise<Preferences> {
+    const fields: Partial<Preferences> = { ...changes };
+    if (fields.defaultClasses) fields.defaultClasses = [...new Set(fields.defaultClasses)].sort((a, b) => a - b);
+    for (const key of Object.keys(fields) as Array<keyof Preferences>) if (fields[key] === undefined) delete fields[key];
+    if (Object.keys(fields).length === 0) return this.preferences(userId);
+    const stored = await this.users.putPreferences(userId, fields);
+    if (!stored) throw new NotFoundError('The account does not exist');
+    return stored;
+  }
+
   async list(limit: number, cursor?: string): Promise<Page<UserProfile>> {
     const rows = await this.users.list(limit, decodeCursor(cursor));
     const page = toPage(rows, limit, (row) => row.position);

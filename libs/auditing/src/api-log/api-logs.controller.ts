@@ -12,8 +12,11 @@ export class ApiLogsController {
   constructor(private readonly apiLogs: ApiLogService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Logged requests, newest first, filtered by user, method, status, route and time' })
-  @ApiOkResponse({ type: ApiLogListResponseDto })
+  @ApiOperation({
+    summary: 'Logged requests, newest first',
+    description: 'The request log (method, route, status, duration, user), filtered by user, method, status, route and time; cursor-paginated.',
+  })
+  @ApiOkResponse({ type: ApiLogListResponseDto, description: 'A page of logged requests' })
   async list(@Query() query: ListApiLogsDto): Promise<ApiLogListResponseDto> {
     const page = await this.apiLogs.list({
       userId: query.userId,

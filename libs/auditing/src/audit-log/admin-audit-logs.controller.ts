@@ -1,10 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, type Page } from '@app/common';
-import type { AuditRecord } from './audit-log.repository';
-import { AuditService, type AuditVerification } from './audit.service';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated } from '@app/common';
+import { AuditService } from './audit.service';
+import { AuditPublicKeyResponseDto, AuditRecordListResponseDto, AuditVerificationResponseDto } from './dto/audit-log-response.dto';
 import { AuditLogQueryDto } from './dto/audit-log-query.dto';
-import type { PublicKeyInfo } from './checkpoints/audit-signing';
 
 @ApiTags('admin')
 @Authenticated('admin')
@@ -13,8 +12,12 @@ export class AdminAuditLogsController {
   constructor(private readonly audit: AuditService) {}
 
   @Get()
-  @ApiOperation({ summary: 'Audit events, newest first, filtered by actor, action, entity, changed field and time' })
-  list(@Query() query: AuditLogQueryDto): Promise<Page<AuditRecord>> {
+  @ApiOperation({
+    summary: 'Audit events, newest first',
+    description: 'Filtered by actor, action, entity, changed field and time; cursor-paginated.',
+  })
+  @ApiOkResponse({ type: AuditRecordListResponseDto, description: 'A page of audit events' })
+  list(@Query() query: AuditLogQueryDto): Promise<AuditRecordListResponseDto> {
     return this.audit.find({
       actorId: query.actorId,
       action: query.action,
@@ -30,15 +33,22 @@ export class AdminAuditLogsController {
 
   @Get('verify')
   @ApiOperation({
-    summary: 'Walk the hash chain and compare it with the latest signed checkpoint: {ok, checked, firstBrokenId?, reason?, checkpoint}',
+    summary: 'Verify the audit hash chain',
+    description:
+      'Walks the whole chain and compares it with the latest signed checkpoint: `ok` when every event is intact and agrees with it; otherwise `reason` says what is wrong and `firstBrokenId` names the first event changed or left dangling.',
   })
-  verify(): Promise<AuditVerification> {
+  @ApiOkResponse({ type: AuditVerificationResponseDto, description: 'The verification' })
+  verify(): Promise<AuditVerificationResponseDto> {
     return this.audit.verify();
   }
 
   @Get('public-key')
-  @ApiOperation({ summary: 'The Ed25519 public key that verifies the audit checkpoints in AUDIT_DIGEST_DIR: {algorithm, keyId, publicKey}' })
-  publicKey(): PublicKeyInfo {
+  @ApiOperation({
+    summary: 'The public key of the audit checkpoints',
+    description: 'The Ed25519 public key that verifies the signed checkpoints in AUDIT_DIGEST_DIR (`keyId` names it in each checkpoint).',
+  })
+  @ApiOkResponse({ type: AuditPublicKeyResponseDto, description: 'The key' })
+  publicKey(): AuditPublicKeyResponseDto {
     return this.audit.publicKey();
   }
 }

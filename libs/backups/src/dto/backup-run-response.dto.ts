@@ -10,14 +10,15 @@ export class BackupRunResponseDto {
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) finishedAt: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'File name in BACKUP_DIR (a drill: the file it restored)' }) file: string | null;
-  @ApiProperty({ type: Number, nullable: true }) sizeBytes: number | null;
+  @ApiProperty({ type: 'integer', format: 'int64', nullable: true }) sizeBytes: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'SHA-256 of the file, hex' }) sha256: string | null;
   @ApiProperty({ description: 'pg_restore --list read the file and found every table in it' }) verified: boolean;
   @ApiProperty({ type: String, nullable: true }) verifyError: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'A drill: time to restore into the scratch database' }) restoreMs: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'A drill: time to restore into the scratch database' }) restoreMs: number | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why the run failed' }) error: string | null;
   @ApiProperty({
-    type: Object,
+    type: 'object',
+    additionalProperties: true,
     nullable: true,
     description: 'A backup: row counts of the main tables at backup time; a drill: those counts compared with the restored ones',
   })

@@ -1,19 +1,21 @@
 import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { RouteConfig, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { getToken } from '@willsoto/nestjs-prometheus';
 import { Logger } from 'nestjs-pino';
 import type { Counter, Histogram } from 'prom-client';
 import { AppConfigService } from '@app/config';
 import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER, RequestContext } from '@app/observability';
+import { createOpenApiDocument } from '../openapi/openapi-document';
 import { ProblemDetailsFilter } from '../problem/problem.filter';
+import { UnknownQueryInterceptor } from '../validation/unknown-query.interceptor';
 import { createValidationPipe } from '../validation/validation-pipe';
+import { LocationInterceptor } from './created.decorator';
 import { useJsonBodyParser } from './json-body-parser';
 import { API_SECURITY_HEADERS, useSecurityHeaders } from './security-headers';
-
-export const API_TITLE = 'Clearmark API';
 
 /**
  * Marks a route that reads multipart/form-data itself (`request.file()`); every other route
@@ -86,17 +88,13 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new UnknownQueryInterceptor(), new LocationInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   if (config.http.docsEnabled) {
-    const document = SwaggerModule.createDocument(
+    const document = createOpenApiDocument(
       app,
-      new DocumentBuilder()
-        .setTitle(API_TITLE)
-        .setDescription('Trademark clearance, watches, copyright works and billing. Errors are application/problem+json (RFC 9457).')
-        .setVersion('1')
-        .addBearerAuth()
-        .build(),
+      'Trademark clearance, watches, copyright works and billing. Errors are application/problem+json (RFC 9457) with a requestId; see the README, section API, for the conventions every operation follows.',
     );
     SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/openapi.json', yamlDocumentUrl: 'docs/openapi.yaml' });
   }

@@ -5,7 +5,7 @@ import { ValidationFailedError } from '../problem/app-error';
 
 /** Query parameters every list endpoint takes. */
 export class PageQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 20, description: 'Items per page' })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
@@ -13,7 +13,7 @@ export class PageQueryDto {
   @Max(100)
   limit?: number;
 
-  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' })
+  @ApiPropertyOptional({ maxLength: 200, description: 'The nextCursor of the previous page; omit for the first page' })
   @IsOptional()
   @IsString()
   @MaxLength(200)

@@ -1,5 +1,19 @@
 import type { FieldError } from './problem-details';
 
+/**
+ * One message style for every field error: the message starts by naming the field (its full
+ * path) and says what is wanted: "email must be an e-mail address", "authors[0].name should not
+ * be empty", "each value in classes must be an integer number".
+ */
+export function namingTheField(error: FieldError): FieldError {
+  const { field, message } = error;
+  if (message.startsWith(`${field} `) || message.startsWith(`each value in ${field} `)) return error;
+  const property = field.split(/[.[\]]/).filter(Boolean).pop() ?? field;
+  if (message.startsWith(`${property} `)) return { field, message: `${field} ${message.slice(property.length + 1)}` };
+  if (message.startsWith(`each value in ${property} `)) return { field, message: `each value in ${field} ${message.slice(`each value in ${property} `.length)}` };
+  return { field, message: `${field} ${message}` };
+}
+
 export interface AppErrorOptions {
   detail?: string;
   errors?: FieldError[];
@@ -30,7 +44,7 @@ export class AppError extends Error {
     super(options.detail ?? title, { cause: options.cause });
     this.name = new.target.name;
     this.detail = options.detail;
-    this.errors = options.errors;
+    this.errors = options.errors?.map(namingTheField);
     this.extensions = options.extensions;
     this.headers = options.headers;
   }

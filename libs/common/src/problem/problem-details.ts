@@ -15,7 +15,8 @@ export interface FieldError {
   message: string;
 }
 
-export const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
+export const PROBLEM_MEDIA_TYPE = 'application/problem+json';
+export const PROBLEM_CONTENT_TYPE = `${PROBLEM_MEDIA_TYPE}; charset=utf-8`;
 const PROBLEM_BASE = 'https://clearmark.dev/problems/';
 
 /** The `type` URI of a problem, from its short code (`validation-failed`, `not-found`...). */

@@ -174,6 +174,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       if (named) reply.header('retry-after', String(named[1]));
     }
     for (const [name, value] of Object.entries(headers ?? {})) reply.header(name, value);
+    // 423 and 429 alike: the wait is in the Retry-After header and in the body's `retryAfter`.
+    if ((body.status === 429 || body.status === 423) && problem.retryAfter === undefined) {
+      const seconds = Number(reply.getHeader('retry-after'));
+      if (Number.isInteger(seconds) && seconds > 0) problem.retryAfter = seconds;
+    }
     reply.header('content-type', PROBLEM_CONTENT_TYPE);
     void reply.send(problem);
   }

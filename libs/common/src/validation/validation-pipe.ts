@@ -2,15 +2,26 @@ import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@ne
 import type { FieldError } from '../problem/problem-details';
 import { ValidationFailedError } from '../problem/app-error';
 import { controlCharacterErrors } from './control-characters';
+import { UNKNOWN_QUERY_PARAMETER } from './unknown-query.interceptor';
 
-function messagesOf(error: ValidationError): string[] {
-  return Object.entries(error.constraints ?? {}).map(([constraint, message]) =>
-    constraint === 'whitelistValidation' ? 'is not an accepted field' : message,
-  );
+/**
+ * What a field lacks first: its presence and type, before any rule about its value or items
+ * (a missing array field says "must be an array", not also "must not repeat a value").
+ */
+const FIRST_CONSTRAINTS = ['whitelistValidation', 'isDefined', 'isArray', 'isObject', 'isString', 'isBoolean', 'isInt', 'isNumber', 'isNotEmpty'];
+
+/** One message per field: the most basic of the constraints it fails. */
+function messageOf(error: ValidationError, location: 'body' | 'query' | 'param'): string | undefined {
+  const constraints = Object.entries(error.constraints ?? {});
+  if (constraints.length === 0) return undefined;
+  const rank = (name: string) => (FIRST_CONSTRAINTS.includes(name) ? FIRST_CONSTRAINTS.indexOf(name) : FIRST_CONSTRAINTS.length);
+  const [constraint, message] = constraints.reduce((best, next) => (rank(next[0]) < rank(best[0]) ? next : best));
+  if (constraint === 'whitelistValidation') return location === 'query' ? UNKNOWN_QUERY_PARAMETER : 'is not an accepted field';
+  return message;
 }
 
-/** Flattens class-validator's tree into `{ field: "a.b[0].c", message }`, one per field. */
-export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
+/** Flattens class-validator's tree into `{ field: "a.b[0].c", message }`, one message per field. */
+export function fieldErrors(errors: ValidationError[], parent = '', location: 'body' | 'query' | 'param' = 'body'): FieldError[] {
   const result: FieldError[] = [];
   for (const error of errors) {
     const field = /^\d+$/.test(error.property)
@@ -18,9 +29,9 @@ export function fieldErrors(errors: ValidationError[], parent = ''): FieldError[
       : parent
         ? `${parent}.${error.property}`
         : error.property;
-    const messages = messagesOf(error);
-    if (messages.length > 0) result.push({ field, message: messages.join('; ') });
-    if (error.children?.length) result.push(...fieldErrors(error.children, field));
+    const message = messageOf(error, location);
+    if (message !== undefined) result.push({ field, message });
+    if (error.children?.length) result.push(...fieldErrors(error.children, field, location));
   }
   return result;
 }
@@ -40,11 +51,26 @@ export class AppValidationPipe extends ValidationPipe {
     if (metadata.type === 'body' && value !== undefined && this.toValidate(metadata) && (value === null || typeof value !== 'object')) {
       throw new ValidationFailedError([{ field: 'body', message: 'must be a JSON object' }]);
     }
-    return super.transform(value, metadata);
+    try {
+      return await super.transform(value, metadata);
+    } catch (error) {
+      if (error instanceof ClassValidatorErrors) {
+        const location = metadata.type === 'query' || metadata.type === 'param' ? metadata.type : 'body';
+        throw new ValidationFailedError(fieldErrors(error.errors, '', location));
+      }
+      throw error;
+    }
   }
 }
 
-/** The one validation setup: unknown fields refused, payloads transformed into their DTOs. */
+/** class-validator's errors on their way from the exception factory to transform(), which knows where they were. */
+class ClassValidatorErrors extends Error {
+  constructor(readonly errors: ValidationError[]) {
+    super('validation failed');
+  }
+}
+
+/** The one validation setup: unknown fields (and query parameters) refused, payloads transformed into their DTOs. */
 export function createValidationPipe(): ValidationPipe {
   return new AppValidationPipe({
     whitelist: true,
@@ -53,6 +79,6 @@ export function createValidationPipe(): ValidationPipe {
     transform: true,
     transformOptions: { enableImplicitConversion: false },
     validationError: { target: false, value: false },
-    exceptionFactory: (errors) => new ValidationFailedError(fieldErrors(errors)),
+    exceptionFactory: (errors) => new ClassValidatorErrors(errors),
   });
 }

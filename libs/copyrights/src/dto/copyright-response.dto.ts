@@ -59,5 +59,6 @@ export class CopyrightLogResponseDto {
 }
 
 export class CopyrightHistoryResponseDto {
-  @ApiProperty({ type: [CopyrightLogResponseDto] }) data: CopyrightLogResponseDto[];
+  @ApiProperty({ type: [CopyrightLogResponseDto], description: 'Oldest first' }) data: CopyrightLogResponseDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' }) nextCursor: string | null;
 }

@@ -21,4 +21,5 @@ export class TransferResponseDto {
 
 export class TransferListResponseDto {
   @ApiProperty({ type: [TransferResponseDto] }) data: TransferResponseDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' }) nextCursor: string | null;
 }

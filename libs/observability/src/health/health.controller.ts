@@ -36,7 +36,10 @@ export class HealthController implements BeforeApplicationShutdown {
 
   @Get('live')
   @HealthCheck()
-  @ApiOperation({ summary: 'Liveness: the process is up and its event loop answers' })
+  @ApiOperation({
+    summary: 'Liveness: the process is up and its event loop answers',
+    description: 'For the orchestrator’s liveness probe: 200 while the process serves, 503 once it is shutting down. Touches no dependency.',
+  })
   live(): HealthCheckResult {
     // What `this.health.check([])` answers, without running terminus's executor for no checks
     // (about a tenth of the CPU of this probe, which orchestrators call every few seconds).
@@ -51,7 +54,9 @@ export class HealthController implements BeforeApplicationShutdown {
   @Get('ready')
   @HealthCheck()
   @ApiOperation({
-    summary: 'Readiness: not shutting down, database answers, schema migrated, heap below its limit; backup status reported, never failing',
+    summary: 'Readiness: whether this instance should receive traffic',
+    description:
+      'Not shutting down, the database answers, the schema is migrated and the heap is below its limit; 503 (problem+json with `checks`) otherwise. The backup status is reported but never fails readiness.',
   })
   ready(): Promise<HealthCheckResult> {
     const { healthDbTimeoutMs, healthHeapLimitBytes } = this.config.observability;

@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
+import { PageQueryDto } from '@app/common';
 import { RECOMMENDATION_STATUSES, RECOMMENDATION_TYPES, type RecommendationRecord, type RecommendationStatsRow, type RecommendationStatus, type RecommendationType } from '../recommendations.types';
 
 /** `GET /v1/recommendations` */
-export class ListRecommendationsDto {
+export class ListRecommendationsDto extends PageQueryDto {
   @ApiPropertyOptional({ enum: RECOMMENDATION_STATUSES })
   @IsOptional()
   @IsIn(RECOMMENDATION_STATUSES)
@@ -40,7 +41,8 @@ export class RecommendationDto {
 }
 
 export class RecommendationListDto {
-  @ApiProperty({ type: [RecommendationDto], description: 'Newest first, at most 100' }) data: RecommendationDto[];
+  @ApiProperty({ type: [RecommendationDto], description: 'Newest first' }) data: RecommendationDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as ?cursor= for the next page; null on the last page' }) nextCursor: string | null;
 }
 
 export class RecommendationStatsRowDto implements RecommendationStatsRow {

@@ -15,15 +15,15 @@ export class RegistryController {
   ) {}
 
   @Get('classes')
-  @ApiOperation({ summary: 'The 45 Nice classes (12th edition, 2024)' })
-  @ApiOkResponse({ type: [NiceClassResponseDto] })
+  @ApiOperation({ summary: 'The 45 Nice classes', description: 'The Nice classification, 12th edition (2024): classes 1 to 34 are goods, 35 to 45 services.' })
+  @ApiOkResponse({ type: [NiceClassResponseDto], description: 'The classes, in order' })
   classes(): NiceClassResponseDto[] {
     return this.nice.list();
   }
 
   @Get('records/:serialNumber')
-  @ApiOperation({ summary: 'One registry record, with its goods and services' })
-  @ApiOkResponse({ type: TrademarkRecordResponseDto })
+  @ApiOperation({ summary: 'One registry record', description: 'A trademark registry record by its 8-digit serial number, with its goods and services.' })
+  @ApiOkResponse({ type: TrademarkRecordResponseDto, description: 'The record' })
   @ApiBadRequestResponse({ description: 'The serial number is not 8 digits' })
   @ApiNotFoundResponse({ description: 'No record has this serial number' })
   async record(@CurrentUser() user: Principal, @Param('serialNumber') serialNumber: string): Promise<TrademarkRecordResponseDto> {

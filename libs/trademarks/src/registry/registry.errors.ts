@@ -1,4 +1,4 @@
-import { AppError, NotFoundError } from '@app/common';
+import { NotFoundError, ValidationFailedError } from '@app/common';
 
 export class TrademarkRecordNotFoundProblem extends NotFoundError {
   constructor(serialNumber: string) {
@@ -6,9 +6,10 @@ export class TrademarkRecordNotFoundProblem extends NotFoundError {
   }
 }
 
-export class MalformedSerialNumberProblem extends AppError {
+/** A malformed identifier is a validation failure naming its parameter, like a malformed UUID. */
+export class MalformedSerialNumberProblem extends ValidationFailedError {
   constructor() {
-    super('malformed-serial-number', 400, 'Bad Request', { detail: 'A serial number is 8 digits' });
+    super([{ field: 'serialNumber', message: 'must be 8 digits' }], 'A serial number is 8 digits');
   }
 }
 

@@ -1,23 +1,12 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { Authenticated, CurrentUser, PageQueryDto, type Page, type Principal } from '@app/common';
+import { Body, Controller, Get, Param, Post, Query } from '@nestjs/common';
+import { ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { Authenticated, CurrentUser, PageQueryDto, ParseIdPipe, type Principal, Created } from '@app/common';
 import { CreateSearchDto } from './dto/create-search.dto';
 import { TrademarkSearchService } from './trademark-search.service';
-import type { ScoredResult, SearchHistoryItem, SearchOutcome } from './search.types';
+import { SearchListResponseDto, SearchResponseDto } from './dto/search-response.dto';
+import type { SearchOutcome } from './search.types';
 
-export interface SearchResponse {
-  id: string;
-  query: string;
-  classes: number[];
-  status: string;
-  risk: string;
-  tookMs: number;
-  resultCount: number;
-  createdAt: string;
-  results: ScoredResult[];
-}
-
-function toResponse(outcome: SearchOutcome): SearchResponse {
+function toResponse(outcome: SearchOutcome): SearchResponseDto {
   return {
     id: outcome.id,
     query: outcome.query,
@@ -38,19 +27,20 @@ export class TrademarkSearchController {
   constructor(private readonly searches: TrademarkSearchService) {}
 
   @Post()
-  @HttpCode(HttpStatus.CREATED)
   @ApiOperation({
     summary: 'Clearance search: marks that could block this one, scored and explained',
+    description:
+      'Searches the registry for marks that could be confused with this one in the given Nice classes, scores each (estimated probability of a likelihood of confusion, in percent), explains why, and stores the search (Location names it).',
   })
-  @ApiCreatedResponse({ description: 'The stored search with its results' })
-  async create(@CurrentUser() user: Principal, @Body() body: CreateSearchDto): Promise<SearchResponse> {
+  @Created({ type: SearchResponseDto, description: 'The stored search with its results', location: '/v1/trademarks/searches/{id}' })
+  async create(@CurrentUser() user: Principal, @Body() body: CreateSearchDto): Promise<SearchResponseDto> {
     return toResponse(await this.searches.search(user.userId, body));
   }
 
   @Get()
-  @ApiOperation({ summary: "The caller's searches, newest first" })
-  @ApiOkResponse({ description: '{ data, nextCursor }' })
-  async list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<Page<Omit<SearchHistoryItem, 'createdAt'> & { createdAt: string }>> {
+  @ApiOperation({ summary: "The caller's searches, newest first", description: 'Past searches without their results; cursor-paginated.' })
+  @ApiOkResponse({ type: SearchListResponseDto, description: 'A page of searches' })
+  async list(@CurrentUser() user: Principal, @Query() query: PageQueryDto): Promise<SearchListResponseDto> {
     const page = await this.searches.list(user.userId, query.limit, query.cursor);
     return {
       data: page.data.map((s) => ({
@@ -64,9 +54,11 @@ export class TrademarkSearchController {
   @Get(':id')
   @ApiOperation({
     summary: 'One of the caller’s searches with its results snapshot',
+    description: 'The results as they were when the search ran (the registry may have changed since).',
   })
+  @ApiOkResponse({ type: SearchResponseDto, description: 'The search and its results' })
   @ApiNotFoundResponse({ description: 'No search of the caller has this id' })
-  async get(@CurrentUser() user: Principal, @Param('id') id: string): Promise<SearchResponse> {
+  async get(@CurrentUser() user: Principal, @Param('id', ParseIdPipe) id: string): Promise<SearchResponseDto> {
     return toResponse(await this.searches.get(user.userId, id));
   }
 }

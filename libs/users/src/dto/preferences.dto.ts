@@ -1,5 +1,5 @@
 import { IsNiceClasses } from '@app/common';
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, PartialType } from '@nestjs/swagger';
 import { ArrayUnique, IsObject, Matches, registerDecorator, type ValidationOptions } from 'class-validator';
 
 const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone').concat(['UTC', 'Etc/UTC']));
@@ -51,17 +51,28 @@ export class PreferencesDto {
   @Matches(/^[a-z]{2,3}(-[A-Z][a-z]{3})?(-([A-Z]{2}|\d{3}))?$/, { message: 'must be a language tag such as en or en-GB' })
   locale: string;
 
-  @ApiProperty({ example: 'Europe/Paris' })
+  @ApiProperty({ example: 'Europe/Paris', description: 'IANA time zone' })
   @IsIanaTimeZone()
   timezone: string;
 
-  @ApiProperty({ example: { security: { email: true }, 'trademark-watch': { email: false } } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', required: ['email'], properties: { email: { type: 'boolean' } }, additionalProperties: false },
+    description: `E-mail switch per notification type (${NOTIFICATION_TYPES.join(', ')}; \`*\` is the default for types not listed)`,
+    example: { security: { email: true }, 'trademark-watch': { email: false } },
+  })
   @IsObject()
   @IsNotificationSettings()
   notifications: Record<string, { email: boolean }>;
 
-  @ApiProperty({ type: [Number], example: [9, 42], description: 'Nice classes searched by default (1 to 45)' })
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 45 }, example: [9, 42], description: 'Nice classes searched by default (1 to 45)' })
   @IsNiceClasses()
-  @ArrayUnique()
+  @ArrayUnique({ message: 'must not repeat a class' })
   defaultClasses: number[];
 }
+
+/**
+ * `PATCH /v1/users/me/preferences`: any subset of the fields, each validated as in the full
+ * document; a field left out is unchanged, `null` is refused (no preference can be unset).
+ */
+export class UpdatePreferencesDto extends PartialType(PreferencesDto, { skipNullProperties: false }) {}

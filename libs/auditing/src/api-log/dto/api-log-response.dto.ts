@@ -12,9 +12,9 @@ export class ApiLogResponseDto {
   @ApiProperty({ type: String, nullable: true, example: '/v1/users/me', description: 'Route template; null when no route matched' })
   route: string | null;
   @ApiProperty({ example: '/v1/auth/verify?token=[redacted]', description: 'Path and query, secrets redacted' }) path: string;
-  @ApiProperty({ example: 200 }) status: number;
+  @ApiProperty({ type: 'integer', example: 200 }) status: number;
   @ApiProperty({ example: 3.42 }) durationMs: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'Content-Length of the answer' }) responseBytes: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Content-Length of the answer' }) responseBytes: number | null;
   @ApiProperty({ type: String, nullable: true }) ip: string | null;
   @ApiProperty({ type: String, nullable: true }) userAgent: string | null;
   @ApiProperty({ format: 'date-time', description: 'When the request was received' }) createdAt: string;

@@ -17,13 +17,13 @@ export class ListApiLogsDto extends PageQueryDto {
   @IsUUID()
   userId?: string;
 
-  @ApiPropertyOptional({ enum: LOGGED_METHODS })
+  @ApiPropertyOptional({ enum: LOGGED_METHODS, description: 'HTTP method' })
   @IsOptional()
   @Transform(toUpperCase)
   @IsIn(LOGGED_METHODS)
   method?: string;
 
-  @ApiPropertyOptional({ minimum: 100, maximum: 599, example: 404 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 100, maximum: 599, example: 404, description: 'HTTP status of the answer' })
   @IsOptional()
   @Transform(toInteger)
   @IsInt()

@@ -3,7 +3,7 @@ import type { NiceClass } from '../nice-classes';
 import type { TrademarkRecordView } from '../registry.types';
 
 export class NiceClassResponseDto implements NiceClass {
-  @ApiProperty({ example: 25, minimum: 1, maximum: 45 }) class: number;
+  @ApiProperty({ type: 'integer', example: 25, minimum: 1, maximum: 45 }) class: number;
   @ApiProperty({ enum: ['good', 'service'] }) kind: 'good' | 'service';
   @ApiProperty({ example: 'Clothing; footwear; headwear' }) heading: string;
 }
@@ -19,10 +19,10 @@ export class TrademarkRecordResponseDto {
   @ApiProperty({ type: String, nullable: true, format: 'date' }) filingDate: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date' }) registrationDate: string | null;
   @ApiProperty({ type: String, nullable: true }) owner: string | null;
-  @ApiProperty({ type: [Number], example: [25, 35] }) classes: number[];
+  @ApiProperty({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 45 }, example: [25, 35] }) classes: number[];
   @ApiProperty({ type: String, nullable: true, description: 'One line per class: "Class 25: ..."' }) goodsServices: string | null;
   @ApiProperty({ example: 'uspto-xml:sample-daily.xml' }) source: string;
-  @ApiProperty() updatedAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static from(record: TrademarkRecordView): TrademarkRecordResponseDto {
     return Object.assign(new TrademarkRecordResponseDto(), {

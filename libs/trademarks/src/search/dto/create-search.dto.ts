@@ -16,17 +16,17 @@ export class CreateSearchDto {
   @MaxLength(MAX_MARK_LENGTH)
   mark: string;
 
-  @ApiPropertyOptional({ type: [Number], description: 'Nice classes of the goods and services (1..45)', example: [9, 42] })
+  @ApiPropertyOptional({ type: 'array', items: { type: 'integer', minimum: 1, maximum: 45 }, description: 'Nice classes of the goods and services (1..45)', example: [9, 42] })
   @IsOptional()
   @IsNiceClasses()
   classes?: number[];
 
-  @ApiPropertyOptional({ enum: ['live', 'dead', 'all'], default: 'all' })
+  @ApiPropertyOptional({ enum: ['live', 'dead', 'all'], description: 'Which registry records to search; `all` when left out' })
   @IsOptional()
   @IsIn(['live', 'dead', 'all'])
   status?: StatusFilter;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RESULTS, default: 20 })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_RESULTS, description: 'Most results returned; 20 when left out' })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -34,8 +34,7 @@ export class CreateSearchDto {
   limit?: number;
 
   @ApiPropertyOptional({
-    default: false,
-    description: 'Also return results of risk `none` (score below 15). Scores are the estimated probability (percent) of a likelihood of confusion; risk bands: high >= 70, medium >= 40, low >= 15, none below.',
+    description: 'Also return results of risk `none` (score below 15); false when left out. Scores are the estimated probability (percent) of a likelihood of confusion; risk bands: high >= 70, medium >= 40, low >= 15, none below.',
   })
   @IsOptional()
   @IsBoolean()

@@ -17,10 +17,10 @@ export class CreateWatchDto {
   @ApiProperty({ type: 'integer', isArray: true, minItems: 1, maxItems: 45, uniqueItems: true, example: [35, 41], description: 'Nice classes (1 to 45), at least one' })
   @IsNiceClasses()
   @ArrayMinSize(1, { message: 'classes must name at least one Nice class' })
-  @ArrayUnique()
+  @ArrayUnique({ message: 'must not repeat a class' })
   classes: number[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, default: 70, description: 'Report conflicts scoring at least this' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 100, description: 'Report conflicts scoring at least this; 70 when left out' })
   @ValidateIf(present)
   @IsInt()
   @Min(1)
@@ -46,6 +46,6 @@ export class UpdateWatchDto {
   @ValidateIf(present)
   @IsNiceClasses()
   @ArrayMinSize(1, { message: 'classes must name at least one Nice class' })
-  @ArrayUnique()
+  @ArrayUnique({ message: 'must not repeat a class' })
   classes?: number[];
 }
