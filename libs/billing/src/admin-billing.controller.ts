@@ -1,7 +1,7 @@
-import { Body, Controller, Headers, HttpCode, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Headers, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { Audit } from '@app/auditing';
-import { Authenticated, CurrentUser, type Principal } from '@app/common';
+import { Authenticated, CurrentUser, ParseIdPipe, type Principal } from '@app/common';
 import { RefundPaymentDto } from './dto/subscribe.dto';
 import { PaymentResponseDto } from './dto/subscription-response.dto';
 import { Idempotent } from './idempotency/idempotent.decorator';
@@ -18,14 +18,17 @@ export class AdminBillingController {
   @HttpCode(200)
   @Idempotent()
   @Audit({ action: 'admin.billing.refund-request', entityType: 'payment', entityIdParam: 'id' })
-  @ApiOperation({ summary: 'Refund a payment in full or in part (never more than what is left of it)' })
-  @ApiOkResponse({ type: PaymentResponseDto })
+  @ApiOperation({
+    summary: 'Refund a payment in full or in part',
+    description: 'Never more than what is left of it (422 naming the refundable amount); partially_refunded, then refunded. The provider call carries the Idempotency-Key.',
+  })
+  @ApiOkResponse({ type: PaymentResponseDto, description: 'The payment after the refund' })
   @ApiNotFoundResponse({ description: 'No such payment' })
   @ApiConflictResponse({ description: 'The payment did not succeed or is refunded already' })
   @ApiUnprocessableEntityResponse({ description: 'More than what is left to refund' })
   async refund(
     @CurrentUser() admin: Principal,
-    @Param('id', new ParseUUIDPipe()) id: string,
+    @Param('id', ParseIdPipe) id: string,
     @Body() body: RefundPaymentDto,
     @Headers(IDEMPOTENCY_HEADER) key?: string,
   ): Promise<PaymentResponseDto> {

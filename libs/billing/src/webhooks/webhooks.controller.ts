@@ -25,7 +25,7 @@ export class WebhooksController {
     description: 'Each event id is processed once; a redelivery answers 200 with duplicate: true.',
   })
   @ApiHeader({ name: 'Stripe-Signature', required: true, description: '`t=<unix time>,v1=<HMAC-SHA256 of "t.body">` (several v1 values allowed)' })
-  @ApiOkResponse({ type: WebhookReceiptDto })
+  @ApiOkResponse({ type: WebhookReceiptDto, description: 'Received (processed now, before, or waiting for its payment)' })
   @ApiBadRequestResponse({ description: 'Missing or wrong signature, a timestamp older than 300 s, or not an event' })
   @ApiNotFoundResponse({ description: 'No webhook endpoint for this provider' })
   async receive(@Param('provider') provider: string, @RawBody() rawBody: string, @Headers('stripe-signature') signature?: string): Promise<WebhookReceiptDto> {
