@@ -30,6 +30,8 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DB_POOL_MAX: '5',
     DB_CONNECT_ATTEMPTS: '3',
     DB_CONNECT_BASE_DELAY_MS: '50',
+    // Specs search far more than a free plan's 10 a month: counted, not refused, unless a spec turns it on.
+    BILLING_SEARCH_QUOTA_ENFORCED: 'false',
     ...options.env,
   };
   const moduleRef = await Test.createTestingModule({

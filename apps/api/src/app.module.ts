@@ -23,7 +23,8 @@ export class AppModule {
   static register(options: AppModuleOptions = {}): DynamicModule {
     // Loads the sample registry into an empty database on start (SEED_DEMO_DATA only). The same
     // module object goes to recommendations, which reads its searches and creates its watches.
-    const trademarks = TrademarksModule.forRoot({ loadSampleRegistry: true });
+    // Billing provides the search quota (SearchQuota) the trademark search takes a unit of.
+    const trademarks = TrademarksModule.forRoot({ loadSampleRegistry: true, imports: [BillingModule] });
     return {
       module: AppModule,
       imports: [

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { BackupsModule } from '@app/backups';
+import { BillingModule } from '@app/billing';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
@@ -37,6 +38,8 @@ export const CLI_COMMANDS = [
     JobsModule.forRoot({ process: 'cli' }),
     BackupsModule,
     TrademarksModule.forRoot(),
+    // So that jobs:run reaches billing's jobs.
+    BillingModule,
   ],
   providers: CLI_COMMANDS,
 })

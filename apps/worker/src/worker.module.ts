@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { BackupsModule } from '@app/backups';
+import { BillingModule } from '@app/billing';
 import { ConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
@@ -33,6 +34,8 @@ export class WorkerModule {
         BackupsModule,
         TrademarksModule.forRoot(),
         CopyrightsModule,
+        // Billing's jobs: renewals, payment retries, Idempotency-Key expiry.
+        BillingModule,
       ],
     };
   }

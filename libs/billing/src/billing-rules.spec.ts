@@ -1,4 +1,6 @@
 import { formatInvoiceNumber, parseInvoiceNumber } from './invoice-number.util';
+import { addMonths } from './billing-period.util';
+import { idempotencyKeyOf, requestHash } from './idempotency/idempotency.interceptor';
 import { add, CurrencyMismatchError, formatMoney, money, mulDivRound, subtract, sum, taxOf, toJsonAmount } from './money.util';
 import { prorate } from './proration.util';
 import { nextRetryAt } from './retry-schedule.util';
@@ -94,5 +96,34 @@ describe('payment retries', () => {
     expect(nextRetryAt(failed, 2)?.toISOString()).toBe('2026-03-04T00:00:00.000Z');
     expect(nextRetryAt(failed, 3)?.toISOString()).toBe('2026-03-06T00:00:00.000Z');
     expect(nextRetryAt(failed, 4)).toBeNull();
+  });
+});
+
+describe('monthly periods', () => {
+  it.each([
+    ['2026-03-15T10:20:30.000Z', '2026-04-15T10:20:30.000Z'],
+    ['2026-01-31T00:00:00.000Z', '2026-02-28T00:00:00.000Z'], // clamped to a short month
+    ['2028-01-31T00:00:00.000Z', '2028-02-29T00:00:00.000Z'], // leap year
+    ['2026-12-31T23:59:59.999Z', '2027-01-31T23:59:59.999Z'], // across the year
+  ])('%s + 1 month = %s', (start, end) => {
+    expect(addMonths(new Date(start), 1).toISOString()).toBe(end);
+  });
+});
+
+describe('Idempotency-Key request hash', () => {
+  it('binds method, path and body, not the order of the body keys', () => {
+    const h = requestHash('POST', '/v1/billing/subscription', { planCode: 'pro', paymentToken: 'tok_visa' });
+    expect(requestHash('POST', '/v1/billing/subscription', { paymentToken: 'tok_visa', planCode: 'pro' })).toBe(h);
+    expect(requestHash('POST', '/v1/billing/subscription', { planCode: 'business', paymentToken: 'tok_visa' })).not.toBe(h);
+    expect(requestHash('PATCH', '/v1/billing/subscription', { planCode: 'pro', paymentToken: 'tok_visa' })).not.toBe(h);
+    expect(requestHash('POST', '/v1/billing/subscription/cancel', { planCode: 'pro', paymentToken: 'tok_visa' })).not.toBe(h);
+  });
+
+  it('accepts visible ASCII keys up to 255 characters and refuses others with a 400', () => {
+    const of = (value: string | string[] | undefined) => idempotencyKeyOf({ headers: { 'idempotency-key': value } });
+    expect(of(undefined)).toBeUndefined();
+    expect(of('3f1c2a1e-9a5b-4c1d-8f8e-1a2b3c4d5e6f')).toBe('3f1c2a1e-9a5b-4c1d-8f8e-1a2b3c4d5e6f');
+    expect(of('x'.repeat(255))).toHaveLength(255);
+    for (const bad of ['', 'x'.repeat(256), 'with space', 'tab\t', 'ünï', ['a', 'b']]) expect(() => of(bad)).toThrow(expect.objectContaining({ status: 400 }));
   });
 });

@@ -18,6 +18,7 @@ function toPlan(row: Plan): PlanRecord {
     interval: 'month',
     searchQuota: row.searchQuota,
     trialDays: row.trialDays,
+    active: row.active,
   };
 }
 
@@ -26,6 +27,7 @@ function toInvoice(row: Invoice, lines: InvoiceLine[]): InvoiceRecord {
     id: row.id,
     userId: row.userId,
     subscriptionId: row.subscriptionId,
+    planCode: row.planCode,
     number: row.number,
     status: row.status,
     currency: row.currency,
@@ -79,6 +81,7 @@ export class BillingRepository {
       {
         userId: draft.userId,
         subscriptionId: draft.subscriptionId,
+        planCode: draft.planCode,
         status: 'draft',
         currency: draft.currency,
         subtotal: draft.subtotal.toString(),
@@ -131,6 +134,28 @@ export class BillingRepository {
 
   async markFinalized(id: string, changes: { number: string; status: InvoiceStatus; finalizedAt: Date; dueAt: Date }, transaction: DbTransaction): Promise<void> {
     await this.invoices.update(changes, { where: { id }, transaction });
+  }
+
+  /** Sets the invoice's payment state (paid, void, uncollectible) as the service decided it. */
+  async updateInvoiceStatus(id: string, changes: { status: InvoiceStatus; amountPaid?: bigint; paidAt?: Date | null }, transaction: DbTransaction): Promise<void> {
+    await this.invoices.update(
+      { status: changes.status, ...(changes.amountPaid === undefined ? {} : { amountPaid: changes.amountPaid.toString() }), ...(changes.paidAt === undefined ? {} : { paidAt: changes.paidAt }) },
+      { where: { id }, transaction },
+    );
+  }
+
+  /** The subscription's invoice for a period and reason (at most one: invoices_subscription_period_idx). */
+  async findSubscriptionInvoice(subscriptionId: string, billingReason: string, periodStart: Date, transaction: DbTransaction): Promise<InvoiceRecord | null> {
+    const row = await this.invoices.findOne({ where: { subscriptionId, billingReason, periodStart }, transaction });
+    if (!row) return null;
+    return toInvoice(row, await this.lines.findAll({ where: { invoiceId: row.id }, transaction }));
+  }
+
+  /** The subscription's newest open (or uncollectible) invoice: what a retry or a new card pays. */
+  async findUnpaidSubscriptionInvoice(subscriptionId: string, transaction: DbTransaction): Promise<InvoiceRecord | null> {
+    const row = await this.invoices.findOne({ where: { subscriptionId, status: ['open', 'uncollectible'] }, order: [['createdAt', 'DESC']], transaction });
+    if (!row) return null;
+    return toInvoice(row, await this.lines.findAll({ where: { invoiceId: row.id }, transaction }));
   }
 
   async findInvoiceForUser(userId: string, id: string): Promise<InvoiceRecord | null> {

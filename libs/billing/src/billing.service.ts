@@ -31,19 +31,24 @@ export class BillingService {
     return this.repository.listPlans();
   }
 
+  /** A plan by code (active or retired), or null. */
+  async findPlan(code: string): Promise<PlanRecord | null> {
+    return this.repository.findPlan(code);
+  }
+
   /**
    * Writes a draft invoice with its lines; subtotal, tax (BILLING_TAX_RATE_BPS) and total are
    * computed here in integers. Audited in the same transaction.
    */
   async createDraft(
-    input: { userId: string; subscriptionId: string | null; currency: string; billingReason: string; periodStart: Date | null; periodEnd: Date | null; lines: InvoiceLineRecord[] },
+    input: { userId: string; subscriptionId: string | null; planCode?: string | null; currency: string; billingReason: string; periodStart: Date | null; periodEnd: Date | null; lines: InvoiceLineRecord[] },
     transaction: DbTransaction,
   ): Promise<InvoiceRecord> {
     const subtotal = sum(input.currency, input.lines.map((line) => money(line.amount, input.currency)));
     // No tax on a net credit: a negative subtotal is carried as is.
     const tax = subtotal.amount > 0n ? taxOf(subtotal, this.config.taxRateBps) : money(0n, input.currency);
     const invoice = await this.repository.insertDraft(
-      { ...input, subtotal: subtotal.amount, taxRateBps: this.config.taxRateBps, tax: tax.amount, total: subtotal.amount + tax.amount },
+      { ...input, planCode: input.planCode ?? null, subtotal: subtotal.amount, taxRateBps: this.config.taxRateBps, tax: tax.amount, total: subtotal.amount + tax.amount },
       transaction,
     );
     await this.audit.record(
@@ -72,6 +77,38 @@ export class BillingService {
       { transaction },
     );
     return { ...invoice, number, status, finalizedAt: now, dueAt };
+  }
+
+  /**
+   * Moves an open (or uncollectible) invoice to paid, void or uncollectible inside `transaction`
+   * (the caller holds its lock). Paid records the amount paid and when. Audited in the same
+   * transaction; 409 for a move the invoice state machine refuses.
+   */
+  async settleInvoice(invoice: InvoiceRecord, to: 'paid' | 'void' | 'uncollectible', transaction: DbTransaction): Promise<InvoiceRecord> {
+    const status = transitionInvoice(invoice.status, to);
+    const now = this.clock.now();
+    const paid = to === 'paid' ? { amountPaid: invoice.total, paidAt: now } : {};
+    await this.repository.updateInvoiceStatus(invoice.id, { status, ...paid }, transaction);
+    await this.audit.record(
+      { action: `billing.invoice.${to === 'paid' ? 'pay' : to === 'void' ? 'void' : 'mark-uncollectible'}`, entityType: 'invoice', entityId: invoice.id, before: { status: invoice.status }, after: { status } },
+      { transaction },
+    );
+    return { ...invoice, status, ...paid };
+  }
+
+  /** The invoice, row-locked until `transaction` ends; 404 when there is none. */
+  async lockInvoice(invoiceId: string, transaction: DbTransaction): Promise<InvoiceRecord> {
+    const invoice = await this.repository.lockInvoice(invoiceId, transaction);
+    if (!invoice) throw new NotFoundError('No invoice has this id');
+    return invoice;
+  }
+
+  findSubscriptionInvoice(subscriptionId: string, billingReason: string, periodStart: Date, transaction: DbTransaction): Promise<InvoiceRecord | null> {
+    return this.repository.findSubscriptionInvoice(subscriptionId, billingReason, periodStart, transaction);
+  }
+
+  findUnpaidSubscriptionInvoice(subscriptionId: string, transaction: DbTransaction): Promise<InvoiceRecord | null> {
+    return this.repository.findUnpaidSubscriptionInvoice(subscriptionId, transaction);
   }
 
   /** The user's invoices, newest first. */

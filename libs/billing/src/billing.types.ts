@@ -1,4 +1,6 @@
 import type { InvoiceStatus } from './invoice-state';
+import type { PaymentStatus } from './payment-state';
+import type { SubscriptionStatus } from './subscription-state';
 import type { Money } from './money.util';
 
 export interface PlanRecord {
@@ -8,6 +10,8 @@ export interface PlanRecord {
   interval: 'month';
   searchQuota: number;
   trialDays: number;
+  /** Retired plans keep their subscribers but take no new ones. */
+  active: boolean;
 }
 
 export interface InvoiceLineRecord {
@@ -23,6 +27,8 @@ export interface InvoiceRecord {
   id: string;
   userId: string;
   subscriptionId: string | null;
+  /** The plan it bills for (subscription invoices); paying an upgrade's invoice moves the subscription to it. */
+  planCode: string | null;
   number: string | null;
   status: InvoiceStatus;
   currency: string;
@@ -45,6 +51,7 @@ export interface InvoiceRecord {
 export interface NewInvoice {
   userId: string;
   subscriptionId: string | null;
+  planCode: string | null;
   currency: string;
   lines: InvoiceLineRecord[];
   subtotal: bigint;
@@ -55,3 +62,60 @@ export interface NewInvoice {
   periodStart: Date | null;
   periodEnd: Date | null;
 }
+
+export interface SubscriptionRecord {
+  id: string;
+  userId: string;
+  planCode: string;
+  status: SubscriptionStatus;
+  provider: string;
+  paymentMethod: string;
+  currentPeriodStart: Date;
+  currentPeriodEnd: Date;
+  cancelAtPeriodEnd: boolean;
+  pendingPlanCode: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  failedAttempts: number;
+  firstFailedAt: Date | null;
+  nextRetryAt: Date | null;
+  incompleteExpiresAt: Date | null;
+  canceledAt: Date | null;
+  endedAt: Date | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewSubscription = Pick<
+  SubscriptionRecord,
+  'userId' | 'planCode' | 'status' | 'provider' | 'paymentMethod' | 'currentPeriodStart' | 'currentPeriodEnd' | 'incompleteExpiresAt'
+>;
+
+export type SubscriptionChanges = Partial<
+  Omit<SubscriptionRecord, 'id' | 'userId' | 'provider' | 'createdAt' | 'updatedAt'>
+>;
+
+export interface PaymentRecord {
+  id: string;
+  userId: string;
+  invoiceId: string;
+  subscriptionId: string | null;
+  amount: bigint;
+  amountRefunded: bigint;
+  currency: string;
+  status: PaymentStatus;
+  provider: string;
+  providerIdempotencyKey: string;
+  providerReference: string | null;
+  failureCode: string | null;
+  failureMessage: string | null;
+  succeededAt: Date | null;
+  failedAt: Date | null;
+  createdAt: Date;
+}
+
+export type NewPayment = Pick<PaymentRecord, 'userId' | 'invoiceId' | 'subscriptionId' | 'amount' | 'currency' | 'provider' | 'providerIdempotencyKey'>;
+
+export type PaymentChanges = Partial<
+  Pick<PaymentRecord, 'status' | 'amountRefunded' | 'providerReference' | 'failureCode' | 'failureMessage' | 'succeededAt' | 'failedAt'>
+>;

@@ -1,5 +1,6 @@
 import { AppError } from '@app/common';
 import { canTransitionInvoice, INVOICE_STATUSES, transitionInvoice, type InvoiceStatus } from './invoice-state';
+import { canTransitionPayment, PAYMENT_STATUSES, refundedStatus, transitionPayment, type PaymentStatus } from './payment-state';
 import { canTransitionSubscription, isLive, SUBSCRIPTION_STATUSES, transitionSubscription, type SubscriptionStatus } from './subscription-state';
 
 const SUBSCRIPTION_ALLOWED = new Set([
@@ -60,5 +61,29 @@ describe('invoice state machine', () => {
     expect(canTransitionInvoice(from, to)).toBe(allowed);
     if (allowed) expect(transitionInvoice(from, to)).toBe(to);
     else expect(() => transitionInvoice(from, to)).toThrow(expect.objectContaining({ status: 409, code: 'invalid-state-transition' }));
+  });
+});
+
+const PAYMENT_ALLOWED = new Set([
+  'pending>succeeded',
+  'pending>failed',
+  'succeeded>partially_refunded',
+  'succeeded>refunded',
+  'partially_refunded>partially_refunded',
+  'partially_refunded>refunded',
+]);
+
+describe('payment state machine', () => {
+  it.each(pairs(PAYMENT_STATUSES))('%s -> %s', (from: PaymentStatus, to: PaymentStatus) => {
+    const allowed = PAYMENT_ALLOWED.has(`${from}>${to}`);
+    expect(canTransitionPayment(from, to)).toBe(allowed);
+    if (allowed) expect(transitionPayment(from, to)).toBe(to);
+    else expect(() => transitionPayment(from, to)).toThrow(expect.objectContaining({ status: 409, code: 'invalid-state-transition', extensions: { entity: 'payment', from, to } }));
+  });
+
+  it('calls a refund partial until the whole amount is back', () => {
+    expect(refundedStatus(2090n, 1n)).toBe('partially_refunded');
+    expect(refundedStatus(2090n, 2089n)).toBe('partially_refunded');
+    expect(refundedStatus(2090n, 2090n)).toBe('refunded');
   });
 });

@@ -1,4 +1,4 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { JobsModule } from '@app/jobs';
 import { NotificationsModule } from '@app/notifications';
@@ -22,6 +22,8 @@ export interface TrademarksModuleOptions {
   loadSampleRegistry?: boolean;
   /** Another sample file (tests). */
   sampleRegistryFile?: string;
+  /** Modules whose exports the search may use: the one providing SearchQuota (billing's, given by the composition root). */
+  imports?: Array<Type<unknown> | DynamicModule>;
 }
 
 /** Trademarks: the registry (trademark_records) and its import, the clearance search, the /v1/trademarks routes. */
@@ -30,7 +32,7 @@ export class TrademarksModule {
   static forRoot(options: TrademarksModuleOptions = {}): DynamicModule {
     return {
       module: TrademarksModule,
-      imports: [SequelizeModule.forFeature(TRADEMARKS_MODELS), JobsModule, NotificationsModule],
+      imports: [SequelizeModule.forFeature(TRADEMARKS_MODELS), JobsModule, NotificationsModule, ...(options.imports ?? [])],
       controllers: [RegistryController, ...searchControllers, WatchesController],
       providers: [
         TrademarkRecordsRepository,

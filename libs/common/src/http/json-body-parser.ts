@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { keepsRawBody, type RawBodyRequest } from './raw-body';
 
 /** Deepest nesting of arrays and objects a JSON body may have; no DTO of the API comes near it. */
 export const MAX_JSON_DEPTH = 64;
@@ -50,6 +51,7 @@ export function useJsonBodyParser(fastify: FastifyInstance, maxDepth = MAX_JSON_
       done(new JsonTooDeepError(maxDepth), undefined);
       return;
     }
+    if (keepsRawBody(request)) (request as RawBodyRequest).rawBody = text;
     parse(request, text, done);
   });
 }

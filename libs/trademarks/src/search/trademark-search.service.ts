@@ -1,6 +1,6 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
-import { NotFoundError, type Page } from '@app/common';
+import { NotFoundError, type Page, SearchQuota } from '@app/common';
 import { TransactionRunner, type DbTransaction } from '@app/database';
 import { highestRisk, prepareQuery, rankCandidates, RISK_THRESHOLDS } from './scoring.util';
 import { containmentWords, TrademarkSearchRepository } from './trademark-search.repository';
@@ -16,12 +16,15 @@ export class TrademarkSearchService {
     private readonly repository: TrademarkSearchRepository,
     private readonly transactions: TransactionRunner,
     private readonly events: SearchEvents,
+    // Billing's quota, when the app composes it (the api does; the worker's watches only assess).
+    @Optional() private readonly quota?: SearchQuota,
   ) {}
 
   /**
    * Searches the registry for marks that could conflict with `input.mark` and stores the search
    * (results snapshot) and its log entry in one transaction. `status` filters live/dead records
    * (all by default; live ones rank first); `classes` weigh the score, they do not filter.
+   * Each search takes one unit of the user's quota (SearchQuota, 402 when it is used up).
    */
   async search(userId: string, input: SearchInput): Promise<SearchOutcome> {
     const started = performance.now();
@@ -29,6 +32,9 @@ export class TrademarkSearchService {
     const status = input.status ?? 'all';
     const outcome = await this.transactions.run(async (transaction) => {
       const { normalized, results } = await this.rank({ ...input, classes, status }, transaction);
+      // One unit of the period's quota, in this transaction: a failed search gives it back.
+      // Taken after the ranking so that concurrent searches of one user hold the usage row briefly.
+      await this.quota?.consume(userId, transaction);
       const tookMs = Math.round(performance.now() - started);
       return this.repository.saveSearch(
         {

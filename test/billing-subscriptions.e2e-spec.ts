@@ -1,0 +1,186 @@
+import { randomUUID } from 'node:crypto';
+import { Client } from 'pg';
+import { JobsService } from '@app/jobs';
+import { client, type Tokens } from './support/auth-client';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+describe('billing subscriptions, payments and Idempotency-Key (e2e)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let api: ReturnType<typeof client>;
+  let sql: Client;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp({
+      databaseUrl: db.url,
+      env: { AUTH_RATE_LIMIT_MAX: '10000', DB_POOL_MAX: '20', BILLING_TAX_RATE_BPS: '1000', DB_STATEMENT_TIMEOUT_MS: '20000' },
+    });
+    api = client(t.url);
+    sql = new Client({ connectionString: db.url });
+    await sql.connect();
+  });
+
+  afterAll(async () => {
+    await sql?.end();
+    await t?.close();
+    await db?.drop();
+  });
+
+  const subscribe = (user: Tokens, body: Record<string, unknown>, key?: string) =>
+    api.call('POST', '/v1/billing/subscription', { token: user.accessToken, body, headers: key ? { 'idempotency-key': key } : {} });
+
+  const count = async (table: string, userId: string): Promise<number> =>
+    Number((await sql.query(`SELECT count(*) AS n FROM ${table} WHERE user_id = $1`, [userId])).rows[0].n);
+
+  it('subscribes with a good card: first invoice paid, payment succeeded, subscription active, all audited', async () => {
+    const ada = await api.register();
+    expect((await api.call('GET', '/v1/billing/subscription', { token: ada.accessToken })).status).toBe(404);
+
+    const res = await subscribe(ada, { planCode: 'pro', paymentToken: 'tok_visa' });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'active', plan: { code: 'pro' }, cancelAtPeriodEnd: false, failureCode: null });
+    const start = new Date(res.body.currentPeriodStart as string);
+    const end = new Date(res.body.currentPeriodEnd as string);
+    expect(end.getUTCMonth()).toBe((start.getUTCMonth() + 1) % 12);
+
+    const current = await api.call('GET', '/v1/billing/subscription', { token: ada.accessToken });
+    expect(current.status).toBe(200);
+    expect(current.body.id).toBe(res.body.id);
+
+    const payments = await api.call('GET', '/v1/billing/payments', { token: ada.accessToken });
+    expect(payments.status).toBe(200);
+    const data = payments.body.data as Array<Record<string, unknown>>;
+    expect(data).toHaveLength(1);
+    // 1900 + 10 % tax, in integer minor units.
+    expect(data[0]).toMatchObject({ amount: 2090, amountRefunded: 0, currency: 'USD', status: 'succeeded', provider: 'sandbox', failureCode: null, failureReason: null });
+
+    const invoice = await api.call('GET', `/v1/billing/invoices/${data[0].invoiceId as string}`, { token: ada.accessToken });
+    expect(invoice.body).toMatchObject({ status: 'paid', subtotal: 1900, tax: 190, total: 2090, amountPaid: 2090 });
+    expect(invoice.body.paidAt).not.toBeNull();
+    expect(invoice.body.number).toMatch(/^INV-\d{4}-\d{6}$/);
+
+    const one = await api.call('GET', `/v1/billing/payments/${data[0].id as string}`, { token: ada.accessToken });
+    expect(one.status).toBe(200);
+    expect(one.body).toEqual(data[0]);
+
+    const audited = await sql.query(`SELECT action FROM audit_logs WHERE entity_id IN ($1, $2, $3) ORDER BY seq`, [res.body.id, data[0].id, data[0].invoiceId]);
+    expect(audited.rows.map((r) => r.action)).toEqual(
+      expect.arrayContaining(['billing.subscription.create', 'billing.invoice.draft', 'billing.invoice.finalize', 'billing.payment.create', 'billing.payment.succeed', 'billing.invoice.pay', 'billing.subscription.status']),
+    );
+
+    // One open subscription per user.
+    const again = await subscribe(ada, { planCode: 'business', paymentToken: 'tok_visa' });
+    expect(again.status).toBe(409);
+    expect(again.body).toMatchObject({ currentStatus: 'active' });
+    expect(again.headers.get('content-type')).toContain('application/problem+json');
+  });
+
+  it.each([
+    ['tok_chargeDeclined', 'card_declined'],
+    ['tok_insufficientFunds', 'insufficient_funds'],
+  ])('leaves the subscription incomplete with the reason when %s is declined', async (paymentToken, failureCode) => {
+    const bob = await api.register();
+    const res = await subscribe(bob, { planCode: 'pro', paymentToken });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: 'incomplete', failureCode });
+    expect(res.body.failureMessage).toEqual(expect.any(String));
+
+    const payments = (await api.call('GET', '/v1/billing/payments', { token: bob.accessToken })).body.data as Array<Record<string, unknown>>;
+    expect(payments).toEqual([expect.objectContaining({ status: 'failed', failureCode, failureReason: expect.any(String) })]);
+    const invoice = await api.call('GET', `/v1/billing/invoices/${payments[0].invoiceId as string}`, { token: bob.accessToken });
+    expect(invoice.body).toMatchObject({ status: 'open', amountPaid: 0, paidAt: null });
+    const [row] = (await sql.query('SELECT incomplete_expires_at, created_at FROM subscriptions WHERE user_id = $1', [bob.user.id])).rows;
+    expect(row.incomplete_expires_at.getTime() - row.created_at.getTime()).toBeGreaterThan(22.9 * 3600_000);
+  });
+
+  it('refuses bad input with 400 problem+json, and another user’s payment with 404', async () => {
+    const cy = await api.register();
+    for (const body of [
+      { planCode: 'free', paymentToken: 'tok_visa' },
+      { planCode: 'platinum', paymentToken: 'tok_visa' },
+      { planCode: 'pro', paymentToken: '4242 4242 4242 4242' },
+      { planCode: 'pro' },
+      { planCode: 'pro', paymentToken: 'tok_visa', extra: 1 },
+    ]) {
+      const res = await subscribe(cy, body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+    }
+    expect((await subscribe(cy, { planCode: 'pro', paymentToken: 'tok_visa' }, 'bad key with spaces')).status).toBe(400);
+    expect(await count('subscriptions', cy.user.id)).toBe(0);
+
+    const dee = await api.register();
+    await subscribe(dee, { planCode: 'pro', paymentToken: 'tok_visa' });
+    const [payment] = (await api.call('GET', '/v1/billing/payments', { token: dee.accessToken })).body.data as Array<{ id: string }>;
+    const other = await api.call('GET', `/v1/billing/payments/${payment.id}`, { token: cy.accessToken });
+    expect(other.status).toBe(404);
+    expect(other.headers.get('content-type')).toContain('application/problem+json');
+    expect((await api.call('GET', `/v1/billing/payments/${randomUUID()}`, { token: dee.accessToken })).status).toBe(404);
+    expect((await api.call('GET', '/v1/billing/payments/nope', { token: dee.accessToken })).status).toBe(400);
+    expect((await api.call('GET', '/v1/billing/payments', { token: cy.accessToken })).body.data).toEqual([]);
+  });
+
+  it('20 parallel subscribes with one Idempotency-Key: one subscription, one payment, the rest replay or 409', async () => {
+    const eve = await api.register();
+    const key = randomUUID();
+    const body = { planCode: 'pro', paymentToken: 'tok_visa' };
+    const results = await Promise.all(Array.from({ length: 20 }, () => subscribe(eve, body, key)));
+    const statuses = results.map((r) => r.status);
+    expect(statuses.every((s) => s === 201 || s === 409)).toBe(true);
+    const created = results.filter((r) => r.status === 201);
+    expect(created.length).toBeGreaterThanOrEqual(1);
+    expect(new Set(created.map((r) => r.body.id)).size).toBe(1);
+    for (const r of results.filter((x) => x.status === 409)) expect(r.body.type).toMatch(/idempotency-key-in-flight$/);
+    expect(await count('subscriptions', eve.user.id)).toBe(1);
+    expect(await count('payments', eve.user.id)).toBe(1);
+
+    // Replays after the fact: same status and body, marked as replayed.
+    const replay = await subscribe(eve, body, key);
+    expect(replay.status).toBe(201);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(created[0].body);
+    // Key order does not make another request.
+    expect((await subscribe(eve, { paymentToken: 'tok_visa', planCode: 'pro' }, key)).status).toBe(201);
+
+    // The same key with another body: 422, nothing done.
+    const other = await subscribe(eve, { planCode: 'business', paymentToken: 'tok_visa' }, key);
+    expect(other.status).toBe(422);
+    expect(other.body.type).toMatch(/idempotency-key-reused$/);
+    expect(await count('payments', eve.user.id)).toBe(1);
+
+    // Keys are per user: another user's identical key is a new request.
+    const fay = await api.register();
+    expect((await subscribe(fay, body, key)).status).toBe(201);
+    expect(await count('subscriptions', fay.user.id)).toBe(1);
+
+    // The provider call carried the key.
+    const [payment] = (await sql.query('SELECT provider_idempotency_key FROM payments WHERE user_id = $1', [eve.user.id])).rows;
+    expect(payment.provider_idempotency_key).toBe(`${eve.user.id}:${key}`);
+  });
+
+  it('gives the key back when the handler fails, and forgets keys after 24 hours (expiry job)', async () => {
+    const gus = await api.register();
+    const key = randomUUID();
+    const keys = async () => Number((await sql.query('SELECT count(*) AS n FROM idempotency_keys WHERE user_id = $1', [gus.user.id])).rows[0].n);
+    // Refused by the service (unknown plan): nothing is stored, so the corrected request may use the key.
+    expect((await subscribe(gus, { planCode: 'platinum', paymentToken: 'tok_visa' }, key)).status).toBe(400);
+    expect(await keys()).toBe(0);
+    const first = await subscribe(gus, { planCode: 'pro', paymentToken: 'tok_visa' }, key);
+    expect(first.status).toBe(201);
+    expect(await keys()).toBe(1);
+
+    // A day later the key is forgotten: the same key is a new request (here: refused, one subscription is open).
+    await sql.query(`UPDATE idempotency_keys SET created_at = created_at - interval '25 hours' WHERE user_id = $1`, [gus.user.id]);
+    const later = await subscribe(gus, { planCode: 'business', paymentToken: 'tok_visa' }, key);
+    expect(later.status).toBe(409);
+    expect(later.body.type).toMatch(/subscription-exists$/);
+
+    await sql.query(`INSERT INTO idempotency_keys (user_id, key, request_hash, status, response_status, response_body, created_at)
+                     VALUES ($1, 'old', 'x', 'completed', 201, '{}', now() - interval '25 hours')`, [gus.user.id]);
+    const run = await t.app.get(JobsService).runNow('billing-idempotency-keys-expiry');
+    expect(run).toMatchObject({ status: 'ran', run: { outcome: 'success' } });
+    expect(await keys()).toBe(0);
+  });
+});
