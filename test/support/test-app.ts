@@ -32,6 +32,10 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DB_CONNECT_BASE_DELAY_MS: '50',
     // Specs search far more than a free plan's 10 a month: counted, not refused, unless a spec turns it on.
     BILLING_SEARCH_QUOTA_ENFORCED: 'false',
+    // A Jest worker hosts the apps of many spec files in one process (the Nice model, WordNet,
+    // sharp...), so late in a full run its heap passes the production default of 1024 MB and
+    // readiness would fail for a reason no spec is about.
+    HEALTH_HEAP_LIMIT_MB: '8192',
     ...options.env,
   };
   const moduleRef = await Test.createTestingModule({
