@@ -37,4 +37,7 @@ module.exports = {
   // (test/support/wait-for.ts) that fail sooner and say what they waited for.
   testTimeout: 180_000,
   maxWorkers: 2,
+  // A worker whose heap has grown past this after a file is replaced before the next one, so one
+  // file's leftovers (apps, models, caches) do not pile up over a long run.
+  workerIdleMemoryLimit: '1GB',
 };

@@ -32,9 +32,9 @@ export async function startTestApp(options: TestAppOptions): Promise<TestApp> {
     DB_CONNECT_BASE_DELAY_MS: '50',
     // Specs search far more than a free plan's 10 a month: counted, not refused, unless a spec turns it on.
     BILLING_SEARCH_QUOTA_ENFORCED: 'false',
-    // A Jest worker hosts the apps of many spec files in one process (the Nice model, WordNet,
-    // sharp...), so late in a full run its heap passes the production default of 1024 MB and
-    // readiness would fail for a reason no spec is about.
+    // Readiness's heap check measures the process, and here that is a Jest worker hosting the test
+    // runner and every app a file starts (after other files' apps): its heap passes the 1 GB
+    // default on a long run, which says nothing about one app. Specs that test the limit set it.
     HEALTH_HEAP_LIMIT_MB: '8192',
     ...options.env,
   };
