@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { createHash } from 'node:crypto';
-import Stripe from 'stripe';
 import { InFlightWork, loggableError } from '@app/common';
 import { InjectConfig } from '@app/config';
 import { BILLING_CONFIG, type BillingConfig } from '../billing.config';
+import { stripePackage } from './stripe-package';
 
 /** Receives a signed event as the HTTP route would: the raw body and its Stripe-Signature header. */
 export type WebhookReceiver = (rawBody: string, signatureHeader: string) => Promise<unknown>;
@@ -37,7 +37,7 @@ export class SandboxEvents implements OnModuleDestroy {
     if (!receiver) return;
     const id = `evt_sb_${createHash('sha256').update(`${type}\n${dedupeKey}`).digest('hex').slice(0, 24)}`;
     const payload = JSON.stringify({ id, object: 'event', type, created: Math.floor(Date.now() / 1000), livemode: false, data: { object } });
-    const header = Stripe.webhooks.generateTestHeaderString({ payload, secret: this.config.provider.sandboxWebhookSecret });
+    const header = stripePackage().webhooks.generateTestHeaderString({ payload, secret: this.config.provider.sandboxWebhookSecret });
     void this.inFlight.track(
       new Promise<void>((resolve) => setImmediate(resolve))
         .then(() => receiver(payload, header))

@@ -1,4 +1,5 @@
-import Stripe from 'stripe';
+import type Stripe from 'stripe';
+import { stripePackage } from './stripe-package';
 import { type ChargeRequest, type ChargeResult, PaymentProvider, ProviderUnavailableError, type RefundRequest, type RefundResult, RefundRefusedError } from './payment-provider';
 import type { StripeApiOrigin } from '../billing.config';
 import { toJsonAmount } from '../money.util';
@@ -25,7 +26,8 @@ export class StripePaymentProvider extends PaymentProvider {
 
   constructor(options: StripeProviderOptions) {
     super();
-    this.stripe = new Stripe(options.secretKey, {
+    const StripeClient = stripePackage();
+    this.stripe = new StripeClient(options.secretKey, {
       maxNetworkRetries: 2,
       timeout: options.timeoutMs ?? 8_000,
       appInfo: { name: 'clearmark' },
@@ -59,10 +61,10 @@ export class StripePaymentProvider extends PaymentProvider {
         failureMessage: error?.message ?? `The payment needs action the API cannot take (${intent.status})`,
       };
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeCardError) {
+      if (error instanceof stripePackage().errors.StripeCardError) {
         return { outcome: 'failed', reference: error.payment_intent?.id ?? null, failureCode: error.decline_code ?? error.code ?? 'card_declined', failureMessage: error.message };
       }
-      if (error instanceof Stripe.errors.StripeInvalidRequestError && error.code) {
+      if (error instanceof stripePackage().errors.StripeInvalidRequestError && error.code) {
         // A bad token or payment method: the customer's to fix, like a decline.
         return { outcome: 'failed', reference: error.payment_intent?.id ?? null, failureCode: error.code, failureMessage: error.message };
       }
@@ -79,7 +81,7 @@ export class StripePaymentProvider extends PaymentProvider {
       );
       return { reference: refund.id };
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeInvalidRequestError) throw new RefundRefusedError('stripe', error.message);
+      if (error instanceof stripePackage().errors.StripeInvalidRequestError) throw new RefundRefusedError('stripe', error.message);
       throw this.unavailable(error);
     }
   }
@@ -93,11 +95,11 @@ export class StripePaymentProvider extends PaymentProvider {
 
   private unavailable(error: unknown): Error {
     if (
-      error instanceof Stripe.errors.StripeConnectionError ||
-      error instanceof Stripe.errors.StripeAPIError ||
-      error instanceof Stripe.errors.StripeRateLimitError ||
-      error instanceof Stripe.errors.StripeIdempotencyError ||
-      (error instanceof Stripe.errors.StripeError && (error.statusCode ?? 0) >= 500)
+      error instanceof stripePackage().errors.StripeConnectionError ||
+      error instanceof stripePackage().errors.StripeAPIError ||
+      error instanceof stripePackage().errors.StripeRateLimitError ||
+      error instanceof stripePackage().errors.StripeIdempotencyError ||
+      (error instanceof stripePackage().errors.StripeError && (error.statusCode ?? 0) >= 500)
     ) {
       return new ProviderUnavailableError('stripe', error);
     }

@@ -1,5 +1,4 @@
 import { Injectable, Logger, type OnModuleInit } from '@nestjs/common';
-import Stripe from 'stripe';
 import { AuditService } from '@app/auditing';
 import { NotFoundError } from '@app/common';
 import { InjectConfig } from '@app/config';
@@ -11,6 +10,7 @@ import type { PaymentRecord } from '../billing.types';
 import { PaymentsService } from '../payments.service';
 import { PROVIDER_NAMES, type ProviderName } from '../providers/payment-provider';
 import { SandboxEvents } from '../providers/sandbox-events';
+import { stripePackage } from '../providers/stripe-package';
 import { type StoredEvent, WebhookEventsRepository } from './webhook-events.repository';
 
 /** Stripe's default, kept for both providers: a signature older than this is refused. */
@@ -116,9 +116,9 @@ export class WebhooksService implements OnModuleInit {
     if (!header) throw new WebhookSignatureError('missing');
     let event: unknown;
     try {
-      event = Stripe.webhooks.constructEvent(rawBody, header, this.secret(provider), WEBHOOK_TOLERANCE_S);
+      event = stripePackage().webhooks.constructEvent(rawBody, header, this.secret(provider), WEBHOOK_TOLERANCE_S);
     } catch (error) {
-      if (error instanceof Stripe.errors.StripeSignatureVerificationError) {
+      if (error instanceof stripePackage().errors.StripeSignatureVerificationError) {
         throw new WebhookSignatureError(/tolerance/i.test(error.message) ? 'stale' : 'mismatch');
       }
       // Signed but not JSON.
