@@ -61,21 +61,24 @@ export class SessionRevocations implements OnModuleInit {
   }
 
   /**
-   * Announces ended families once `transaction` (if any) commits: to this instance at once, to
-   * the others through Redis. Never throws: a broadcast that cannot be sent is counted
+   * Announces ended families: to this instance at once, to the others through Redis. Without a
+   * transaction it resolves once Redis has taken the message (so the caller's answer, e.g. a
+   * logout's 204, comes after every subscribed instance was sent it); with one, it is sent when
+   * the transaction commits. Never throws: a broadcast that cannot be sent is counted
    * (`shared_state_fallbacks_total{feature="session-revocation"}`), and the TTL applies.
    */
-  announce(families: string[], transaction?: DbTransaction): void {
+  async announce(families: string[], transaction?: DbTransaction): Promise<void> {
     if (families.length === 0) return;
-    const send = () => {
+    const send = async () => {
       this.remember(families);
+      const messages: Array<Promise<boolean>> = [];
       for (let i = 0; i < families.length; i += MAX_FAMILIES_PER_MESSAGE) {
-        const message = JSON.stringify({ families: families.slice(i, i + MAX_FAMILIES_PER_MESSAGE) });
-        void this.state.publish('session-revocation', REVOCATIONS_CHANNEL, message);
+        messages.push(this.state.publish('session-revocation', REVOCATIONS_CHANNEL, JSON.stringify({ families: families.slice(i, i + MAX_FAMILIES_PER_MESSAGE) })));
       }
+      await Promise.all(messages);
     };
-    if (transaction) transaction.afterCommit(send);
-    else send();
+    if (transaction) transaction.afterCommit(() => void send());
+    else await send();
   }
 
   private remember(families: string[]): void {

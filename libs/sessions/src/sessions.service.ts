@@ -244,7 +244,7 @@ export class SessionsService implements SessionTerminator, OnModuleInit {
   async endFamily(familyId: string, reason: string, transaction?: DbTransaction): Promise<void> {
     await this.sessions.revokeFamily(familyId, reason, transaction);
     this.cache.delete(familyId);
-    this.revocations.announce([familyId], transaction);
+    await this.revocations.announce([familyId], transaction);
   }
 
   /** Ends every session of the user (or all but `exceptSessionId`). */
@@ -255,7 +255,7 @@ export class SessionsService implements SessionTerminator, OnModuleInit {
       if (entry.userId === userId && familyId !== exceptSessionId) ended.push(familyId);
     }
     for (const familyId of ended) this.cache.delete(familyId);
-    this.revocations.announce(families, transaction);
+    await this.revocations.announce(families, transaction);
     return families.length;
   }
 
