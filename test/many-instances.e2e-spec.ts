@@ -95,7 +95,8 @@ describeWithRedis('many instances together: 2 api + 1 worker behind a proxy (e2e
       JWT_SECRET: 'shared-secret-of-the-deployment-at-least-32-bytes',
       REDIS_URL: testRedisUrl,
       REDIS_KEY_PREFIX: prefix,
-      LOG_LEVEL: 'warn',
+      // Boot progress in the output a failed start reports (the last 20,000 characters).
+      LOG_LEVEL: 'info',
       HOST: '127.0.0.1',
       DB_POOL_MIN: '0',
       DB_POOL_MAX: '5',
