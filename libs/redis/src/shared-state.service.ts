@@ -77,7 +77,8 @@ export class SharedStateService extends SharedStateStatusReporter implements OnM
   /** Connects in the background: the instance starts and serves whether Redis answers or not. */
   onModuleInit(): void {
     for (const connection of [this.commands, this.subscriber]) {
-      connection?.connect().catch((error: unknown) => this.noteError(error));
+      // A SUBSCRIBE issued earlier (another module's init) may have started the connection already.
+      if (connection?.status === 'wait') connection.connect().catch((error: unknown) => this.noteError(error));
     }
   }
 
