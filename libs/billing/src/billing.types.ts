@@ -14,6 +14,9 @@ export interface PlanRecord {
   active: boolean;
 }
 
+/** What an admin may change on a plan (its price and currency are fixed: subscribers were promised them). */
+export type PlanChanges = Partial<Pick<PlanRecord, 'name' | 'searchQuota' | 'trialDays' | 'active'>>;
+
 export interface InvoiceLineRecord {
   description: string;
   periodStart: Date | null;
@@ -80,6 +83,8 @@ export interface SubscriptionRecord {
   firstFailedAt: Date | null;
   nextRetryAt: Date | null;
   incompleteExpiresAt: Date | null;
+  trialStart: Date | null;
+  trialEnd: Date | null;
   canceledAt: Date | null;
   endedAt: Date | null;
   createdAt: Date;
@@ -88,7 +93,7 @@ export interface SubscriptionRecord {
 
 export type NewSubscription = Pick<
   SubscriptionRecord,
-  'userId' | 'planCode' | 'status' | 'provider' | 'paymentMethod' | 'currentPeriodStart' | 'currentPeriodEnd' | 'incompleteExpiresAt'
+  'userId' | 'planCode' | 'status' | 'provider' | 'paymentMethod' | 'currentPeriodStart' | 'currentPeriodEnd' | 'incompleteExpiresAt' | 'trialStart' | 'trialEnd'
 >;
 
 export type SubscriptionChanges = Partial<

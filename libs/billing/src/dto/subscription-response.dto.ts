@@ -21,6 +21,8 @@ export class SubscriptionResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'card_declined', description: 'Why the last payment failed' }) failureCode: string | null;
   @ApiProperty({ type: String, nullable: true }) failureMessage: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a failed renewal is charged again' }) nextRetryAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the trial started (null: no trial)' }) trialStart: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the trial ends (or ended): the first invoice is issued and charged then' }) trialEnd: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) canceledAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -37,6 +39,8 @@ export class SubscriptionResponseDto {
       failureCode: s.failureCode,
       failureMessage: s.failureMessage,
       nextRetryAt: iso(s.nextRetryAt),
+      trialStart: iso(s.trialStart),
+      trialEnd: iso(s.trialEnd),
       canceledAt: iso(s.canceledAt),
       endedAt: iso(s.endedAt),
       createdAt: s.createdAt.toISOString(),
