@@ -1,5 +1,5 @@
 import type { InvoiceStatus } from './invoice-state';
-import type { PaymentStatus } from './payment-state';
+import type { DisputeStatus, PaymentStatus } from './payment-state';
 import type { SubscriptionStatus } from './subscription-state';
 import type { Money } from './money.util';
 
@@ -116,11 +116,20 @@ export interface PaymentRecord {
   failureMessage: string | null;
   succeededAt: Date | null;
   failedAt: Date | null;
+  dispute: PaymentDispute | null;
   createdAt: Date;
+}
+
+/** A chargeback on a payment (the provider's charge.dispute.* events). */
+export interface PaymentDispute {
+  reference: string;
+  status: DisputeStatus;
+  amount: bigint;
+  reason: string | null;
 }
 
 export type NewPayment = Pick<PaymentRecord, 'userId' | 'invoiceId' | 'subscriptionId' | 'amount' | 'currency' | 'provider' | 'providerIdempotencyKey'>;
 
 export type PaymentChanges = Partial<
   Pick<PaymentRecord, 'status' | 'amountRefunded' | 'providerReference' | 'failureCode' | 'failureMessage' | 'succeededAt' | 'failedAt'>
->;
+> & { dispute?: PaymentDispute };

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Page } from '@app/common';
 import type { PaymentRecord } from '../billing.types';
 import { toJsonAmount } from '../money.util';
-import { PAYMENT_STATUSES } from '../payment-state';
+import { DISPUTE_STATUSES, PAYMENT_STATUSES } from '../payment-state';
 import { SUBSCRIPTION_STATUSES } from '../subscription-state';
 import type { SubscriptionView } from '../subscriptions.service';
 import type { Usage } from '../usage/usage.service';
@@ -48,6 +48,12 @@ export class SubscriptionResponseDto {
   }
 }
 
+export class PaymentDisputeDto {
+  @ApiProperty({ enum: DISPUTE_STATUSES, description: 'won, lost and warning_closed are final' }) status: string;
+  @ApiProperty({ type: 'integer', format: 'int64', description: 'Minor units the customer disputes' }) amount: number;
+  @ApiProperty({ type: String, nullable: true, example: 'fraudulent' }) reason: string | null;
+}
+
 export class PaymentResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ type: 'integer', format: 'int64', example: 1900, description: 'Minor units' }) amount: number;
@@ -58,6 +64,7 @@ export class PaymentResponseDto {
   @ApiProperty({ example: 'sandbox' }) provider: string;
   @ApiProperty({ type: String, nullable: true, example: 'card_declined' }) failureCode: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why the charge failed, for people' }) failureReason: string | null;
+  @ApiProperty({ type: PaymentDisputeDto, nullable: true, description: 'A chargeback on the charge, if the customer disputed it with their bank' }) dispute: PaymentDisputeDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static from(p: PaymentRecord): PaymentResponseDto {
@@ -71,6 +78,7 @@ export class PaymentResponseDto {
       provider: p.provider,
       failureCode: p.failureCode,
       failureReason: p.failureMessage,
+      dispute: p.dispute ? Object.assign(new PaymentDisputeDto(), { status: p.dispute.status, amount: toJsonAmount(p.dispute.amount), reason: p.dispute.reason }) : null,
       createdAt: p.createdAt.toISOString(),
     });
   }
