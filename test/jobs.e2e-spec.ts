@@ -1,7 +1,9 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/sequelize';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
 import { Client } from 'pg';
+import type { Sequelize } from 'sequelize-typescript';
 import { JobsService, type JobContext, type JobDefinition, type TickResult } from '@app/jobs';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { lintExposition } from './support/metrics-lint';
@@ -47,10 +49,6 @@ const SCHEDULER_ENV = {
   JOB_BACKUP_CRON: 'off',
   JOB_BACKUP_DRILL_CRON: 'off',
   SHUTDOWN_GRACE_MS: '2000',
-  // The default pool (not the test apps' 5): each tick holds one connection for its lock while it
-  // claims and records on another, so with ticks piling up on a loaded machine a five-connection
-  // pool can be all lock holders waiting for a second connection, until the acquire timeout.
-  DB_POOL_MAX: '20',
 };
 
 function duplicates(values: number[]): number[] {
@@ -90,7 +88,7 @@ describe('scheduled jobs across instances (e2e)', () => {
   }
 
   async function startWorker(definitions: JobDefinition[], databaseUrl = db.url, extraEnv: Record<string, string> = {}): Promise<Instance> {
-    const env = { NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DB_POOL_MIN: '0', ...SCHEDULER_ENV, ...extraEnv };
+    const env = { NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DB_POOL_MIN: '0', DB_POOL_MAX: '5', ...SCHEDULER_ENV, ...extraEnv };
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule.register({ env }), TestJobsModule.with(definitions)] }).compile();
     // As the worker's main.ts does (the testing module would otherwise log errors to the console).
     moduleRef.useLogger(moduleRef.get(Logger));
@@ -275,6 +273,35 @@ describe('scheduled jobs across instances (e2e)', () => {
     const manualRun = await c.jobs.runNow('test-once');
     expect(manualRun).toMatchObject({ status: 'ran', run: { trigger: 'manual', outcome: 'success' } });
     await expect(c.jobs.runNow('no-such-job')).rejects.toThrow(/No job is named "no-such-job"/);
+  });
+
+  it('a small pool: many ticks at once on several instances all run and record (a tick holds no pool connection for its lock)', async () => {
+    // Each tick holds its advisory lock while the job and its claim and outcome use the pool. Were
+    // the lock held on a pool connection, two ticks would hold both connections of a two-connection
+    // pool and wait for a third that never comes: every tick fails at the acquire timeout, and a
+    // claimed row stays `running`.
+    const pools = new Map<string, Sequelize>();
+    const busy: JobDefinition = {
+      name: 'test-pool',
+      schedule: null,
+      description: 'queries through the pool while its tick holds the lock',
+      run: async ({ instance }) => {
+        await pools.get(instance)!.query('SELECT pg_sleep(0.05)');
+      },
+    };
+    const small = { DB_POOL_MAX: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '5000', JOB_SESSION_PURGE_CRON: 'off' };
+    const workers = [await startWorker([busy], db.url, small), await startWorker([busy], db.url, small)];
+    for (const worker of workers) pools.set(worker.jobs.instance, worker.context.get<Sequelize>(getConnectionToken()));
+    const base = Date.UTC(2031, 0, 1);
+    const ticks = Array.from({ length: 6 }, (_, i) => new Date(base + i * 1_000));
+
+    // Both instances fire all six ticks at once: twelve attempts on four pool connections.
+    const results = await Promise.all(workers.flatMap((worker) => ticks.map((tick) => worker.jobs.runTick('test-pool', tick, 'schedule'))));
+    expect(results.filter((r) => r.status !== 'ran' && r.status !== 'skipped')).toEqual([]);
+    expect(results.filter((r) => r.status === 'ran')).toHaveLength(ticks.length);
+    const recordedRows = await rows('test-pool');
+    expect(recordedRows.map((r) => [r.tick.getTime(), r.outcome])).toEqual(ticks.map((t) => [t.getTime(), 'success']));
+    await Promise.all(workers.map((worker) => worker.close()));
   });
 
   it('an instance closed mid-job lets the job finish before it stops, and takes no new tick', async () => {
