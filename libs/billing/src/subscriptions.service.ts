@@ -117,15 +117,18 @@ export class SubscriptionsService {
         if (error instanceof OpenSubscriptionExistsError) throw new SubscriptionExistsError('open');
         throw error;
       }
-      await this.audit.record(
-        { action: 'billing.subscription.create', actorId: userId, entityType: 'subscription', entityId: subscription.id, after: { status: subscription.status, planCode: plan.code, trialEnd: trialEnd?.toISOString() ?? null } },
-        { transaction },
-      );
+      const recordCreate = () =>
+        this.audit.record(
+          { action: 'billing.subscription.create', actorId: userId, entityType: 'subscription', entityId: subscription.id, after: { status: subscription.status, planCode: plan.code, trialEnd: trialEnd?.toISOString() ?? null } },
+          { transaction },
+        );
       if (trial) {
+        await recordCreate();
         await this.recordRecoveryPoint(userId, idempotencyKey, `subscription:${subscription.id}`, transaction);
         return { subscription, payment: null };
       }
-      const draft = await this.billing.createDraft(
+      // Invoice first, audit events after it (see BillingService.issue: the counter before the audit chain lock).
+      const invoice = await this.billing.issue(
         {
           userId,
           subscriptionId: subscription.id,
@@ -147,7 +150,7 @@ export class SubscriptionsService {
         },
         transaction,
       );
-      const invoice = await this.billing.finalize(draft.id, transaction);
+      await recordCreate();
       const payment = await this.payments.open(invoice, idempotencyKey, transaction);
       await this.recordRecoveryPoint(userId, idempotencyKey, `subscription:${subscription.id}:payment:${payment.id}`, transaction);
       return { subscription, payment };
@@ -229,7 +232,7 @@ export class SubscriptionsService {
       }
       const proration = prorate({ oldPrice: current.price, newPrice: target.price, periodStart: subscription.currentPeriodStart, periodEnd: subscription.currentPeriodEnd, at: now });
       const remaining = { periodStart: now, periodEnd: subscription.currentPeriodEnd };
-      const draft = await this.billing.createDraft(
+      const invoice = await this.billing.issue(
         {
           userId,
           subscriptionId: subscription.id,
@@ -244,7 +247,6 @@ export class SubscriptionsService {
         },
         transaction,
       );
-      const invoice = await this.billing.finalize(draft.id, transaction);
       await record({ planCode: current.code, upgradeTo: target.code, invoiceId: invoice.id });
       if (invoice.total <= money(0n, invoice.currency).amount) {
         // Nothing to charge (the very end of the period): paid as it stands, the plan changes now.
