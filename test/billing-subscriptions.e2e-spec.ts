@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
+import { BillingClock, type ChargeRequest, IdempotencyKeysRepository, PaymentProvider } from '@app/billing';
 import { JobsService } from '@app/jobs';
 import { client, type Tokens } from './support/auth-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { waitFor } from './support/wait-for';
 
 describe('billing subscriptions, payments and Idempotency-Key (e2e)', () => {
   let db: TestDatabase;
@@ -15,7 +17,7 @@ describe('billing subscriptions, payments and Idempotency-Key (e2e)', () => {
     db = await createTestDatabase();
     t = await startTestApp({
       databaseUrl: db.url,
-      env: { AUTH_RATE_LIMIT_MAX: '10000', DB_POOL_MAX: '20', BILLING_TAX_RATE_BPS: '1000', DB_STATEMENT_TIMEOUT_MS: '20000' },
+      env: { AUTH_RATE_LIMIT_MAX: '10000', DB_POOL_MAX: '20', BILLING_TAX_RATE_BPS: '1000', DB_STATEMENT_TIMEOUT_MS: '20000', BILLING_IDEMPOTENCY_LOCK_TIMEOUT_S: '6' },
     });
     api = client(t.url);
     sql = new Client({ connectionString: db.url });
@@ -182,5 +184,74 @@ describe('billing subscriptions, payments and Idempotency-Key (e2e)', () => {
     const run = await t.app.get(JobsService).runNow('billing-idempotency-keys-expiry');
     expect(run).toMatchObject({ status: 'ran', run: { outcome: 'success' } });
     expect(await keys()).toBe(0);
+  });
+
+  describe('a request whose process died holding its Idempotency-Key', () => {
+    afterEach(() => jest.restoreAllMocks());
+    const later = (ms: number) => jest.spyOn(t.app.get(BillingClock), 'now').mockReturnValue(new Date(Date.now() + ms));
+
+    it('stays 409 while its lock is fresh; once stale, a retry takes it over and resumes: the same payment and provider key, no second subscription', async () => {
+      const user = await api.register();
+      const key = randomUUID();
+      const body = { planCode: 'pro', paymentToken: 'tok_visa' };
+      const provider = t.app.get(PaymentProvider);
+      const charge = jest.spyOn(provider, 'charge').mockRejectedValueOnce(new Error('the process died during the provider call'));
+      // A dead process neither answers nor gives its key back.
+      jest.spyOn(t.app.get(IdempotencyKeysRepository), 'release').mockResolvedValueOnce();
+      expect((await subscribe(user, body, key)).status).toBe(500);
+      expect(await count('subscriptions', user.user.id)).toBe(1);
+      expect((await sql.query('SELECT status FROM payments WHERE user_id = $1', [user.user.id])).rows).toEqual([{ status: 'pending' }]);
+
+      const inFlight = await subscribe(user, body, key);
+      expect(inFlight.status).toBe(409);
+      expect(inFlight.body.type).toMatch(/idempotency-key-in-flight$/);
+      expect((await subscribe(user, { ...body, planCode: 'business' }, key)).status).toBe(422);
+
+      // Past BILLING_IDEMPOTENCY_LOCK_TIMEOUT_S (6 s) without a heartbeat: the retry takes over and resumes.
+      later(7_000);
+      const resumed = await subscribe(user, body, key);
+      expect(resumed.status).toBe(201);
+      expect(resumed.body).toMatchObject({ status: 'active', plan: { code: 'pro' } });
+      expect(await count('subscriptions', user.user.id)).toBe(1);
+      expect(await count('invoices', user.user.id)).toBe(1);
+      expect((await sql.query('SELECT status FROM payments WHERE user_id = $1', [user.user.id])).rows).toEqual([{ status: 'succeeded' }]);
+      const keys = charge.mock.calls.map(([request]: [ChargeRequest]) => request.idempotencyKey);
+      expect(keys).toHaveLength(2);
+      expect(new Set(keys).size).toBe(1);
+
+      const replay = await subscribe(user, body, key);
+      expect(replay.status).toBe(201);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(replay.body.id).toBe(resumed.body.id);
+    });
+
+    it('a slow but live request renews its lock: a retry past the timeout still gets 409, then the replay', async () => {
+      const user = await api.register();
+      const key = randomUUID();
+      const body = { planCode: 'pro', paymentToken: 'tok_visa' };
+      const provider = t.app.get(PaymentProvider);
+      const realCharge = provider.charge.bind(provider);
+      let answer: () => void = () => undefined;
+      jest.spyOn(provider, 'charge').mockImplementationOnce((request: ChargeRequest) => new Promise((resolve) => (answer = () => resolve(realCharge(request)))));
+      const first = subscribe(user, body, key);
+      await waitFor(async () => (await sql.query('SELECT 1 FROM payments WHERE user_id = $1', [user.user.id])).rowCount, { what: 'the first request at the provider' });
+
+      const clock = new Date(Date.now() + 7_000);
+      jest.spyOn(t.app.get(BillingClock), 'now').mockReturnValue(clock);
+      // Its heartbeat (every third of the timeout) renews the lock while it waits for the provider.
+      await waitFor(async () => (await sql.query('SELECT locked_at FROM idempotency_keys WHERE user_id = $1 AND key = $2', [user.user.id, key])).rows[0]?.locked_at as Date, {
+        what: 'the lock renewed by the heartbeat',
+        until: (at) => Boolean(at) && at.getTime() >= clock.getTime(),
+      });
+      expect((await subscribe(user, body, key)).status).toBe(409);
+
+      answer();
+      const done = await first;
+      expect(done.status).toBe(201);
+      expect(done.body.status).toBe('active');
+      const replay = await subscribe(user, body, key);
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect(await count('payments', user.user.id)).toBe(1);
+    });
   });
 });

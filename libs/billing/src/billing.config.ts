@@ -13,6 +13,8 @@ export class BillingVariables {
   @IsOptional() @IsString() @MaxLength(500) BILLING_SELLER_ADDRESS?: string;
   /** What a past_due subscription becomes when its retries (1, 3, 5 days) are exhausted. */
   @IsOptional() @IsIn(['unpaid', 'canceled']) BILLING_RETRIES_EXHAUSTED?: 'unpaid' | 'canceled';
+  /** Seconds after which an Idempotency-Key whose request stopped renewing its lock (its process died) may be taken over by a retry. */
+  @IsOptional() @EnvInt() @IsInt() @Min(5) @Max(3600) BILLING_IDEMPOTENCY_LOCK_TIMEOUT_S?: number;
   /** `billing-idempotency-keys-expiry`: deletes Idempotency-Keys older than 24 h. */
   @IsOptional() @IsString() JOB_BILLING_IDEMPOTENCY_CRON?: string;
   /** `billing-renewals`: renewals, payment retries, incomplete expiry, reconciliation. */
@@ -70,6 +72,7 @@ export const BILLING_CONFIG = defineConfigSlice({
     renewalsSchedule: cronSchedule('JOB_BILLING_RENEWALS_CRON', env.JOB_BILLING_RENEWALS_CRON, '*/10 * * * *', context.problems),
     idempotencyExpirySchedule: cronSchedule('JOB_BILLING_IDEMPOTENCY_CRON', env.JOB_BILLING_IDEMPOTENCY_CRON, '41 * * * *', context.problems),
     invoiceDueDays: env.BILLING_INVOICE_DUE_DAYS ?? 7,
+    idempotencyLockTimeoutMs: (env.BILLING_IDEMPOTENCY_LOCK_TIMEOUT_S ?? 60) * 1000,
     provider: providerConfig(env, context),
     seller: {
       name: env.BILLING_SELLER_NAME ?? 'Clearmark',

@@ -15,6 +15,17 @@ import { sum, taxOf, money } from './money.util';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+export interface DraftInput {
+  userId: string;
+  subscriptionId: string | null;
+  planCode?: string | null;
+  currency: string;
+  billingReason: string;
+  periodStart: Date | null;
+  periodEnd: Date | null;
+  lines: InvoiceLineRecord[];
+}
+
 /** Plans and invoices: drafting, finalization (gapless numbering) and the user's invoice reads. */
 @Injectable()
 export class BillingService {
@@ -68,22 +79,43 @@ export class BillingService {
    * Writes a draft invoice with its lines; subtotal, tax (BILLING_TAX_RATE_BPS) and total are
    * computed here in integers. Audited in the same transaction.
    */
-  async createDraft(
-    input: { userId: string; subscriptionId: string | null; planCode?: string | null; currency: string; billingReason: string; periodStart: Date | null; periodEnd: Date | null; lines: InvoiceLineRecord[] },
-    transaction: DbTransaction,
-  ): Promise<InvoiceRecord> {
+  async createDraft(input: DraftInput, transaction: DbTransaction): Promise<InvoiceRecord> {
+    const invoice = await this.insertDraft(input, transaction);
+    await this.auditDraft(invoice, transaction);
+    return invoice;
+  }
+
+  /**
+   * Drafts and finalizes an invoice in `transaction`, its audit events written last: the
+   * year's counter row is taken before the transaction's first audit write (which queues on the
+   * audit chain's lock until commit), so the counter is held only for the end of the
+   * transaction and the audit chain lock only for its tail. Every transaction that finalizes
+   * takes the counter before the audit lock, never the other way round (no lock-order
+   * deadlock). Callers write their own audit events after this too.
+   */
+  async issue(input: DraftInput, transaction: DbTransaction): Promise<InvoiceRecord> {
+    const draft = await this.insertDraft(input, transaction);
+    const invoice = await this.finalizeRow(draft, transaction);
+    await this.auditDraft(draft, transaction);
+    await this.auditFinalize(invoice, transaction);
+    return invoice;
+  }
+
+  private async insertDraft(input: DraftInput, transaction: DbTransaction): Promise<InvoiceRecord> {
     const subtotal = sum(input.currency, input.lines.map((line) => money(line.amount, input.currency)));
     // No tax on a net credit: a negative subtotal is carried as is.
     const tax = subtotal.amount > 0n ? taxOf(subtotal, this.config.taxRateBps) : money(0n, input.currency);
-    const invoice = await this.repository.insertDraft(
+    return this.repository.insertDraft(
       { ...input, planCode: input.planCode ?? null, subtotal: subtotal.amount, taxRateBps: this.config.taxRateBps, tax: tax.amount, total: subtotal.amount + tax.amount },
       transaction,
     );
+  }
+
+  private async auditDraft(invoice: InvoiceRecord, transaction: DbTransaction): Promise<void> {
     await this.audit.record(
-      { action: 'billing.invoice.draft', actorId: input.userId, entityType: 'invoice', entityId: invoice.id, after: { status: 'draft', total: invoice.total.toString() } },
+      { action: 'billing.invoice.draft', actorId: invoice.userId, entityType: 'invoice', entityId: invoice.id, after: { status: 'draft', total: invoice.total.toString() } },
       { transaction },
     );
-    return invoice;
   }
 
   /**
@@ -94,17 +126,27 @@ export class BillingService {
   async finalize(invoiceId: string, transaction: DbTransaction): Promise<InvoiceRecord> {
     const invoice = await this.repository.lockInvoice(invoiceId, transaction);
     if (!invoice) throw new NotFoundError('No invoice has this id');
+    const finalized = await this.finalizeRow(invoice, transaction);
+    await this.auditFinalize(finalized, transaction);
+    return finalized;
+  }
+
+  /** draft -> open with the next number (the counter row stays locked until the transaction ends). */
+  private async finalizeRow(invoice: InvoiceRecord, transaction: DbTransaction): Promise<InvoiceRecord> {
     const status = transitionInvoice(invoice.status, 'open');
     const now = this.clock.now();
     const year = now.getUTCFullYear();
     const number = formatInvoiceNumber(year, await this.repository.takeInvoiceNumber(year, transaction));
     const dueAt = new Date(now.getTime() + this.config.invoiceDueDays * DAY_MS);
-    await this.repository.markFinalized(invoiceId, { number, status, finalizedAt: now, dueAt }, transaction);
+    await this.repository.markFinalized(invoice.id, { number, status, finalizedAt: now, dueAt }, transaction);
+    return { ...invoice, number, status, finalizedAt: now, dueAt };
+  }
+
+  private async auditFinalize(invoice: InvoiceRecord, transaction: DbTransaction): Promise<void> {
     await this.audit.record(
-      { action: 'billing.invoice.finalize', entityType: 'invoice', entityId: invoiceId, before: { status: invoice.status }, after: { status, number } },
+      { action: 'billing.invoice.finalize', entityType: 'invoice', entityId: invoice.id, before: { status: 'draft' }, after: { status: invoice.status, number: invoice.number } },
       { transaction },
     );
-    return { ...invoice, number, status, finalizedAt: now, dueAt };
   }
 
   /**

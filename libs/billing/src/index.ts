@@ -22,3 +22,4 @@ export * from './providers/stripe.provider';
 export * from './webhooks/webhooks.service';
 export * from './subscription-renewals.service';
 export * from './usage/usage.service';
+export * from './idempotency/idempotency-keys.repository';

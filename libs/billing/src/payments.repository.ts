@@ -60,6 +60,12 @@ export class PaymentsRepository {
     return toPayment(rows[0]);
   }
 
+  /** The invoice's pending payment, if any, row-locked until the transaction ends. */
+  async findPendingForInvoice(invoiceId: string, transaction: DbTransaction): Promise<PaymentRecord | null> {
+    const row = await this.payments.findOne({ where: { invoiceId, status: 'pending' }, transaction, lock: transaction.LOCK.UPDATE });
+    return row ? toPayment(row) : null;
+  }
+
   async countForInvoice(invoiceId: string, transaction: DbTransaction): Promise<number> {
     return this.payments.count({ where: { invoiceId }, transaction });
   }

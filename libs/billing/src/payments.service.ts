@@ -52,11 +52,15 @@ export class PaymentsService {
   }
 
   /**
-   * Writes a pending payment of the invoice's total inside `transaction`. `key` is the provider
+   * Writes a pending payment of the invoice's total inside `transaction` (or returns the
+   * invoice's payment still pending, so that one charge per invoice is in flight). `key` is the provider
    * idempotency key: derived from the client's Idempotency-Key when there is one, else from the
    * invoice and the attempt number, so a repeated attempt is the same charge at the provider.
    */
   async open(invoice: InvoiceRecord, key: string | undefined, transaction: DbTransaction): Promise<PaymentRecord> {
+    // One charge in flight per invoice: a payment still pending (its answer lost) is charged again with its own key, never beside a new one.
+    const pending = await this.payments.findPendingForInvoice(invoice.id, transaction);
+    if (pending) return pending;
     const attempt = (await this.payments.countForInvoice(invoice.id, transaction)) + 1;
     const payment = await this.payments.insert(
       {

@@ -112,7 +112,7 @@ export class SubscriptionRenewalsService {
       const periodEnd = addMonths(periodStart, 1);
       let invoice = await this.billing.findSubscriptionInvoice(id, 'subscription_cycle', periodStart, transaction);
       if (!invoice) {
-        const draft = await this.billing.createDraft(
+        invoice = await this.billing.issue(
           {
             userId: subscription.userId,
             subscriptionId: id,
@@ -125,7 +125,6 @@ export class SubscriptionRenewalsService {
           },
           transaction,
         );
-        invoice = await this.billing.finalize(draft.id, transaction);
         await this.notifications.notify(
           subscription.userId,
           {

@@ -79,8 +79,8 @@ export class SubscriptionsController {
   })
   @ApiOkResponse({ type: SubscriptionResponseDto, description: 'The subscription after the cancellation' })
   @ApiNotFoundResponse({ description: 'You have no open subscription' })
-  async cancel(@CurrentUser() user: Principal, @Body() body: CancelSubscriptionDto): Promise<SubscriptionResponseDto> {
-    return SubscriptionResponseDto.from(await this.subscriptions.cancel(user.userId, body.atPeriodEnd));
+  async cancel(@CurrentUser() user: Principal, @Body() body: CancelSubscriptionDto, @Headers(IDEMPOTENCY_HEADER) key?: string): Promise<SubscriptionResponseDto> {
+    return SubscriptionResponseDto.from(await this.subscriptions.cancel(user.userId, body.atPeriodEnd, key));
   }
 
   @Get('payments')

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { AuditService } from '@app/auditing';
 import { NotFoundError, ValidationFailedError } from '@app/common';
-import { TransactionRunner } from '@app/database';
+import { TransactionRunner, type DbTransaction } from '@app/database';
 import { BillingClock } from './billing.clock';
 import { PaymentFailedError, SubscriptionExistsError, SubscriptionStateError } from './billing.errors';
 import { BillingService } from './billing.service';
-import type { PlanRecord, SubscriptionRecord } from './billing.types';
+import type { PaymentRecord, PlanRecord, SubscriptionRecord } from './billing.types';
+import { IdempotencyKeysRepository } from './idempotency/idempotency-keys.repository';
 import { addMonths } from './billing-period.util';
 import { money } from './money.util';
 import { prorate } from './proration.util';
@@ -36,7 +37,38 @@ export class SubscriptionsService {
     private readonly audit: AuditService,
     private readonly transactions: TransactionRunner,
     private readonly clock: BillingClock,
+    private readonly idempotency: IdempotencyKeysRepository,
   ) {}
+
+  /** What a request with this Idempotency-Key committed before its process died (null for a first run). */
+  private async recoveryPoint(userId: string, key: string | undefined): Promise<Record<string, string> | null> {
+    if (!key) return null;
+    const point = await this.idempotency.recoveryPoint(userId, key);
+    if (!point) return null;
+    // `kind:id[:kind:id]...`
+    const parts = point.split(':');
+    const entries: Record<string, string> = {};
+    for (let i = 0; i + 1 < parts.length; i += 2) entries[parts[i]] = parts[i + 1];
+    return entries;
+  }
+
+  /** Records what this request committed, in its transaction: a retry after a crash resumes there. */
+  private async recordRecoveryPoint(userId: string, key: string | undefined, point: string, transaction: DbTransaction): Promise<void> {
+    if (key) await this.idempotency.setRecoveryPoint(userId, key, point, transaction);
+  }
+
+  /**
+   * Resumes a payment a crashed request committed: charged (if still pending) with the payment's
+   * own provider key, which the first attempt carried too, so the provider answers with the
+   * first charge if there was one.
+   */
+  private async resumePayment(userId: string, paymentId: string): Promise<PaymentRecord> {
+    const payment = await this.payments.get(userId, paymentId);
+    if (payment.status !== 'pending') return payment;
+    const subscription = payment.subscriptionId ? await this.subscriptions.findById(payment.subscriptionId) : null;
+    if (!subscription) return payment;
+    return this.payments.collect(payment, subscription.paymentMethod);
+  }
 
   /**
    * Subscribes the user to a paid plan: the subscription (incomplete), its first invoice
@@ -48,6 +80,14 @@ export class SubscriptionsService {
    * already has a subscription that is not over.
    */
   async subscribe(userId: string, input: { planCode: string; paymentToken: string }, idempotencyKey?: string): Promise<SubscriptionView> {
+    // A retry of a request that died after committing its subscription: resume, never a second one.
+    const resumed = await this.recoveryPoint(userId, idempotencyKey);
+    if (resumed?.subscription) {
+      if (resumed.payment) await this.resumePayment(userId, resumed.payment);
+      const subscription = await this.subscriptions.findById(resumed.subscription);
+      if (!subscription || subscription.userId !== userId) throw new Error(`recovery point names subscription ${resumed.subscription}, not the user's`);
+      return this.view(subscription);
+    }
     const plan = await this.paidPlan(input.planCode);
     const now = this.clock.now();
     const opened = await this.transactions.run(async (transaction) => {
@@ -77,12 +117,18 @@ export class SubscriptionsService {
         if (error instanceof OpenSubscriptionExistsError) throw new SubscriptionExistsError('open');
         throw error;
       }
-      await this.audit.record(
-        { action: 'billing.subscription.create', actorId: userId, entityType: 'subscription', entityId: subscription.id, after: { status: subscription.status, planCode: plan.code, trialEnd: trialEnd?.toISOString() ?? null } },
-        { transaction },
-      );
-      if (trial) return { subscription, payment: null };
-      const draft = await this.billing.createDraft(
+      const recordCreate = () =>
+        this.audit.record(
+          { action: 'billing.subscription.create', actorId: userId, entityType: 'subscription', entityId: subscription.id, after: { status: subscription.status, planCode: plan.code, trialEnd: trialEnd?.toISOString() ?? null } },
+          { transaction },
+        );
+      if (trial) {
+        await recordCreate();
+        await this.recordRecoveryPoint(userId, idempotencyKey, `subscription:${subscription.id}`, transaction);
+        return { subscription, payment: null };
+      }
+      // Invoice first, audit events after it (see BillingService.issue: the counter before the audit chain lock).
+      const invoice = await this.billing.issue(
         {
           userId,
           subscriptionId: subscription.id,
@@ -104,8 +150,9 @@ export class SubscriptionsService {
         },
         transaction,
       );
-      const invoice = await this.billing.finalize(draft.id, transaction);
+      await recordCreate();
       const payment = await this.payments.open(invoice, idempotencyKey, transaction);
+      await this.recordRecoveryPoint(userId, idempotencyKey, `subscription:${subscription.id}:payment:${payment.id}`, transaction);
       return { subscription, payment };
     });
     if (opened.payment) await this.payments.collect(opened.payment, input.paymentToken);
@@ -124,6 +171,13 @@ export class SubscriptionsService {
    * Plan changes need an active (or trialing) subscription: 409 otherwise.
    */
   async change(userId: string, input: { planCode?: string; paymentToken?: string }, idempotencyKey?: string): Promise<SubscriptionView> {
+    // A retry of a request that died after committing its payment: that payment is charged (same provider key), no second one.
+    const resumed = await this.recoveryPoint(userId, idempotencyKey);
+    if (resumed?.payment) {
+      const settled = await this.resumePayment(userId, resumed.payment);
+      if (settled.status === 'failed' && input.planCode) throw new PaymentFailedError(settled.failureCode, settled.failureMessage, settled.id);
+      return this.view(await this.mustFind(userId));
+    }
     if (input.paymentToken) await this.updatePaymentMethod(userId, input.paymentToken, input.planCode ? undefined : idempotencyKey);
     if (input.planCode) await this.changePlan(userId, input.planCode, idempotencyKey);
     return this.view(await this.mustFind(userId));
@@ -140,7 +194,10 @@ export class SubscriptionsService {
       );
       if (!['incomplete', 'past_due', 'unpaid'].includes(subscription.status)) return null;
       const invoice = await this.billing.findUnpaidSubscriptionInvoice(subscription.id, transaction);
-      return invoice ? this.payments.open(invoice, idempotencyKey, transaction) : null;
+      if (!invoice) return null;
+      const payment = await this.payments.open(invoice, idempotencyKey, transaction);
+      await this.recordRecoveryPoint(userId, idempotencyKey, `payment:${payment.id}`, transaction);
+      return payment;
     });
     if (opened) await this.payments.collect(opened, paymentToken);
   }
@@ -175,7 +232,7 @@ export class SubscriptionsService {
       }
       const proration = prorate({ oldPrice: current.price, newPrice: target.price, periodStart: subscription.currentPeriodStart, periodEnd: subscription.currentPeriodEnd, at: now });
       const remaining = { periodStart: now, periodEnd: subscription.currentPeriodEnd };
-      const draft = await this.billing.createDraft(
+      const invoice = await this.billing.issue(
         {
           userId,
           subscriptionId: subscription.id,
@@ -190,7 +247,6 @@ export class SubscriptionsService {
         },
         transaction,
       );
-      const invoice = await this.billing.finalize(draft.id, transaction);
       await record({ planCode: current.code, upgradeTo: target.code, invoiceId: invoice.id });
       if (invoice.total <= money(0n, invoice.currency).amount) {
         // Nothing to charge (the very end of the period): paid as it stands, the plan changes now.
@@ -198,7 +254,9 @@ export class SubscriptionsService {
         await this.subscriptions.update(subscription.id, { planCode: target.code, pendingPlanCode: null }, transaction);
         return null;
       }
-      return { payment: await this.payments.open(invoice, idempotencyKey, transaction), method: subscription.paymentMethod };
+      const payment = await this.payments.open(invoice, idempotencyKey, transaction);
+      await this.recordRecoveryPoint(userId, idempotencyKey, `payment:${payment.id}`, transaction);
+      return { payment, method: subscription.paymentMethod };
     });
     if (!opened) return;
     const settled = await this.payments.collect(opened.payment, opened.method);
@@ -210,7 +268,13 @@ export class SubscriptionsService {
    * renew), or now. Canceling now ends it at once (no refund of the period); its unpaid invoice,
    * if any, is voided. An incomplete subscription canceled now expires (incomplete_expired).
    */
-  async cancel(userId: string, atPeriodEnd: boolean): Promise<SubscriptionView> {
+  async cancel(userId: string, atPeriodEnd: boolean, idempotencyKey?: string): Promise<SubscriptionView> {
+    // A retry of a cancellation that died after it committed: the subscription it ended, not a 404.
+    const resumed = await this.recoveryPoint(userId, idempotencyKey);
+    if (resumed?.canceled) {
+      const subscription = await this.subscriptions.findById(resumed.canceled);
+      if (subscription && subscription.userId === userId) return this.view(subscription);
+    }
     const now = this.clock.now();
     await this.transactions.run(async (transaction) => {
       const subscription = await this.subscriptions.findOpenForUser(userId, transaction);
@@ -230,6 +294,7 @@ export class SubscriptionsService {
         { action: 'billing.subscription.cancel', actorId: userId, entityType: 'subscription', entityId: subscription.id, before: { status: subscription.status }, after: { status } },
         { transaction },
       );
+      await this.recordRecoveryPoint(userId, idempotencyKey, `canceled:${subscription.id}`, transaction);
       const unpaid = await this.billing.findUnpaidSubscriptionInvoice(subscription.id, transaction);
       if (unpaid?.status === 'open') await this.billing.settleInvoice(await this.billing.lockInvoice(unpaid.id, transaction), 'void', transaction);
     });

@@ -1,9 +1,11 @@
-import { type CallHandler, type ExecutionContext, Injectable, type NestInterceptor } from '@nestjs/common';
+import { type CallHandler, type ExecutionContext, Injectable, Logger, type NestInterceptor } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { from, lastValueFrom, type Observable } from 'rxjs';
 import { stringify } from 'safe-stable-stringify';
-import { type AuthenticatedRequest, UnauthenticatedError, ValidationFailedError } from '@app/common';
+import { type AuthenticatedRequest, loggableError, UnauthenticatedError, ValidationFailedError } from '@app/common';
+import { InjectConfig } from '@app/config';
+import { BILLING_CONFIG, type BillingConfig } from '../billing.config';
 import { BillingClock } from '../billing.clock';
 import { IdempotencyKeyInFlightError, IdempotencyKeyReusedError } from '../billing.errors';
 import { IdempotencyKeysRepository } from './idempotency-keys.repository';
@@ -39,14 +41,23 @@ export function idempotencyKeyOf(request: { headers: Record<string, string | str
  * - the same key and request replays the stored response (`Idempotent-Replayed: true`);
  * - the same key with another request -> 422; while the first request still runs -> 409;
  * - a request that fails gives the key back, so the retry runs again (the provider call inside
- *   carries the key, so a charge that did happen is not repeated).
+ *   carries the key, so a charge that did happen is not repeated);
+ * - a request that died with its process (no response, no release) holds a lock it no longer
+ *   renews: once it is older than BILLING_IDEMPOTENCY_LOCK_TIMEOUT_S, a retry with the same
+ *   request takes it over and resumes from the key's recovery point (what the dead request had
+ *   committed: the services record it in their own transactions), charging with the same
+ *   provider key, so nothing is done or charged twice. The running request renews its lock
+ *   every third of the timeout, so a slow but live one is never taken over.
  * Without the header the route runs as usual. Runs after the guards (the user is known).
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
+  private readonly logger = new Logger(IdempotencyInterceptor.name);
+
   constructor(
     private readonly keys: IdempotencyKeysRepository,
     private readonly clock: BillingClock,
+    @InjectConfig(BILLING_CONFIG) private readonly config: BillingConfig,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -61,7 +72,13 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private async run(userId: string, key: string, hash: string, reply: FastifyReply, next: CallHandler): Promise<unknown> {
     const now = this.clock.now();
-    if (!(await this.keys.claim(userId, key, hash, now, new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS)))) {
+    const lockId = randomUUID();
+    const claimed = await this.keys.claim(userId, key, hash, lockId, {
+      now,
+      expiredBefore: new Date(now.getTime() - IDEMPOTENCY_KEY_TTL_MS),
+      staleBefore: new Date(now.getTime() - this.config.idempotencyLockTimeoutMs),
+    });
+    if (!claimed) {
       const stored = await this.keys.find(userId, key);
       // Gone between the claim and the read (released by a failed first request): this one may run it.
       if (!stored) return this.run(userId, key, hash, reply, next);
@@ -71,16 +88,23 @@ export class IdempotencyInterceptor implements NestInterceptor {
       reply.header('idempotent-replayed', 'true');
       return stored.responseBody ?? undefined;
     }
+    // The heartbeat: a live request keeps its lock fresh, so only a dead one's goes stale.
+    const heartbeat = setInterval(() => {
+      this.keys.renew(userId, key, lockId, this.clock.now()).catch((error: unknown) => this.logger.warn({ err: loggableError(error) }, 'Idempotency-Key lock not renewed'));
+    }, Math.max(1_000, Math.floor(this.config.idempotencyLockTimeoutMs / 3)));
+    heartbeat.unref();
     let result: unknown;
     try {
       result = await lastValueFrom(next.handle(), { defaultValue: undefined });
     } catch (error) {
-      await this.keys.release(userId, key);
+      clearInterval(heartbeat);
+      await this.keys.release(userId, key, lockId);
       throw error;
     }
+    clearInterval(heartbeat);
     // Stored as the client got it: the JSON the DTO serializes to.
     const body = result === undefined ? null : (JSON.parse(JSON.stringify(result)) as unknown);
-    await this.keys.complete(userId, key, reply.statusCode, body, this.clock.now());
+    await this.keys.complete(userId, key, lockId, reply.statusCode, body, this.clock.now());
     return result;
   }
 }

@@ -11,4 +11,9 @@ export class IdempotencyKey extends Model {
   @Column({ type: DataType.JSONB, allowNull: true }) declare responseBody: unknown;
   @Column({ type: DataType.DATE, allowNull: false }) declare createdAt: Date;
   @Column({ type: DataType.DATE, allowNull: true }) declare completedAt: Date | null;
+  /** The request that holds the key while it runs, and its heartbeat: a lock gone stale may be taken over by a retry. */
+  @Column({ type: DataType.UUID, allowNull: true }) declare lockId: string | null;
+  @Column({ type: DataType.DATE, allowNull: true }) declare lockedAt: Date | null;
+  /** What the request committed so far (`subscription:<id>`, `payment:<id>`): a retry that takes the lock over resumes from it. */
+  @Column({ type: DataType.TEXT, allowNull: true }) declare recoveryPoint: string | null;
 }
