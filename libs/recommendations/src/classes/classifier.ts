@@ -28,6 +28,8 @@ const EXCLUDE_FACTOR = 0.5;
 export class NiceClassifier {
   private readonly postings = new Map<string, Array<[number, number]>>();
   private readonly classIndex = new Map<number, number>();
+  /** The lemmas of each doc that coverage counts: no bigrams, heads or prefixes, no generic `service`. */
+  private readonly docLemmas: string[][];
 
   constructor(readonly model: ClassModel) {
     model.docs.forEach((d, i) => {
@@ -40,6 +42,7 @@ export class NiceClassifier {
       }
     });
     model.classes.forEach((c, i) => this.classIndex.set(c.class, i));
+    this.docLemmas = model.docs.map((d) => d.features.filter((f) => !/^[bhp]:/.test(f) && f !== 'service'));
   }
 
   get classes(): NiceClassInfo[] {
@@ -72,7 +75,7 @@ export class NiceClassifier {
   }
 
   private scoreText(text: string): Map<number, { score: number; terms: string[]; words: string[] }> {
-    const query = features(text, true);
+    const query = features(text, true, (l) => Object.hasOwn(this.model.idf, l));
     const { docs, idf, avgDocLength } = this.model;
     // BM25 of each term against the weighted query features.
     const docScores = new Map<number, number>();
@@ -91,6 +94,16 @@ export class NiceClassifier {
           docWords.set(doc, words);
         }
       }
+    }
+    // Coverage: a term all of whose words the text has (`knife sharpening`) is what the text
+    // describes; one it shares a word with (`knife steels`) only may be. Each term's BM25 score
+    // is scaled by the share of its lemmas the text has, itself or through an expansion.
+    for (const [doc, s] of docScores) {
+      const lemmas = this.docLemmas[doc]!;
+      if (lemmas.length === 0) continue;
+      let covered = 0;
+      for (const l of lemmas) if (query.has(l)) covered++;
+      docScores.set(doc, (s * covered) / lemmas.length);
     }
     const perClass = new Map<number, Array<[number, number]>>();
     for (const [doc, s] of docScores) {
