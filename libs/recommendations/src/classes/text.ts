@@ -1,4 +1,5 @@
 import { baseForms, closeSynonyms, derivedForms, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Text features of the Nice-class recommender: tokenization, lemmatization (WordNet base forms)
@@ -114,6 +115,8 @@ export const PREFIX_WEIGHT = 0.5;
 
 /** WordNet expansions of a lemma: close synonyms and hypernyms of its first noun (else verb) sense. */
 export function expansions(word: string): Array<[string, number]> {
+  const cached = expansionCache.get(word);
+  if (cached) return cached;
   const out = new Map<string, number>();
   // A lemma of several words counts by its head, the last word (GYM_SHOE: a shoe, not a gym).
   const add = (raw: string, weight: number): void => {
@@ -130,8 +133,13 @@ export function expansions(word: string): Array<[string, number]> {
   const levels = hypernymLevels(pos, word, 1, 2);
   for (const h of levels[0] ?? []) add(h, EXPANSION_WEIGHTS.hypernym1);
   for (const h of levels[1] ?? []) add(h, EXPANSION_WEIGHTS.hypernym2);
-  return [...out.entries()];
+  const result = [...out.entries()];
+  expansionCache.set(word, result);
+  return result;
 }
+
+/** Expanded words: a description is expanded whole and clause by clause, and words recur across descriptions. */
+const expansionCache = new LRUCache<string, Array<[string, number]>>({ max: 50_000 });
 
 /**
  * The weighted features of a text: its lemmas (1), hyphenated compounds closed up (`co-working`
