@@ -26,42 +26,66 @@ const EXCLUDE_FACTOR = 0.5;
  * description words, plus naive Bayes over the class texts), and each class keeps its best.
  */
 export class NiceClassifier {
-  /** Per feature: its IDF and the docs that have it, with their BM25 term-frequency part. */
-  private readonly postings = new Map<string, { idf: number; docs: Int32Array; tf: Float64Array }>();
+  /**
+   * Per feature: its IDF and its slice of the posting arrays (the docs that have it, with their
+   * BM25 term-frequency part). Flat typed arrays: the model loads with little garbage.
+   */
+  private readonly postings = new Map<string, { idf: number; start: number; end: number }>();
+  private readonly postingDocs: Int32Array;
+  private readonly postingTf: Float64Array;
   /** The lemmas of each doc that coverage counts: no bigrams, heads or prefixes, no generic `service`. */
   private readonly docLemmas: string[][];
   private readonly docClass: Int32Array;
-  /** Naive Bayes log-likelihood rows, one value per class (the unseen floor filled in). */
-  private readonly likelihood = new Map<string, Float64Array>();
+  /** Naive Bayes log-likelihoods, one row of one value per class per feature (the unseen floor filled in). */
+  private readonly likelihoodRow = new Map<string, number>();
+  private readonly likelihood: Float64Array;
   /** Scratch space of one scoring (reset after each): BM25 score per doc. */
   private readonly docScores: Float64Array;
 
   constructor(readonly model: ClassModel) {
     const { docs, idf, avgDocLength } = model;
-    const lists = new Map<string, Array<[number, number]>>();
+    const k = model.classes.length;
+    const classIndex = new Map(model.classes.map((c, i) => [c.class, i]));
+    // A doc's features are distinct (model.ts): two passes, the list sizes, then the lists.
+    const sizes = new Map<string, number>();
+    let total = 0;
+    for (const d of docs) {
+      for (const f of d.features) {
+        if (!Object.hasOwn(idf, f)) continue;
+        sizes.set(f, (sizes.get(f) ?? 0) + 1);
+        total++;
+      }
+    }
+    let offset = 0;
+    const next = new Map<string, number>();
+    for (const [f, size] of sizes) {
+      this.postings.set(f, { idf: idf[f]!, start: offset, end: offset + size });
+      next.set(f, offset);
+      offset += size;
+    }
+    this.postingDocs = new Int32Array(total);
+    this.postingTf = new Float64Array(total);
     docs.forEach((d, i) => {
-      const tf = new Map<string, number>();
-      for (const f of d.features) tf.set(f, (tf.get(f) ?? 0) + 1);
-      const norm = K1 * (1 - B + (B * d.features.length) / avgDocLength);
-      for (const [f, count] of tf) {
-        const list = lists.get(f) ?? [];
-        list.push([i, (count * (K1 + 1)) / (count + norm)]);
-        lists.set(f, list);
+      const tf = (K1 + 1) / (1 + K1 * (1 - B + (B * d.features.length) / avgDocLength));
+      for (const f of d.features) {
+        const at = next.get(f);
+        if (at === undefined) continue;
+        this.postingDocs[at] = i;
+        this.postingTf[at] = tf;
+        next.set(f, at + 1);
       }
     });
-    for (const [f, list] of lists) {
-      if (!Object.hasOwn(idf, f)) continue;
-      this.postings.set(f, { idf: idf[f]!, docs: Int32Array.from(list, ([d]) => d), tf: Float64Array.from(list, ([, t]) => t) });
-    }
-    this.docLemmas = docs.map((d) => [...new Set(d.features.filter((f) => !/^[bhp]:/.test(f) && f !== 'service'))]);
-    this.docClass = Int32Array.from(docs, (d) => model.classes.findIndex((c) => c.class === d.class));
+    this.docLemmas = docs.map((d) => d.features.filter((f) => f.charCodeAt(1) !== 58 /* not b:, h:, p: */ && f !== 'service'));
+    this.docClass = Int32Array.from(docs, (d) => classIndex.get(d.class)!);
     this.docScores = new Float64Array(docs.length);
-    const classIndex = new Map(model.classes.map((c, i) => [c.class, i]));
-    for (const [f, row] of Object.entries(model.logLikelihood)) {
-      const dense = Float64Array.from(model.unseen);
-      for (const [cls, value] of row) dense[classIndex.get(cls)!] = value;
-      this.likelihood.set(f, dense);
-    }
+    const features = Object.keys(model.logLikelihood);
+    this.likelihood = new Float64Array(features.length * k);
+    features.forEach((f, row) => {
+      const base = row * k;
+      this.likelihood.set(model.unseen, base);
+      for (const [cls, value] of model.logLikelihood[f]!) this.likelihood[base + classIndex.get(cls)!] = value;
+      this.likelihoodRow.set(f, base);
+    });
   }
 
   get classes(): NiceClassInfo[] {
@@ -104,10 +128,10 @@ export class NiceClassifier {
       const posting = this.postings.get(f);
       if (!posting) continue;
       const w = weight * posting.idf;
-      for (let i = 0; i < posting.docs.length; i++) {
-        const doc = posting.docs[i]!;
+      for (let i = posting.start; i < posting.end; i++) {
+        const doc = this.postingDocs[i]!;
         if (scores[doc] === 0) touched.push(doc);
-        scores[doc]! += w * posting.tf[i]!;
+        scores[doc]! += w * this.postingTf[i]!;
       }
     }
     // Coverage: a term all of whose words the text has (`knife sharpening`) is what the text
@@ -138,10 +162,10 @@ export class NiceClassifier {
     const logPost = new Float64Array(k);
     let seen = 0;
     for (const [f, weight] of query) {
-      const row = this.likelihood.get(f);
-      if (!row) continue;
+      const base = this.likelihoodRow.get(f);
+      if (base === undefined) continue;
       seen++;
-      for (let i = 0; i < k; i++) logPost[i]! += weight * row[i]!;
+      for (let i = 0; i < k; i++) logPost[i]! += weight * this.likelihood[base + i]!;
     }
     const maxLog = Math.max(...logPost);
     const exp = Array.from(logPost, (l) => Math.exp(l - maxLog));
