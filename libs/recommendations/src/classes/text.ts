@@ -100,9 +100,9 @@ export const UNKNOWN_WORD_BOOST = 1.5;
 /**
  * Weight of a description's head nouns (`h:school`) beside its words: a term whose head is the
  * description's head (`nursery schools` for `swim school`) outranks one that only mentions it
- * (`school bags`). In a term the head is one more feature of the BM25 index.
+ * (`school bags`). In a term the head is one more feature of the BM25 index (not of naive Bayes).
  */
-export const HEAD_WEIGHT = 0.25;
+export const HEAD_WEIGHT = 0.4;
 
 /**
  * Word stems as character prefixes (`p:archi` for architect, architecture, architectural), so
