@@ -11,7 +11,7 @@ import { LRUCache } from 'lru-cache';
  * Version of the feature extraction below: part of the artifact, so that an artifact trained by
  * an older extraction is retrained instead of being scored with features it was not built from.
  */
-export const FEATURES_VERSION = 5;
+export const FEATURES_VERSION = 6;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
