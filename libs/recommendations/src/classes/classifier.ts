@@ -26,20 +26,66 @@ const EXCLUDE_FACTOR = 0.5;
  * description words, plus naive Bayes over the class texts), and each class keeps its best.
  */
 export class NiceClassifier {
-  private readonly postings = new Map<string, Array<[number, number]>>();
-  private readonly classIndex = new Map<number, number>();
+  /**
+   * Per feature: its IDF and its slice of the posting arrays (the docs that have it, with their
+   * BM25 term-frequency part). Flat typed arrays: the model loads with little garbage.
+   */
+  private readonly postings = new Map<string, { idf: number; start: number; end: number }>();
+  private readonly postingDocs: Int32Array;
+  private readonly postingTf: Float64Array;
+  /** The lemmas of each doc that coverage counts: no bigrams, heads or prefixes, no generic `service`. */
+  private readonly docLemmas: string[][];
+  private readonly docClass: Int32Array;
+  /** Naive Bayes log-likelihoods, one row of one value per class per feature (the unseen floor filled in). */
+  private readonly likelihoodRow = new Map<string, number>();
+  private readonly likelihood: Float64Array;
+  /** Scratch space of one scoring (reset after each): BM25 score per doc. */
+  private readonly docScores: Float64Array;
 
   constructor(readonly model: ClassModel) {
-    model.docs.forEach((d, i) => {
-      const tf = new Map<string, number>();
-      for (const f of d.features) tf.set(f, (tf.get(f) ?? 0) + 1);
-      for (const [f, count] of tf) {
-        const list = this.postings.get(f) ?? [];
-        list.push([i, count]);
-        this.postings.set(f, list);
+    const { docs, idf, avgDocLength } = model;
+    const k = model.classes.length;
+    const classIndex = new Map(model.classes.map((c, i) => [c.class, i]));
+    // A doc's features are distinct (model.ts): two passes, the list sizes, then the lists.
+    const sizes = new Map<string, number>();
+    let total = 0;
+    for (const d of docs) {
+      for (const f of d.features) {
+        if (!Object.hasOwn(idf, f)) continue;
+        sizes.set(f, (sizes.get(f) ?? 0) + 1);
+        total++;
+      }
+    }
+    let offset = 0;
+    const next = new Map<string, number>();
+    for (const [f, size] of sizes) {
+      this.postings.set(f, { idf: idf[f]!, start: offset, end: offset + size });
+      next.set(f, offset);
+      offset += size;
+    }
+    this.postingDocs = new Int32Array(total);
+    this.postingTf = new Float64Array(total);
+    docs.forEach((d, i) => {
+      const tf = (K1 + 1) / (1 + K1 * (1 - B + (B * d.features.length) / avgDocLength));
+      for (const f of d.features) {
+        const at = next.get(f);
+        if (at === undefined) continue;
+        this.postingDocs[at] = i;
+        this.postingTf[at] = tf;
+        next.set(f, at + 1);
       }
     });
-    model.classes.forEach((c, i) => this.classIndex.set(c.class, i));
+    this.docLemmas = docs.map((d) => d.features.filter((f) => f.charCodeAt(1) !== 58 /* not b:, h:, p: */ && f !== 'service'));
+    this.docClass = Int32Array.from(docs, (d) => classIndex.get(d.class)!);
+    this.docScores = new Float64Array(docs.length);
+    const features = Object.keys(model.logLikelihood);
+    this.likelihood = new Float64Array(features.length * k);
+    features.forEach((f, row) => {
+      const base = row * k;
+      this.likelihood.set(model.unseen, base);
+      for (const [cls, value] of model.logLikelihood[f]!) this.likelihood[base + classIndex.get(cls)!] = value;
+      this.likelihoodRow.set(f, base);
+    });
   }
 
   get classes(): NiceClassInfo[] {
@@ -72,71 +118,72 @@ export class NiceClassifier {
   }
 
   private scoreText(text: string): Map<number, { score: number; terms: string[]; words: string[] }> {
-    const query = features(text, true);
-    const { docs, idf, avgDocLength } = this.model;
+    const query = features(text, true, (l) => this.postings.has(l));
+    const { docs, classes } = this.model;
+    const k = classes.length;
     // BM25 of each term against the weighted query features.
-    const docScores = new Map<number, number>();
-    const docWords = new Map<number, string[]>();
+    const scores = this.docScores;
+    const touched: number[] = [];
     for (const [f, weight] of query) {
-      const list = this.postings.get(f);
-      if (!list || !Object.hasOwn(idf, f)) continue;
-      const w = idf[f]!;
-      for (const [doc, tf] of list) {
-        const length = docs[doc]!.features.length;
-        const s = weight * w * ((tf * (K1 + 1)) / (tf + K1 * (1 - B + (B * length) / avgDocLength)));
-        docScores.set(doc, (docScores.get(doc) ?? 0) + s);
-        if (weight === 1 && !f.startsWith('b:')) {
-          const words = docWords.get(doc) ?? [];
-          words.push(f);
-          docWords.set(doc, words);
-        }
+      const posting = this.postings.get(f);
+      if (!posting) continue;
+      const w = weight * posting.idf;
+      for (let i = posting.start; i < posting.end; i++) {
+        const doc = this.postingDocs[i]!;
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += w * this.postingTf[i]!;
       }
     }
-    const perClass = new Map<number, Array<[number, number]>>();
-    for (const [doc, s] of docScores) {
-      const cls = docs[doc]!.class;
-      const list = perClass.get(cls) ?? [];
+    // Coverage: a term all of whose words the text has (`knife sharpening`) is what the text
+    // describes; one it shares a word with (`knife steels`) only may be. Each term's BM25 score
+    // is scaled by the share of its lemmas the text has, itself or through an expansion. Each
+    // class keeps its three best terms.
+    const top = Array.from({ length: k }, () => [] as Array<[number, number]>);
+    for (const doc of touched) {
+      let s = scores[doc]!;
+      scores[doc] = 0;
+      const lemmas = this.docLemmas[doc]!;
+      if (lemmas.length > 0) {
+        let covered = 0;
+        for (const l of lemmas) if (query.has(l)) covered++;
+        s = (s * covered) / lemmas.length;
+      }
+      if (s <= 0) continue;
+      const list = top[this.docClass[doc]!]!;
+      if (list.length === 3 && (s < list[2]![1] || (s === list[2]![1] && doc > list[2]![0]))) continue;
       list.push([doc, s]);
-      perClass.set(cls, list);
-    }
-    const retrieval = new Map<number, { score: number; top: Array<[number, number]> }>();
-    let maxRetrieval = 0;
-    for (const [cls, list] of perClass) {
       list.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
-      const score = (list[0]?.[1] ?? 0) + 0.3 * (list[1]?.[1] ?? 0) + 0.1 * (list[2]?.[1] ?? 0);
-      retrieval.set(cls, { score, top: list.slice(0, 3) });
-      maxRetrieval = Math.max(maxRetrieval, score);
+      if (list.length > 3) list.pop();
     }
+    const retrieval = top.map((list) => (list[0]?.[1] ?? 0) + 0.3 * (list[1]?.[1] ?? 0) + 0.1 * (list[2]?.[1] ?? 0));
+    const maxRetrieval = Math.max(0, ...retrieval);
 
     // Naive Bayes posterior over the classes (uniform prior: the list's class sizes are no prior).
-    const logPost = this.model.unseen.map(() => 0);
+    const logPost = new Float64Array(k);
     let seen = 0;
     for (const [f, weight] of query) {
-      if (!Object.hasOwn(this.model.logLikelihood, f)) continue;
-      const row = this.model.logLikelihood[f]!;
+      const base = this.likelihoodRow.get(f);
+      if (base === undefined) continue;
       seen++;
-      const explicit = new Map(row);
-      this.model.classes.forEach((c, i) => {
-        logPost[i]! += weight * (explicit.get(c.class) ?? this.model.unseen[i]!);
-      });
+      for (let i = 0; i < k; i++) logPost[i]! += weight * this.likelihood[base + i]!;
     }
     const maxLog = Math.max(...logPost);
-    const exp = logPost.map((l) => Math.exp(l - maxLog));
+    const exp = Array.from(logPost, (l) => Math.exp(l - maxLog));
     const sum = exp.reduce((a, b) => a + b, 0);
 
     const lemmas = new Set(contentLemmas(text));
     const excluded = new Set(this.model.excludes.filter((e) => e.lemmas.every((l) => lemmas.has(l))).map((e) => e.class));
     const out = new Map<number, { score: number; terms: string[]; words: string[] }>();
-    this.model.classes.forEach((c, i) => {
-      const r = retrieval.get(c.class);
+    classes.forEach((c, i) => {
       const nb = seen > 0 ? exp[i]! / sum : 0;
-      let score = RETRIEVAL_SHARE * (r && maxRetrieval > 0 ? r.score / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
+      let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
-      const top = r?.top ?? [];
+      const best = top[i]!;
       out.set(c.class, {
         score,
-        terms: top.map(([doc]) => docs[doc]!.text),
-        words: [...new Set(top.flatMap(([doc]) => docWords.get(doc) ?? []))],
+        terms: best.map(([doc]) => docs[doc]!.text),
+        // The description's own words (not bigrams, heads or expansions) that the terms share.
+        words: [...new Set(best.flatMap(([doc]) => docs[doc]!.features.filter((f) => query.get(f) === 1 && !/^[bhp]:/.test(f))))],
       });
     });
     return out;

@@ -48,4 +48,21 @@ describe('Nice-class model training', () => {
     expect(score(withNote, 1)).toBeLessThan(score(without, 1));
     expect(score(withNote, 2)).toBeCloseTo(score(without, 2));
   });
+
+  it('prefers a term the description covers whole over terms that share one of its words', () => {
+    const tiny: NiceClassInfo[] = [
+      { class: 8, kind: 'good', heading: 'Hand tools' },
+      { class: 37, kind: 'service', heading: 'Repair services' },
+    ];
+    const data: TrainingDoc[] = [
+      { class: 8, text: 'knife steels', source: 'term' },
+      { class: 8, text: 'knife handles', source: 'term' },
+      { class: 8, text: 'knife blades', source: 'term' },
+      { class: 37, text: 'knife sharpening', source: 'term' },
+      { class: 37, text: 'repair of tools', source: 'term' },
+    ];
+    const ranked = new NiceClassifier(trainClassModel(tiny, data)).rank('knife sharpening at the market');
+    expect(ranked[0]!.class).toBe(37);
+    expect(ranked[0]!.matchedTerms[0]).toBe('knife sharpening');
+  });
 });

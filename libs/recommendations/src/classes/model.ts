@@ -69,7 +69,8 @@ export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], c
     const byClass = counts.get(d.class) ?? new Map<string, number>();
     counts.set(d.class, byClass);
     for (const f of features(d.text, false).keys()) {
-      if (f.startsWith('b:')) continue;
+      // Bigrams and heads are the BM25 index's: they would count a term's words twice here.
+      if (f.startsWith('b:') || f.startsWith('h:')) continue;
       const w = SOURCE_WEIGHT[d.source];
       byClass.set(f, (byClass.get(f) ?? 0) + w);
       totals.set(d.class, (totals.get(d.class) ?? 0) + w);

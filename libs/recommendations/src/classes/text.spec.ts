@@ -1,4 +1,4 @@
-import { clauses, contentLemmas, expansions, features, lemma, normalizeText, tokenize } from './text';
+import { clauses, contentLemmas, expansions, features, HEAD_WEIGHT, heads, lemma, normalizeText, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -43,12 +43,13 @@ describe('Nice recommender text features', () => {
     expect([...features('oil', true).keys()].some((k) => k.startsWith('p:'))).toBe(false);
   });
 
-  it('gives the text words weight 1, adjacent pairs as bigrams, expansions only when asked', () => {
+  it('gives the text words weight 1, adjacent pairs as bigrams, the head its weight, expansions only when asked', () => {
     const plain = features('olive oil', false);
     expect([...plain.entries()]).toEqual([
       ['olive', 1],
       ['b:olive_oil', 1],
       ['oil', 1],
+      ['h:oil', HEAD_WEIGHT],
     ]);
     expect(features('olive oils', false).has('b:olive_oil')).toBe(true);
     const expanded = features('sneakers', true);
@@ -59,5 +60,29 @@ describe('Nice recommender text features', () => {
   it('splits a description into clauses at punctuation and joining words', () => {
     expect(clauses('we roast coffee and run two cafés')).toEqual(['we roast coffee', 'run two cafés']);
     expect(clauses('drum kits, plus drum lessons')).toEqual(['drum kits', 'drum lessons']);
+  });
+
+  it('finds the head noun of each phrase: what is offered, not what it is for', () => {
+    expect(heads('swim school for toddlers')).toEqual(['school']);
+    expect(heads('school bags')).toEqual(['bag']);
+    expect(heads('knife sharpening')).toEqual(['sharpen']);
+    expect(heads('rental of apartments')).toEqual(['rental']);
+    // A generic "services" gives way to the word before it; bracketed glosses are left out.
+    expect(heads('hookah lounge services')).toEqual(['lounge']);
+    expect(heads('rings [jewellery]')).toEqual(['ring']);
+    expect(heads('wallpaper, area rugs and curtains')).toEqual(['wallpaper', 'rug', 'curtain']);
+    expect(features('swim school', false).get('h:school')).toBe(HEAD_WEIGHT);
+  });
+
+  it('closes up hyphenated compounds so that co-working meets coworking', () => {
+    expect(features('rental of offices for co-working', false).has('coworking')).toBe(true);
+    expect(features('coworking space', false).has('coworking')).toBe(true);
+  });
+
+  it('leans harder on the expansions of a word the official terms never use', () => {
+    const known = features('vet', true, () => true).get('veterinarian')!;
+    const unknown = features('vet', true, () => false).get('veterinarian')!;
+    expect(known).toBeGreaterThan(0);
+    expect(unknown).toBeCloseTo(Math.min(1, known * UNKNOWN_WORD_BOOST));
   });
 });

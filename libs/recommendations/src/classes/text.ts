@@ -1,4 +1,5 @@
 import { baseForms, closeSynonyms, derivedForms, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Text features of the Nice-class recommender: tokenization, lemmatization (WordNet base forms)
@@ -10,7 +11,7 @@ import { baseForms, closeSynonyms, derivedForms, hypernymLevels, senseLemmas } f
  * Version of the feature extraction below: part of the artifact, so that an artifact trained by
  * an older extraction is retrained instead of being scored with features it was not built from.
  */
-export const FEATURES_VERSION = 4;
+export const FEATURES_VERSION = 6;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -34,6 +35,14 @@ export function normalizeText(text: string): string {
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')
     .trim();
+}
+
+/** Lower case, accents removed, hyphens kept (for closing up hyphenated compounds). */
+function normalizeHyphens(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase();
 }
 
 /** The words of a text, in order, stopwords included (the bigrams need the positions). */
@@ -83,6 +92,19 @@ export function contentLemmas(text: string): string[] {
 export const EXPANSION_WEIGHTS = { derived: 0.8, synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 } as const;
 
 /**
+ * A description word the official terms never use (`vet`, `kombucha`) carries no evidence of its
+ * own, so its expansions stand in for it at this multiple of their weights (at most 1).
+ */
+export const UNKNOWN_WORD_BOOST = 1.5;
+
+/**
+ * Weight of a description's head nouns (`h:school`) beside its words: a term whose head is the
+ * description's head (`nursery schools` for `swim school`) outranks one that only mentions it
+ * (`school bags`). In a term the head is one more feature of the BM25 index (not of naive Bayes).
+ */
+export const HEAD_WEIGHT = 0.4;
+
+/**
  * Word stems as character prefixes (`p:archi` for architect, architecture, architectural), so
  * that derived words WordNet does not link still meet: words longer than PREFIX_LENGTH letters
  * carry their first PREFIX_LENGTH letters, at PREFIX_WEIGHT in a description (1 in a term); the
@@ -93,6 +115,8 @@ export const PREFIX_WEIGHT = 0.5;
 
 /** WordNet expansions of a lemma: close synonyms and hypernyms of its first noun (else verb) sense. */
 export function expansions(word: string): Array<[string, number]> {
+  const cached = expansionCache.get(word);
+  if (cached) return cached;
   const out = new Map<string, number>();
   // A lemma of several words counts by its head, the last word (GYM_SHOE: a shoe, not a gym).
   const add = (raw: string, weight: number): void => {
@@ -109,20 +133,32 @@ export function expansions(word: string): Array<[string, number]> {
   const levels = hypernymLevels(pos, word, 1, 2);
   for (const h of levels[0] ?? []) add(h, EXPANSION_WEIGHTS.hypernym1);
   for (const h of levels[1] ?? []) add(h, EXPANSION_WEIGHTS.hypernym2);
-  return [...out.entries()];
+  const result = [...out.entries()];
+  expansionCache.set(word, result);
+  return result;
 }
 
+/** Expanded words: a description is expanded whole and clause by clause, and words recur across descriptions. */
+const expansionCache = new LRUCache<string, Array<[string, number]>>({ max: 50_000 });
+
 /**
- * The weighted features of a text: its lemmas (1), their prefixes (`p:archi`), adjacent lemma
- * pairs (`b:olive_oil`, 1) and, with `expand`, WordNet expansions of each lemma (derived forms,
- * synonyms, hypernyms) at their lower weights.
+ * The weighted features of a text: its lemmas (1), hyphenated compounds closed up (`co-working`
+ * also gives `coworking`, 1), their prefixes (`p:archi`), adjacent lemma pairs (`b:olive_oil`,
+ * 1), its head nouns (`h:school`, HEAD_WEIGHT) and, with `expand`, WordNet expansions of each
+ * lemma and head (derived forms, synonyms, hypernyms) at their lower weights, higher for a word
+ * `known` says the terms never use (UNKNOWN_WORD_BOOST).
  */
-export function features(text: string, expand: boolean): Map<string, number> {
+export function features(text: string, expand: boolean, known?: (lemma: string) => boolean): Map<string, number> {
   const words = contentLemmas(text);
   const out = new Map<string, number>();
   const add = (f: string, w: number): void => {
     out.set(f, Math.max(out.get(f) ?? 0, w));
   };
+  // A compound written with a hyphen in one text and closed up in another (co-working, coworking).
+  for (const m of normalizeHyphens(text).matchAll(/\b([a-z]+)-([a-z]+)\b/g)) {
+    const joined = lemma(m[1]! + m[2]!);
+    if (!isStopword(joined)) add(joined, 1);
+  }
   words.forEach((w, i) => {
     add(w, 1);
     if (w.length > PREFIX_LENGTH) add(`p:${w.slice(0, PREFIX_LENGTH)}`, expand ? PREFIX_WEIGHT : 1);
@@ -130,7 +166,41 @@ export function features(text: string, expand: boolean): Map<string, number> {
     if (next) add(`b:${w}_${next}`, 1);
   });
   if (expand) {
-    for (const w of new Set(words)) for (const [e, weight] of expansions(w)) add(e, weight);
+    for (const w of new Set(words)) {
+      const boost = known && !known(w) ? UNKNOWN_WORD_BOOST : 1;
+      for (const [e, weight] of expansions(w)) add(e, Math.min(1, weight * boost));
+    }
+  }
+  for (const h of heads(text)) {
+    add(`h:${h}`, HEAD_WEIGHT);
+    if (expand) for (const [e, weight] of expansions(h)) add(`h:${e}`, HEAD_WEIGHT * weight);
+  }
+  return out;
+}
+
+/** Words that name the kind of offer rather than what it is about: the head is the word before them. */
+const GENERIC_HEADS = new Set(['service', 'services']);
+
+/**
+ * The head nouns of a text's phrases: in every segment (between punctuation marks), the last
+ * word of its first run of content words (`swim school for toddlers` -> school, `knife
+ * sharpening` -> sharpen, `rental of apartments` -> rental), a generic `services` giving way to
+ * the word before it. Bracketed glosses of the official terms (`rings [jewellery]`) are left out.
+ */
+export function heads(text: string): string[] {
+  const out: string[] = [];
+  for (const segment of text.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ').split(/[,;:.!?\u2013\u2014]|\s-\s|\band\b|\bor\b|\bplus\b/i)) {
+    const run: string[] = [];
+    for (const w of tokenize(segment)) {
+      if (isStopword(w)) {
+        if (run.length > 0) break;
+        continue;
+      }
+      run.push(lemma(w));
+    }
+    while (run.length > 1 && GENERIC_HEADS.has(run[run.length - 1]!)) run.pop();
+    const head = run[run.length - 1];
+    if (head && !out.includes(head)) out.push(head);
   }
   return out;
 }
