@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
-import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
-import type { DbTransaction } from '@app/database';
+import { Op, QueryTypes } from 'sequelize';
+import type { KeysetPosition } from '@app/common';
+import { findKeysetPage, type DbTransaction } from '@app/database';
 import type { CopyrightStatus } from './copyright-lifecycle';
 import type { ContentKind } from './content/content-analyzer';
 import type { TextFingerprint } from './content/winnowing';
@@ -317,19 +317,8 @@ export class CopyrightContentRepository {
 
   /** Matches with another owner's work (alarms), newest first, keyset-paginated. */
   async alarms(limit: number, after?: KeysetPosition): Promise<Array<{ match: MatchRecord; position: KeysetPosition }>> {
-    const conditions: WhereOptions[] = [{ own: false }];
-    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
-    const rows = await this.matches.findAll({
-      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
-      where: { [Op.and]: conditions },
-      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
-      order: [
-        ['createdAt', 'DESC'],
-        ['id', 'DESC'],
-      ],
-      limit: limit + 1,
-    });
-    return rows.map((m) => ({ match: toMatch(m), position: { createdAt: m.get('cursorCreatedAt') as string, id: m.id } }));
+    const rows = await findKeysetPage(this.matches, { where: [{ own: false }], limit, after });
+    return rows.map(({ row, position }) => ({ match: toMatch(row), position }));
   }
 
   /** Titles, registration numbers and owners of works, for the admins' list. */
