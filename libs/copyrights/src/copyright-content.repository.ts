@@ -172,57 +172,97 @@ export class CopyrightContentRepository {
   }
 
   /**
-   * Contents sharing at least `minShared` distinct hashes with `hashes`, most shared first. Each
-   * hash reads at most `perHash` postings from the B-tree (a phrase found in very many works
-   * says little and must not make the lookup a scan).
+   * Contents of other works sharing at least `minShared` distinct hashes with `hashes`, most
+   * shared first. Each hash counts at most `perHash` postings (the first by content id, as the
+   * B-tree has them): a phrase found in very many works says little and must not make the
+   * lookup a scan.
+   *
+   * Two ways to the same answer. First one index scan over all the hashes (`hash = ANY`, a
+   * third of the CPU of probing each hash on its own), reading at most perHash postings per
+   * hash in all, with the per-hash cap applied to what it read; when it read that many (so some
+   * hash has more postings than the cap: a common phrase), the answer comes from probing each
+   * hash with its own LIMIT instead, which never reads more than the cap per hash.
+   *
+   * Runs in a read-only transaction of its own (with `timeoutMs` for its statements), so an
+   * upload can look its thousands of hashes up while its own transaction writes them: it sees
+   * committed works only, and never the work `excludeCopyrightId` (whose content the upload
+   * replaces).
    */
   async textCandidates(
     hashes: number[],
-    excludeContentId: string,
-    options: { perHash: number; minShared: number; limit: number },
-    transaction?: DbTransaction,
+    excludeCopyrightId: string,
+    options: { perHash: number; minShared: number; limit: number; timeoutMs: number },
   ): Promise<Array<{ contentId: string; shared: number }>> {
     if (hashes.length === 0) return [];
-    const rows = await this.sequelize.query<{ content_id: string; shared: string }>(
-      `SELECT p.content_id, count(DISTINCT q.hash) AS shared
-         FROM unnest($1::bigint[]) AS q(hash)
-         CROSS JOIN LATERAL (
-           SELECT f.content_id FROM copyright_text_fingerprints f
-            WHERE f.hash = q.hash AND f.content_id <> $2
-            LIMIT $3
-         ) p
-        GROUP BY p.content_id
-       HAVING count(DISTINCT q.hash) >= $4
-        ORDER BY shared DESC
-        LIMIT $5`,
-      { bind: [hashes.map(String), excludeContentId, options.perHash, options.minShared, options.limit], transaction, type: QueryTypes.SELECT },
-    );
-    return rows.map((r) => ({ contentId: r.content_id, shared: Number(r.shared) }));
+    // In B-tree order: consecutive probes read neighbouring index pages.
+    const sorted = Array.from(Float64Array.from(new Set(hashes)).sort(), String);
+    const others = 'f.content_id <> ALL (ARRAY(SELECT c.id FROM copyright_contents c WHERE c.copyright_id = $2))';
+    const cap = options.perHash * sorted.length;
+    return this.sequelize.transaction({ readOnly: true }, async (transaction) => {
+      await this.allowLongStatements(transaction, options.timeoutMs);
+      const [scan] = await this.sequelize.query<{ read: string; shared: Array<{ content_id: string; shared: number }> }>(
+        `WITH hits AS MATERIALIZED (
+           SELECT f.hash, f.content_id FROM copyright_text_fingerprints f
+            WHERE f.hash = ANY($1::bigint[]) AND ${others}
+            LIMIT $6
+         )
+         SELECT (SELECT count(*) FROM hits) AS read,
+                coalesce((SELECT json_agg(t) FROM (
+                  SELECT content_id, count(DISTINCT hash) AS shared
+                    FROM (SELECT hash, content_id, row_number() OVER (PARTITION BY hash ORDER BY content_id) AS n FROM hits) capped
+                   WHERE n <= $3
+                   GROUP BY content_id
+                  HAVING count(DISTINCT hash) >= $4
+                   ORDER BY shared DESC, content_id
+                   LIMIT $5) t), '[]') AS shared`,
+        { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit, cap + 1], transaction, type: QueryTypes.SELECT },
+      );
+      let rows = scan.shared;
+      if (Number(scan.read) > cap) {
+        rows = await this.sequelize.query<{ content_id: string; shared: number }>(
+          `SELECT p.content_id, count(DISTINCT q.hash)::int AS shared
+             FROM unnest($1::bigint[]) AS q(hash)
+             CROSS JOIN LATERAL (
+               SELECT f.content_id FROM copyright_text_fingerprints f WHERE f.hash = q.hash AND ${others} ORDER BY f.content_id LIMIT $3
+             ) p
+            GROUP BY p.content_id
+           HAVING count(DISTINCT q.hash) >= $4
+            ORDER BY shared DESC, p.content_id
+            LIMIT $5`,
+          { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit], transaction, type: QueryTypes.SELECT },
+        );
+      }
+      return rows.map((r) => ({ contentId: r.content_id, shared: Number(r.shared) }));
+    });
   }
 
   /**
-   * Image contents within `maxP` bits of the pHash or `maxD` bits of the dHash, closest first.
-   * Candidates come from the band indexes (multi-index hashing: one index scan per band and hash,
-   * with the band values within the search radius); the distances are computed on those rows only.
+   * Image contents that are near copies by the rule of `matching.ts` (pHash within `maxP` bits
+   * and dHash within `maxD`, or either within its `strong` distance), closest first.
+   * Multi-index hashing: one index-only scan per band (the band indexes carry id, pHash and
+   * dHash), each with the band values within the search radius; the distances are computed on
+   * the rows those scans find, never on the table. Each band's values reach the scan through a
+   * sub-select, so the planner does not estimate hundreds of array elements one by one (that
+   * planning cost more than the scans).
    */
   async imageCandidates(
     hashes: { pHash: bigint; dHash: bigint },
     bandValues: { p: number[][]; d: number[][] },
-    options: { maxP: number; maxD: number; limit: number },
+    options: { maxP: number; maxD: number; strongP: number; strongD: number; limit: number },
     excludeContentId: string,
     transaction?: DbTransaction,
   ): Promise<string[]> {
+    const band = (column: string, param: number) => `SELECT id, phash, dhash FROM copyright_contents WHERE ${column} = ANY((SELECT $${param}::int[])::int[])`;
     const rows = await this.sequelize.query<{ id: string }>(
       `SELECT id FROM (
          SELECT id, bit_count((phash # $9::bigint)::bit(64)) AS dp, bit_count((dhash # $10::bigint)::bit(64)) AS dd
-           FROM copyright_contents
-          WHERE id <> $11 AND (
-            phash_b0 = ANY($1::int[]) OR phash_b1 = ANY($2::int[]) OR phash_b2 = ANY($3::int[]) OR phash_b3 = ANY($4::int[])
-            OR dhash_b0 = ANY($5::int[]) OR dhash_b1 = ANY($6::int[]) OR dhash_b2 = ANY($7::int[]) OR dhash_b3 = ANY($8::int[]))
+           FROM (${[0, 1, 2, 3].map((b) => band(`phash_b${b}`, b + 1)).join(' UNION ')}
+                 UNION ${[0, 1, 2, 3].map((b) => band(`dhash_b${b}`, b + 5)).join(' UNION ')}) hit
+          WHERE id <> $11
        ) c
-       WHERE dp <= $12 OR dd <= $13
+       WHERE (dp <= $12 AND dd <= $13) OR dp <= $14 OR dd <= $15
        ORDER BY least(dp, dd), id
-       LIMIT $14`,
+       LIMIT $16`,
       {
         bind: [
           ...bandValues.p,
@@ -232,6 +272,8 @@ export class CopyrightContentRepository {
           excludeContentId,
           options.maxP,
           options.maxD,
+          options.strongP,
+          options.strongD,
           options.limit,
         ],
         transaction,
