@@ -331,7 +331,7 @@ describe('copyright content and near-copy detection (e2e)', () => {
     const probed = jest.spyOn(sequelize, 'query');
     const lookup = async (query: number[], perHash: number, minShared: number) => {
       probed.mockClear();
-      const answer = await repository.textCandidates(query, excluded.work, { perHash, minShared, limit: 50, timeoutMs: 30_000 });
+      const answer = await repository.textCandidates(query, excluded.work, { perHash, minShared, limit: 50 });
       return { answer, probedEachHash: probed.mock.calls.some(([statement]) => String(statement).includes('CROSS JOIN LATERAL')) };
     };
     try {

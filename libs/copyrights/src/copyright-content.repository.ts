@@ -183,57 +183,52 @@ export class CopyrightContentRepository {
    * hash has more postings than the cap: a common phrase), the answer comes from probing each
    * hash with its own LIMIT instead, which never reads more than the cap per hash.
    *
-   * Runs in a read-only transaction of its own (with `timeoutMs` for its statements), so an
-   * upload can look its thousands of hashes up while its own transaction writes them: it sees
-   * committed works only, and never the work `excludeCopyrightId` (whose content the upload
-   * replaces).
+   * The work `excludeCopyrightId` (the uploading one) is never a candidate.
    */
   async textCandidates(
     hashes: number[],
     excludeCopyrightId: string,
-    options: { perHash: number; minShared: number; limit: number; timeoutMs: number },
+    options: { perHash: number; minShared: number; limit: number },
+    transaction?: DbTransaction,
   ): Promise<Array<{ contentId: string; shared: number }>> {
     if (hashes.length === 0) return [];
     // In B-tree order: consecutive probes read neighbouring index pages.
     const sorted = Array.from(Float64Array.from(new Set(hashes)).sort(), String);
     const others = 'f.content_id <> ALL (ARRAY(SELECT c.id FROM copyright_contents c WHERE c.copyright_id = $2))';
     const cap = options.perHash * sorted.length;
-    return this.sequelize.transaction({ readOnly: true }, async (transaction) => {
-      await this.allowLongStatements(transaction, options.timeoutMs);
-      const [scan] = await this.sequelize.query<{ read: string; shared: Array<{ content_id: string; shared: number }> }>(
-        `WITH hits AS MATERIALIZED (
-           SELECT f.hash, f.content_id FROM copyright_text_fingerprints f
-            WHERE f.hash = ANY($1::bigint[]) AND ${others}
-            LIMIT $6
-         )
-         SELECT (SELECT count(*) FROM hits) AS read,
-                coalesce((SELECT json_agg(t) FROM (
-                  SELECT content_id, count(DISTINCT hash) AS shared
-                    FROM (SELECT hash, content_id, row_number() OVER (PARTITION BY hash ORDER BY content_id) AS n FROM hits) capped
-                   WHERE n <= $3
-                   GROUP BY content_id
-                  HAVING count(DISTINCT hash) >= $4
-                   ORDER BY shared DESC, content_id
-                   LIMIT $5) t), '[]') AS shared`,
-        { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit, cap + 1], transaction, type: QueryTypes.SELECT },
+    const [scan] = await this.sequelize.query<{ read: string; shared: Array<{ content_id: string; shared: number }> }>(
+      `WITH hits AS MATERIALIZED (
+         SELECT f.hash, f.content_id FROM copyright_text_fingerprints f
+          WHERE f.hash = ANY($1::bigint[]) AND ${others}
+          LIMIT $6
+       )
+       SELECT (SELECT count(*) FROM hits) AS read,
+              coalesce((SELECT json_agg(t) FROM (
+                SELECT content_id, count(DISTINCT hash) AS shared
+                  FROM (SELECT hash, content_id, row_number() OVER (PARTITION BY hash ORDER BY content_id) AS n FROM hits) capped
+                 WHERE n <= $3
+                 GROUP BY content_id
+                HAVING count(DISTINCT hash) >= $4
+                 ORDER BY shared DESC, content_id
+                 LIMIT $5) t), '[]') AS shared`,
+      { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit, cap + 1], transaction, type: QueryTypes.SELECT },
+    );
+    let rows = scan.shared;
+    if (Number(scan.read) > cap) {
+      rows = await this.sequelize.query<{ content_id: string; shared: number }>(
+        `SELECT p.content_id, count(DISTINCT q.hash)::int AS shared
+           FROM unnest($1::bigint[]) AS q(hash)
+           CROSS JOIN LATERAL (
+             SELECT f.content_id FROM copyright_text_fingerprints f WHERE f.hash = q.hash AND ${others} ORDER BY f.content_id LIMIT $3
+           ) p
+          GROUP BY p.content_id
+         HAVING count(DISTINCT q.hash) >= $4
+          ORDER BY shared DESC, p.content_id
+          LIMIT $5`,
+        { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit], transaction, type: QueryTypes.SELECT },
       );
-      let rows = scan.shared;
-      if (Number(scan.read) > cap) {
-        rows = await this.sequelize.query<{ content_id: string; shared: number }>(
-          `SELECT p.content_id, count(DISTINCT q.hash)::int AS shared
-             FROM unnest($1::bigint[]) AS q(hash)
-             CROSS JOIN LATERAL (
-               SELECT f.content_id FROM copyright_text_fingerprints f WHERE f.hash = q.hash AND ${others} ORDER BY f.content_id LIMIT $3
-             ) p
-            GROUP BY p.content_id
-           HAVING count(DISTINCT q.hash) >= $4
-            ORDER BY shared DESC, p.content_id
-            LIMIT $5`,
-          { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit], transaction, type: QueryTypes.SELECT },
-        );
-      }
-      return rows.map((r) => ({ contentId: r.content_id, shared: Number(r.shared) }));
-    });
+    }
+    return rows.map((r) => ({ contentId: r.content_id, shared: Number(r.shared) }));
   }
 
   /**

@@ -135,23 +135,16 @@ export class CopyrightContentService {
       if (error instanceof UndecodableContentError) throw new UndecodableContentProblem(error.mediaType);
       throw error;
     }
-    // The text lookup reads other works' fingerprints only: it runs on a connection of its own
-    // while the transaction below replaces the content and writes this upload's fingerprints
-    // (for a long text, each is thousands of index operations; one after the other they took
-    // twice as long).
     const uploadHashes = analysis.text ? [...new Set(analysis.text.fingerprints.map((f) => f.hash))] : [];
-    const textLookup = this.contents.textCandidates(uploadHashes, copyrightId, {
-      ...MATCH_RULES.text,
-      limit: MATCH_RULES.candidates,
-      timeoutMs: UPLOAD_STATEMENT_TIMEOUT_MS,
-    });
-    textLookup.catch(() => undefined);
     try {
       return await this.transactions.run(async (transaction) => {
         const work = await this.works.findOwned(userId, copyrightId, transaction);
         if (!work) throw new NotFoundError('The work does not exist');
         if (!isEditable(work.status)) throw new CopyrightStateError('uploading content', work.status);
         await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
+        // Other works sharing the text's hashes, looked up before this upload's own thousands of
+        // fingerprints are in the index (the lookup would read and skip each of them).
+        const shared = await this.contents.textCandidates(uploadHashes, copyrightId, { ...MATCH_RULES.text, limit: MATCH_RULES.candidates }, transaction);
         const storedCopy = deposit ? join(this.config.contentDir!, `${copyrightId}-${analysis.sha256}`) : null;
         const content = await this.contents.replace(
           {
@@ -176,7 +169,7 @@ export class CopyrightContentService {
           analysis.text?.fingerprints ?? [],
           transaction,
         );
-        const found = await this.findMatches(content, analysis, uploadHashes, textLookup, transaction);
+        const found = await this.findMatches(content, analysis, uploadHashes, shared, transaction);
         const records = await this.contents.addMatches(
           found.map((f) => ({
             copyrightId,
@@ -256,17 +249,14 @@ export class CopyrightContentService {
     content: ContentRecord,
     analysis: ContentAnalysis,
     uploadHashes: number[],
-    textLookup: Promise<Array<{ contentId: string; shared: number }>>,
+    shared: Array<{ contentId: string; shared: number }>,
     transaction: DbTransaction,
   ): Promise<Found[]> {
     const found = new Map<string, Found>();
     const exact = await this.contents.candidates(await this.contents.sameBytes(content.sha256, content.id, MATCH_RULES.candidates, transaction), transaction);
     for (const candidate of exact) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
 
-    const shared = await textLookup;
     if (analysis.text && uploadHashes.length > 0) {
-      // The lookup ran outside this transaction: candidates() reads the contents again in it, so
-      // one replaced or deleted meanwhile is dropped.
       const sharedBy = new Map(shared.map((s) => [s.contentId, s.shared]));
       for (const candidate of await this.contents.candidates(shared.map((s) => s.contentId), transaction)) {
         if (found.has(candidate.contentId)) continue;
