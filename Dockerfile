@@ -5,7 +5,7 @@
 # (`node dist/apps/cli/src/main.js migrate up`, ...). See README.md, "Docker".
 
 # --- build: install everything, compile to dist/, then drop the dev dependencies ---
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 
 COPY package.json package-lock.json ./
@@ -20,7 +20,7 @@ RUN npm run build \
  && npm prune --omit=dev
 
 # --- runtime: compiled code, production dependencies, pg_dump/psql for the operations ---
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 
 # postgresql-client-15 matches the server major version: backups use its pg_dump and pg_restore.
 RUN apt-get update \

@@ -11,8 +11,8 @@ const SEQUELIZE = ['sequelize', 'sequelize-typescript'].map((name) => ({
 }));
 const NO_APPS = { regex: '(^|/)apps/', message: 'A lib never imports an app (the composition root imports the libs).' };
 const NO_FEATURES = {
-  regex: '^@app/(?!(database|common|config|observability)(/|$))',
-  message: 'libs/database, common, config and observability import no feature lib: have the feature register with them instead.',
+  regex: '^@app/(?!(database|common|config|observability|redis)(/|$))',
+  message: 'libs/database, common, config, observability and redis import no feature lib: have the feature register with them instead.',
 };
 const boundaries = ({ sequelize, features }) => [
   'error',
@@ -33,7 +33,7 @@ export default tseslint.config(
   },
   { files: ['libs/**/*.ts'], rules: { 'no-restricted-imports': boundaries({ sequelize: true, features: false }) } },
   { files: ['libs/**/*.repository.ts', 'libs/**/models/**/*.ts'], rules: { 'no-restricted-imports': boundaries({ sequelize: false, features: false }) } },
-  { files: ['libs/{common,config,observability}/**/*.ts'], rules: { 'no-restricted-imports': boundaries({ sequelize: true, features: true }) } },
+  { files: ['libs/{common,config,observability,redis}/**/*.ts'], rules: { 'no-restricted-imports': boundaries({ sequelize: true, features: true }) } },
   // The database lib is where Sequelize lives (connection, migrations, locks, drift check).
   { files: ['libs/database/**/*.ts'], rules: { 'no-restricted-imports': boundaries({ sequelize: false, features: true }) } },
   // Apps compose; the composition root may name model types.

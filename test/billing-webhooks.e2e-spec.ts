@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import Stripe from 'stripe';
-import { PaymentProvider, ProviderUnavailableError } from '@app/billing';
+import { BillingClock, PaymentProvider, ProviderUnavailableError, WebhooksService } from '@app/billing';
 import { client, type Tokens } from './support/auth-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -160,5 +160,74 @@ describe('billing webhooks (e2e)', () => {
 
     const other = event('customer.created', { id: 'cus_1', object: 'customer' });
     expect((await post(other, sign(other))).body).toMatchObject({ duplicate: false, outcome: 'ignored: customer.created is not handled' });
+  });
+
+  it('records a chargeback from charge.dispute.* events in any order (a closed dispute is not reopened by an older event)', async () => {
+    const user = await api.register();
+    expect((await api.call('POST', '/v1/billing/subscription', { token: user.accessToken, body: { planCode: 'pro', paymentToken: 'tok_visa' } })).status).toBe(201);
+    const [payment] = (await sql.query('SELECT id, amount, provider_reference FROM payments WHERE user_id = $1', [user.user.id])).rows;
+    const reference = payment.provider_reference as string;
+    // Stripe's dispute names the payment intent, not our metadata.
+    const dispute = (type: string, status: string) =>
+      event(type, { id: 'dp_1', object: 'dispute', charge: 'ch_d1', payment_intent: reference, amount: Number(payment.amount), currency: 'usd', reason: 'fraudulent', status, metadata: {} });
+    // The closing event comes first.
+    const closed = dispute('charge.dispute.closed', 'lost');
+    expect((await post(closed, sign(closed))).body).toMatchObject({ duplicate: false, outcome: `payment ${payment.id} disputed: lost` });
+    for (const older of [dispute('charge.dispute.created', 'needs_response'), dispute('charge.dispute.updated', 'under_review')]) {
+      expect((await post(older, sign(older))).status).toBe(200);
+    }
+    const seen = (await api.call('GET', `/v1/billing/payments/${payment.id}`, { token: user.accessToken })).body;
+    expect(seen).toMatchObject({ status: 'succeeded', dispute: { status: 'lost', amount: Number(payment.amount), reason: 'fraudulent' } });
+    const audited = await sql.query(`SELECT after FROM audit_logs WHERE action = 'billing.payment.dispute' AND entity_id = $1`, [payment.id]);
+    expect(audited.rows).toEqual([{ after: expect.objectContaining({ status: 'lost' }) }]);
+
+    // A dispute about a payment we do not have yet waits, like the other payment events.
+    const early = event('charge.dispute.created', { id: 'dp_2', object: 'dispute', payment_intent: 'pi_not_yet', amount: 100, currency: 'usd', status: 'needs_response' });
+    expect((await post(early, sign(early))).body.outcome).toMatch(/^waiting/);
+  });
+
+  it('settles from charge.succeeded / payment_intent.canceled, and from a provider invoice only when it names a payment of ours', async () => {
+    const a = await pendingSubscription();
+    const charge = event('charge.succeeded', { id: 'ch_a', object: 'charge', payment_intent: 'sb_ch_charge_a', amount: Number(a.payment.amount), currency: 'usd', metadata: { payment_id: a.payment.id } });
+    expect((await post(charge, sign(charge))).body).toMatchObject({ outcome: `payment ${a.payment.id} succeeded` });
+    expect((await api.call('GET', '/v1/billing/subscription', { token: a.user.accessToken })).body.status).toBe('active');
+
+    const b = await pendingSubscription();
+    const canceled = event('payment_intent.canceled', intent(b.payment, 'sb_ch_canceled_b', { status: 'canceled', cancellation_reason: 'abandoned' }));
+    expect((await post(canceled, sign(canceled))).body).toMatchObject({ outcome: `payment ${b.payment.id} failed` });
+    expect((await api.call('GET', `/v1/billing/payments/${b.payment.id}`, { token: b.user.accessToken })).body).toMatchObject({ status: 'failed', failureCode: 'canceled', failureReason: 'The payment was canceled (abandoned)' });
+    expect((await api.call('GET', '/v1/billing/subscription', { token: b.user.accessToken })).body).toMatchObject({ status: 'incomplete', failureCode: 'canceled' });
+
+    const c = await pendingSubscription();
+    const paid = event('invoice.payment_succeeded', { id: 'in_c', object: 'invoice', payment_intent: 'sb_ch_invoice_c', currency: 'usd' });
+    // Not ours (no payment has this payment intent yet, and no metadata): acknowledged, not waiting.
+    expect((await post(paid, sign(paid))).body).toMatchObject({ outcome: expect.stringMatching(/^ignored: invoice.payment_succeeded names no payment of ours/) });
+    await sql.query('UPDATE payments SET provider_reference = $2 WHERE id = $1', [c.payment.id, 'sb_ch_invoice_c']);
+    const paidAgain = event('invoice.paid', { id: 'in_c', object: 'invoice', payment_intent: 'sb_ch_invoice_c', currency: 'usd' });
+    expect((await post(paidAgain, sign(paidAgain))).body).toMatchObject({ outcome: `payment ${c.payment.id} succeeded` });
+
+    // Subscriptions are Clearmark's own: provider subscription events are stored, acknowledged and explained.
+    const deleted = event('customer.subscription.deleted', { id: 'sub_1', object: 'subscription', status: 'canceled' });
+    const receipt = await post(deleted, sign(deleted));
+    expect(receipt).toMatchObject({ status: 200, body: { duplicate: false, outcome: expect.stringMatching(/^ignored: customer.subscription.deleted: subscriptions are Clearmark's own/) } });
+    const [row] = (await sql.query('SELECT type, processed_at FROM billing_webhook_events WHERE event_id = $1', [JSON.parse(deleted).id])).rows;
+    expect(row.type).toBe('customer.subscription.deleted');
+    expect(row.processed_at).not.toBeNull();
+  });
+
+  it('closes an event still about nothing of ours 72 hours after it arrived, so it stops taking the job batch', async () => {
+    const lost = event('payment_intent.succeeded', { id: 'pi_never_ours', object: 'payment_intent', currency: 'usd', metadata: {} });
+    expect((await post(lost, sign(lost))).body.outcome).toMatch(/^waiting/);
+    const id = JSON.parse(lost).id as string;
+    const clock = t.app.get(BillingClock);
+    jest.spyOn(clock, 'now').mockReturnValue(new Date(Date.now() + 71 * 3_600_000));
+    await t.app.get(WebhooksService).retryWaiting();
+    expect((await sql.query('SELECT processed_at FROM billing_webhook_events WHERE event_id = $1', [id])).rows[0].processed_at).toBeNull();
+    jest.spyOn(clock, 'now').mockReturnValue(new Date(Date.now() + 73 * 3_600_000));
+    await t.app.get(WebhooksService).retryWaiting();
+    const [row] = (await sql.query('SELECT processed_at, outcome FROM billing_webhook_events WHERE event_id = $1', [id])).rows;
+    expect(row.processed_at).not.toBeNull();
+    expect(row.outcome).toMatch(/^gave up: no payment of ours matches this payment intent yet after 72 h$/);
+    jest.mocked(clock.now).mockRestore();
   });
 });

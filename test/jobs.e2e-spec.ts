@@ -1,10 +1,15 @@
 import type { INestApplicationContext } from '@nestjs/common';
+import { getConnectionToken } from '@nestjs/sequelize';
 import { Test } from '@nestjs/testing';
 import { Logger } from 'nestjs-pino';
+import { spawn } from 'node:child_process';
+import { resolve } from 'node:path';
 import { Client } from 'pg';
+import type { Sequelize } from 'sequelize-typescript';
 import { JobsService, type JobContext, type JobDefinition, type TickResult } from '@app/jobs';
 import { WorkerModule } from '../apps/worker/src/worker.module';
 import { lintExposition } from './support/metrics-lint';
+import { baseEnv, buildDist, ROOT } from './support/run-node';
 import { startTcpProxy, type TcpProxy } from './support/tcp-proxy';
 import { startTestApp, type TestApp } from './support/test-app';
 import { TestJobsModule } from './support/test-jobs.module';
@@ -47,10 +52,6 @@ const SCHEDULER_ENV = {
   JOB_BACKUP_CRON: 'off',
   JOB_BACKUP_DRILL_CRON: 'off',
   SHUTDOWN_GRACE_MS: '2000',
-  // The default pool (not the test apps' 5): each tick holds one connection for its lock while it
-  // claims and records on another, so with ticks piling up on a loaded machine a five-connection
-  // pool can be all lock holders waiting for a second connection, until the acquire timeout.
-  DB_POOL_MAX: '20',
 };
 
 function duplicates(values: number[]): number[] {
@@ -90,7 +91,7 @@ describe('scheduled jobs across instances (e2e)', () => {
   }
 
   async function startWorker(definitions: JobDefinition[], databaseUrl = db.url, extraEnv: Record<string, string> = {}): Promise<Instance> {
-    const env = { NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DB_POOL_MIN: '0', ...SCHEDULER_ENV, ...extraEnv };
+    const env = { NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', DB_POOL_MIN: '0', DB_POOL_MAX: '5', ...SCHEDULER_ENV, ...extraEnv };
     const moduleRef = await Test.createTestingModule({ imports: [WorkerModule.register({ env }), TestJobsModule.with(definitions)] }).compile();
     // As the worker's main.ts does (the testing module would otherwise log errors to the console).
     moduleRef.useLogger(moduleRef.get(Logger));
@@ -277,6 +278,35 @@ describe('scheduled jobs across instances (e2e)', () => {
     await expect(c.jobs.runNow('no-such-job')).rejects.toThrow(/No job is named "no-such-job"/);
   });
 
+  it('a small pool: many ticks at once on several instances all run and record (a tick holds no pool connection for its lock)', async () => {
+    // Each tick holds its advisory lock while the job and its claim and outcome use the pool. Were
+    // the lock held on a pool connection, two ticks would hold both connections of a two-connection
+    // pool and wait for a third that never comes: every tick fails at the acquire timeout, and a
+    // claimed row stays `running`.
+    const pools = new Map<string, Sequelize>();
+    const busy: JobDefinition = {
+      name: 'test-pool',
+      schedule: null,
+      description: 'queries through the pool while its tick holds the lock',
+      run: async ({ instance }) => {
+        await pools.get(instance)!.query('SELECT pg_sleep(0.05)');
+      },
+    };
+    const small = { DB_POOL_MAX: '2', DB_POOL_ACQUIRE_TIMEOUT_MS: '5000', JOB_SESSION_PURGE_CRON: 'off' };
+    const workers = [await startWorker([busy], db.url, small), await startWorker([busy], db.url, small)];
+    for (const worker of workers) pools.set(worker.jobs.instance, worker.context.get<Sequelize>(getConnectionToken()));
+    const base = Date.UTC(2031, 0, 1);
+    const ticks = Array.from({ length: 6 }, (_, i) => new Date(base + i * 1_000));
+
+    // Both instances fire all six ticks at once: twelve attempts on four pool connections.
+    const results = await Promise.all(workers.flatMap((worker) => ticks.map((tick) => worker.jobs.runTick('test-pool', tick, 'schedule'))));
+    expect(results.filter((r) => r.status !== 'ran' && r.status !== 'skipped')).toEqual([]);
+    expect(results.filter((r) => r.status === 'ran')).toHaveLength(ticks.length);
+    const recordedRows = await rows('test-pool');
+    expect(recordedRows.map((r) => [r.tick.getTime(), r.outcome])).toEqual(ticks.map((t) => [t.getTime(), 'success']));
+    await Promise.all(workers.map((worker) => worker.close()));
+  });
+
   it('an instance closed mid-job lets the job finish before it stops, and takes no new tick', async () => {
     const finished: string[] = [];
     let startedJob: () => void = () => undefined;
@@ -376,4 +406,63 @@ describe('scheduled jobs across instances (e2e)', () => {
     expect(slowRows.find((r) => r.outcome === 'abandoned')?.error).toMatch(/stopped or lost its database connection/);
     expect(slowRows.filter((r) => r.outcome !== 'abandoned').every((r) => r.outcome === 'success')).toBe(true);
   });
+
+  it('a process killed with SIGKILL mid-job: the next instance to start marks its run abandoned, and the job runs again', async () => {
+    buildDist();
+    // The real `jobs:run session-purge` of the compiled CLI, held mid-job: its DELETE waits for a
+    // lock this test holds on the sessions table (no statement timeout to end the wait).
+    const blocker = new Client({ connectionString: db.url });
+    await blocker.connect();
+    let killedInstance = '';
+    const manualRuns = async () =>
+      (await sql.query<JobRunRow>(`SELECT job, tick, instance, outcome, error, details FROM job_runs WHERE job = 'session-purge' AND trigger = 'manual' ORDER BY tick`)).rows;
+    try {
+      await blocker.query('BEGIN');
+      await blocker.query('LOCK TABLE sessions IN ACCESS EXCLUSIVE MODE');
+      const env = baseEnv({ DATABASE_URL: db.url, DB_STATEMENT_TIMEOUT_MS: '0', LOG_LEVEL: 'silent' });
+      const child = spawn(process.execPath, [resolve(ROOT, 'dist/apps/cli/src/main.js'), 'jobs:run', 'session-purge'], { cwd: ROOT, env, stdio: 'ignore' });
+      const exited = new Promise<NodeJS.Signals | null>((resolveExit) => child.on('exit', (_code, signal) => resolveExit(signal)));
+      try {
+        const running = await waitFor(
+          async () =>
+            (
+              await sql.query<{ instance: string }>(
+                `SELECT instance FROM job_runs WHERE job = 'session-purge' AND outcome = 'running'
+                  AND EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'clearmark-cli' AND wait_event_type = 'Lock')`,
+              )
+            ).rows[0],
+          { what: 'the CLI to be mid-job (its row running, its DELETE waiting)', deadlineMs: 120_000 },
+        );
+        expect(running.instance).toContain(`:${child.pid}:cli:`);
+        killedInstance = running.instance;
+      } finally {
+        child.kill('SIGKILL');
+      }
+      expect(await exited).toBe('SIGKILL');
+      // The killed process's lock connection ends with it; PostgreSQL then releases its lock.
+      await waitFor(async () => (await sql.query(`SELECT 1 FROM pg_locks l JOIN pg_database d ON d.oid = l.database WHERE l.locktype = 'advisory' AND d.datname = current_database()`)).rowCount === 0, {
+        what: 'the killed process to lose its advisory lock',
+      });
+      // Nobody sweeps it by hand: an instance that takes ticks looks for such runs as it starts
+      // (and every minute after).
+      await startWorker([], db.url, { JOB_SESSION_PURGE_CRON: 'off' });
+      expect(await manualRuns()).toEqual([
+        expect.objectContaining({ instance: killedInstance, outcome: 'abandoned', error: expect.stringMatching(/stopped or lost its database connection/) }),
+      ]);
+    } finally {
+      await blocker.query('ROLLBACK').catch(() => undefined);
+      await blocker.end();
+    }
+    // The job itself is fine: the next run succeeds.
+    const again = await new Promise<number | null>((resolveRun) => {
+      const child = spawn(process.execPath, [resolve(ROOT, 'dist/apps/cli/src/main.js'), 'jobs:run', 'session-purge'], {
+        cwd: ROOT,
+        env: baseEnv({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' }),
+        stdio: 'ignore',
+      });
+      child.on('exit', (code) => resolveRun(code));
+    });
+    expect(again).toBe(0);
+    expect((await manualRuns()).map((r) => r.outcome)).toEqual(['abandoned', 'success']);
+  }, 600_000);
 });

@@ -6,10 +6,12 @@ import { Sequelize } from 'sequelize';
 // Global setup runs outside Jest's module mapper: import by path, not by @app alias.
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../../libs/database/src/embedded/embedded-postgres';
 import { MigrationRunner } from '../../libs/database/src/migrations/migration-runner';
-import { ADMIN_URL_VAR, TEMPLATE_DB_VAR } from './test-env';
+import { ADMIN_URL_VAR, REDIS_SKIP_VAR, REDIS_URL_VAR, TEMPLATE_DB_VAR } from './test-env';
+import { provideRunRedis, type RunRedis } from './test-redis';
 
 declare global {
   var __CLEARMARK_TEST_PG__: { server?: EmbeddedPostgresHandle; dir?: string; adminUrl: string; template: string } | undefined;
+  var __CLEARMARK_TEST_REDIS__: RunRedis | undefined;
 }
 
 function withDatabase(url: string, database: string): string {
@@ -20,7 +22,8 @@ function withDatabase(url: string, database: string): string {
 
 /**
  * Starts the run's PostgreSQL (TEST_DATABASE_URL, or an embedded server in a temporary folder),
- * then creates and migrates a template database once for the whole run.
+ * then creates and migrates a template database once for the whole run; and the run's Redis
+ * (REDIS_URL, else a redis-server from the PATH, else none: the Redis specs skip and say why).
  */
 export default async function globalSetup(): Promise<void> {
   let adminUrl = process.env.TEST_DATABASE_URL;
@@ -47,6 +50,10 @@ export default async function globalSetup(): Promise<void> {
   }
 
   globalThis.__CLEARMARK_TEST_PG__ = { server, dir, adminUrl, template };
+  const redis = await provideRunRedis();
+  globalThis.__CLEARMARK_TEST_REDIS__ = redis;
+  if ('url' in redis) process.env[REDIS_URL_VAR] = redis.url;
+  else process.env[REDIS_SKIP_VAR] = redis.skipReason;
   process.env[ADMIN_URL_VAR] = adminUrl;
   process.env[TEMPLATE_DB_VAR] = template;
 }

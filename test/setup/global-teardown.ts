@@ -1,7 +1,9 @@
 import { rmSync } from 'node:fs';
 import { Client } from 'pg';
+import { stopRunRedis } from './test-redis';
 
 export default async function globalTeardown(): Promise<void> {
+  await stopRunRedis(globalThis.__CLEARMARK_TEST_REDIS__);
   const state = globalThis.__CLEARMARK_TEST_PG__;
   if (!state) return;
   if (!state.server) {

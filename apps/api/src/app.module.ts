@@ -6,6 +6,7 @@ import { BillingModule } from '@app/billing';
 import { DatabaseModule } from '@app/database';
 import { JobsModule } from '@app/jobs';
 import { ObservabilityModule } from '@app/observability';
+import { SharedStateModule } from '@app/redis';
 import { identityModules } from '@app/sessions';
 import { RecommendationsModule } from '@app/recommendations';
 import { TrademarksModule } from '@app/trademarks';
@@ -30,8 +31,9 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot({ env: options.env, slices: CONFIG_SLICES }),
         DatabaseModule.forRoot({ applicationName: 'clearmark-api', models: ALL_MODELS }),
-        // Readiness also reports the last backup: the backups lib's reporter, composed here.
-        ObservabilityModule.forRoot({ health: { imports: [BackupsModule] } }),
+        // Readiness also reports the last backup and the shared state (Redis): the backups and redis
+        // libs' reporters, composed here.
+        ObservabilityModule.forRoot({ health: { imports: [BackupsModule, SharedStateModule] } }),
         CommonModule,
         ...identityModules(),
         // Runs scheduled jobs only where SCHEDULER_ENABLED says so (by default: in development).

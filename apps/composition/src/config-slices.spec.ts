@@ -66,7 +66,7 @@ describe('CONFIG_SLICES', () => {
   });
 
   it('requires a JWT secret in production, and makes one per process elsewhere', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', AUDIT_SIGNING_KEY: AUDIT_KEY };
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', AUDIT_SIGNING_KEY: AUDIT_KEY, BILLING_PROVIDER: 'sandbox' };
     expect(problemsOf(production).join('\n')).toMatch(/^JWT_SECRET: required in production/m);
     const config = load({ ...production, JWT_SECRET: 'x'.repeat(32) });
     expect(sliceOf(config, SESSIONS_CONFIG).ephemeralSecret).toBe(false);
@@ -77,7 +77,7 @@ describe('CONFIG_SLICES', () => {
   });
 
   it('requires an Ed25519 AUDIT_SIGNING_KEY in production, validated at boot and never echoed', () => {
-    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', JWT_SECRET: 'x'.repeat(32) };
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/x', DATABASE_SSL: 'true', JWT_SECRET: 'x'.repeat(32), BILLING_PROVIDER: 'sandbox' };
     expect(problemsOf(production).join('\n')).toMatch(/^AUDIT_SIGNING_KEY: required in production/m);
     const bad = problemsOf({ ...production, AUDIT_SIGNING_KEY: 'hunter2-not-a-key' }).join('\n');
     expect(bad).toMatch(/^AUDIT_SIGNING_KEY=\(hidden\): is not a PKCS#8 private key/m);

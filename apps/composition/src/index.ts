@@ -7,6 +7,7 @@ import { COPYRIGHTS_CONFIG, COPYRIGHTS_MODELS } from '@app/copyrights';
 import { JOBS_CONFIG, JOBS_MODELS } from '@app/jobs';
 import { NOTIFICATIONS_CONFIG, NOTIFICATIONS_MODELS } from '@app/notifications';
 import { RECOMMENDATIONS_CONFIG, RECOMMENDATIONS_MODELS } from '@app/recommendations';
+import { REDIS_CONFIG } from '@app/redis';
 import { SESSIONS_CONFIG, SESSIONS_MODELS } from '@app/sessions';
 import { TRADEMARKS_CONFIG, TRADEMARKS_MODELS } from '@app/trademarks';
 import { USERS_CONFIG, USERS_MODELS } from '@app/users';
@@ -36,6 +37,7 @@ export const ALL_MODELS: ModelCtor[] = [
 
 /** Every feature lib's config slice, validated at boot together with the core variables (one message for all). */
 export const CONFIG_SLICES: readonly ConfigSlice[] = [
+  REDIS_CONFIG,
   USERS_CONFIG,
   SESSIONS_CONFIG,
   NOTIFICATIONS_CONFIG,

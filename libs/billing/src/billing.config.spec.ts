@@ -39,4 +39,24 @@ describe('billing configuration', () => {
     expect(text).not.toContain('pk_test_public');
     expect(problemsOf({ STRIPE_WEBHOOK_SECRET: 'whsec_orphan' }).join('\n')).toMatch(/^STRIPE_WEBHOOK_SECRET=\(hidden\): set without STRIPE_SECRET_KEY/m);
   });
+
+  describe('in production', () => {
+    const production = { NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/clearmark', DATABASE_SSL: 'true', JWT_SECRET: 'x'.repeat(32) };
+
+    it('refuses to boot on the sandbox without STRIPE_SECRET_KEY unless BILLING_PROVIDER=sandbox says so', () => {
+      const problems = problemsOf(production);
+      expect(problems).toEqual([expect.stringMatching(/^STRIPE_SECRET_KEY: required in production .*BILLING_PROVIDER=sandbox/)]);
+      expect(load({ ...production, BILLING_PROVIDER: 'sandbox' }).provider).toMatchObject({ name: 'sandbox', stripe: null });
+      expect(load({ ...production, STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).provider.name).toBe('stripe');
+      expect(load({ ...production, BILLING_PROVIDER: 'stripe', STRIPE_SECRET_KEY: 'sk_live_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).provider.name).toBe('stripe');
+    });
+
+    it('names a BILLING_PROVIDER that contradicts the keys, in any environment', () => {
+      expect(problemsOf({ BILLING_PROVIDER: 'stripe' }).join('\n')).toMatch(/^BILLING_PROVIDER=stripe: requires STRIPE_SECRET_KEY/m);
+      expect(problemsOf({ BILLING_PROVIDER: 'sandbox', STRIPE_SECRET_KEY: 'sk_test_abc', STRIPE_WEBHOOK_SECRET: 'whsec_x' }).join('\n')).toMatch(/^BILLING_PROVIDER=sandbox: STRIPE_SECRET_KEY is set too/m);
+      expect(problemsOf({ BILLING_PROVIDER: 'paypal' }).join('\n')).toMatch(/^BILLING_PROVIDER=/m);
+      // Outside production the sandbox stays the default.
+      expect(load({ NODE_ENV: 'development' }).provider.name).toBe('sandbox');
+    });
+  });
 });

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { cronSchedule, defineConfigSlice, EnvBool, EnvInt, type ConfigOf } from '@app/config';
+import { type ConfigContext, cronSchedule, defineConfigSlice, EnvBool, EnvInt, type ConfigOf } from '@app/config';
 
 /** The environment variables the billing lib reads. */
 export class BillingVariables {
@@ -25,6 +25,12 @@ export class BillingVariables {
   @IsOptional() @IsString() @MaxLength(500) STRIPE_WEBHOOK_SECRET?: string;
   /** Another Stripe API origin (stripe-mock, a test fake): `http://127.0.0.1:12111`. */
   @IsOptional() @IsString() @MaxLength(500) STRIPE_API_URL?: string;
+  /**
+   * The payment provider, said explicitly: `stripe` needs STRIPE_SECRET_KEY; `sandbox` takes no
+   * money. Unset: stripe when STRIPE_SECRET_KEY is set, else the sandbox, except in production,
+   * where the sandbox must be asked for by name.
+   */
+  @IsOptional() @IsIn(['sandbox', 'stripe']) BILLING_PROVIDER?: 'sandbox' | 'stripe';
   /** The secret the sandbox signs its webhook events with; random per process when unset. */
   @IsOptional() @IsString() @MaxLength(500) BILLING_SANDBOX_WEBHOOK_SECRET?: string;
 }
@@ -57,14 +63,14 @@ export const BILLING_CONFIG = defineConfigSlice({
   name: 'billing',
   variables: BillingVariables,
   secrets: ['STRIPE_SECRET_KEY', 'STRIPE_WEBHOOK_SECRET', 'BILLING_SANDBOX_WEBHOOK_SECRET'],
-  load: (env, { problems }) => ({
+  load: (env, context) => ({
     taxRateBps: env.BILLING_TAX_RATE_BPS ?? 0,
     retriesExhausted: env.BILLING_RETRIES_EXHAUSTED ?? 'unpaid',
     searchQuotaEnforced: env.BILLING_SEARCH_QUOTA_ENFORCED ?? true,
-    renewalsSchedule: cronSchedule('JOB_BILLING_RENEWALS_CRON', env.JOB_BILLING_RENEWALS_CRON, '*/10 * * * *', problems),
-    idempotencyExpirySchedule: cronSchedule('JOB_BILLING_IDEMPOTENCY_CRON', env.JOB_BILLING_IDEMPOTENCY_CRON, '41 * * * *', problems),
+    renewalsSchedule: cronSchedule('JOB_BILLING_RENEWALS_CRON', env.JOB_BILLING_RENEWALS_CRON, '*/10 * * * *', context.problems),
+    idempotencyExpirySchedule: cronSchedule('JOB_BILLING_IDEMPOTENCY_CRON', env.JOB_BILLING_IDEMPOTENCY_CRON, '41 * * * *', context.problems),
     invoiceDueDays: env.BILLING_INVOICE_DUE_DAYS ?? 7,
-    provider: providerConfig(env, problems),
+    provider: providerConfig(env, context),
     seller: {
       name: env.BILLING_SELLER_NAME ?? 'Clearmark',
       lines: (env.BILLING_SELLER_ADDRESS ?? '')
@@ -75,9 +81,15 @@ export const BILLING_CONFIG = defineConfigSlice({
   }),
 });
 
-function providerConfig(env: BillingVariables, problems: string[]) {
+function providerConfig(env: BillingVariables, { problems, production }: ConfigContext) {
   const sandboxWebhookSecret = env.BILLING_SANDBOX_WEBHOOK_SECRET ?? `whsec_${randomBytes(24).toString('base64url')}`;
+  if (env.BILLING_PROVIDER === 'stripe' && !env.STRIPE_SECRET_KEY) problems.push('BILLING_PROVIDER=stripe: requires STRIPE_SECRET_KEY (and STRIPE_WEBHOOK_SECRET)');
+  if (env.BILLING_PROVIDER === 'sandbox' && env.STRIPE_SECRET_KEY) problems.push('BILLING_PROVIDER=sandbox: STRIPE_SECRET_KEY is set too; unset one of them');
   if (!env.STRIPE_SECRET_KEY) {
+    // The sandbox takes no money: in production it runs only when asked for by name, never because a key is missing.
+    if (production && env.BILLING_PROVIDER !== 'sandbox') {
+      problems.push('STRIPE_SECRET_KEY: required in production (payments would go to the offline sandbox and no money would be taken); set BILLING_PROVIDER=sandbox to run the sandbox on purpose');
+    }
     if (env.STRIPE_WEBHOOK_SECRET) problems.push('STRIPE_WEBHOOK_SECRET=(hidden): set without STRIPE_SECRET_KEY (the stripe provider is off)');
     return { name: 'sandbox' as const, sandboxWebhookSecret, stripe: null };
   }

@@ -4,7 +4,7 @@ import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import type { DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
-import type { InvoiceRecord, NewInvoice, PlanRecord } from './billing.types';
+import type { InvoiceRecord, NewInvoice, PlanChanges, PlanRecord } from './billing.types';
 import type { InvoiceStatus } from './invoice-state';
 import { Invoice } from './models/invoice.model';
 import { InvoiceLine } from './models/invoice-line.model';
@@ -74,6 +74,23 @@ export class BillingRepository {
   async findPlan(code: string): Promise<PlanRecord | null> {
     const row = await this.plans.findByPk(code);
     return row ? toPlan(row) : null;
+  }
+
+  /** Every plan, retired ones too (admins), cheapest first. */
+  async listAllPlans(): Promise<PlanRecord[]> {
+    const rows = await this.plans.findAll({ order: [['priceAmount', 'ASC'], ['code', 'ASC']] });
+    return rows.map(toPlan);
+  }
+
+  /** The plan, row-locked until the transaction ends. */
+  async lockPlan(code: string, transaction: DbTransaction): Promise<PlanRecord | null> {
+    const row = await this.plans.findByPk(code, { transaction, lock: transaction.LOCK.UPDATE });
+    return row ? toPlan(row) : null;
+  }
+
+  async updatePlan(code: string, changes: PlanChanges, transaction: DbTransaction): Promise<PlanRecord> {
+    const [, rows] = await this.plans.update({ ...changes }, { where: { code }, transaction, returning: true });
+    return toPlan(rows[0]);
   }
 
   async insertDraft(draft: NewInvoice, transaction: DbTransaction): Promise<InvoiceRecord> {

@@ -2,12 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { AuditService } from '@app/auditing';
 import { InjectConfig } from '@app/config';
 import { UsersService } from '@app/users';
-import { NotFoundError, type Page } from '@app/common';
-import type { DbTransaction } from '@app/database';
+import { NotFoundError, type Page, ValidationFailedError } from '@app/common';
+import { TransactionRunner, type DbTransaction } from '@app/database';
 import { BillingClock } from './billing.clock';
 import { BILLING_CONFIG, type BillingConfig } from './billing.config';
 import { BillingRepository } from './billing.repository';
-import type { InvoiceLineRecord, InvoiceRecord, PlanRecord } from './billing.types';
+import type { InvoiceLineRecord, InvoiceRecord, PlanChanges, PlanRecord } from './billing.types';
 import { transitionInvoice } from './invoice-state';
 import { formatInvoiceNumber } from './invoice-number.util';
 import { InvoicePdfRenderer } from './invoice-pdf.renderer';
@@ -25,10 +25,38 @@ export class BillingService {
     @InjectConfig(BILLING_CONFIG) private readonly config: BillingConfig,
     private readonly users: UsersService,
     private readonly pdf: InvoicePdfRenderer,
+    private readonly transactions: TransactionRunner,
   ) {}
 
   listPlans(): Promise<PlanRecord[]> {
     return this.repository.listPlans();
+  }
+
+  /** Every plan, retired ones too (admins). */
+  listAllPlans(): Promise<PlanRecord[]> {
+    return this.repository.listAllPlans();
+  }
+
+  /**
+   * An admin's change of a plan: name, search quota, trial days (paid plans only), retired or
+   * not. Subscribers keep their plan's code, so a new quota applies to them at once and new
+   * trial days to new subscriptions. Audited in the same transaction; 404 for an unknown plan.
+   */
+  async updatePlan(actorId: string, code: string, changes: PlanChanges): Promise<PlanRecord> {
+    return this.transactions.run(async (transaction) => {
+      const plan = await this.repository.lockPlan(code, transaction);
+      if (!plan) throw new NotFoundError('No plan has this code');
+      if (changes.trialDays && plan.price.amount === 0n) throw new ValidationFailedError([{ field: 'trialDays', message: 'must be 0 on a free plan (nothing to try)' }]);
+      const updated = await this.repository.updatePlan(code, changes, transaction);
+      const before: Record<string, unknown> = {};
+      const after: Record<string, unknown> = {};
+      for (const field of Object.keys(changes) as Array<keyof PlanChanges>) {
+        before[field] = plan[field];
+        after[field] = updated[field];
+      }
+      await this.audit.record({ action: 'billing.plan.update', actorId, entityType: 'plan', entityId: code, before, after }, { transaction });
+      return updated;
+    });
   }
 
   /** A plan by code (active or retired), or null. */

@@ -1,5 +1,5 @@
 import type { InvoiceStatus } from './invoice-state';
-import type { PaymentStatus } from './payment-state';
+import type { DisputeStatus, PaymentStatus } from './payment-state';
 import type { SubscriptionStatus } from './subscription-state';
 import type { Money } from './money.util';
 
@@ -13,6 +13,9 @@ export interface PlanRecord {
   /** Retired plans keep their subscribers but take no new ones. */
   active: boolean;
 }
+
+/** What an admin may change on a plan (its price and currency are fixed: subscribers were promised them). */
+export type PlanChanges = Partial<Pick<PlanRecord, 'name' | 'searchQuota' | 'trialDays' | 'active'>>;
 
 export interface InvoiceLineRecord {
   description: string;
@@ -80,6 +83,8 @@ export interface SubscriptionRecord {
   firstFailedAt: Date | null;
   nextRetryAt: Date | null;
   incompleteExpiresAt: Date | null;
+  trialStart: Date | null;
+  trialEnd: Date | null;
   canceledAt: Date | null;
   endedAt: Date | null;
   createdAt: Date;
@@ -88,7 +93,7 @@ export interface SubscriptionRecord {
 
 export type NewSubscription = Pick<
   SubscriptionRecord,
-  'userId' | 'planCode' | 'status' | 'provider' | 'paymentMethod' | 'currentPeriodStart' | 'currentPeriodEnd' | 'incompleteExpiresAt'
+  'userId' | 'planCode' | 'status' | 'provider' | 'paymentMethod' | 'currentPeriodStart' | 'currentPeriodEnd' | 'incompleteExpiresAt' | 'trialStart' | 'trialEnd'
 >;
 
 export type SubscriptionChanges = Partial<
@@ -111,11 +116,20 @@ export interface PaymentRecord {
   failureMessage: string | null;
   succeededAt: Date | null;
   failedAt: Date | null;
+  dispute: PaymentDispute | null;
   createdAt: Date;
+}
+
+/** A chargeback on a payment (the provider's charge.dispute.* events). */
+export interface PaymentDispute {
+  reference: string;
+  status: DisputeStatus;
+  amount: bigint;
+  reason: string | null;
 }
 
 export type NewPayment = Pick<PaymentRecord, 'userId' | 'invoiceId' | 'subscriptionId' | 'amount' | 'currency' | 'provider' | 'providerIdempotencyKey'>;
 
 export type PaymentChanges = Partial<
   Pick<PaymentRecord, 'status' | 'amountRefunded' | 'providerReference' | 'failureCode' | 'failureMessage' | 'succeededAt' | 'failedAt'>
->;
+> & { dispute?: PaymentDispute };

@@ -31,3 +31,11 @@ export function transitionPayment(from: PaymentStatus, to: PaymentStatus): Payme
 export function refundedStatus(amount: bigint, refunded: bigint): PaymentStatus {
   return refunded >= amount ? 'refunded' : 'partially_refunded';
 }
+
+/** A chargeback's states, as Stripe names them; won, lost and warning_closed are final. */
+export const DISPUTE_STATUSES = ['warning_needs_response', 'warning_under_review', 'warning_closed', 'needs_response', 'under_review', 'won', 'lost'] as const;
+export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
+
+export function isFinalDispute(status: DisputeStatus): boolean {
+  return status === 'won' || status === 'lost' || status === 'warning_closed';
+}

@@ -24,6 +24,10 @@ function toPayment(row: Payment): PaymentRecord {
     failureMessage: row.failureMessage,
     succeededAt: row.succeededAt,
     failedAt: row.failedAt,
+    dispute:
+      row.disputeReference && row.disputeStatus
+        ? { reference: row.disputeReference, status: row.disputeStatus, amount: BigInt(row.disputeAmount ?? '0'), reason: row.disputeReason }
+        : null,
     createdAt: row.createdAt,
   };
 }
@@ -48,8 +52,10 @@ export class PaymentsRepository {
   }
 
   async update(id: string, changes: PaymentChanges, transaction: DbTransaction): Promise<PaymentRecord> {
-    const values = { ...changes, amountRefunded: changes.amountRefunded?.toString() };
-    if (values.amountRefunded === undefined) delete values.amountRefunded;
+    const { dispute, amountRefunded, ...rest } = changes;
+    const values: Record<string, unknown> = { ...rest };
+    if (amountRefunded !== undefined) values.amountRefunded = amountRefunded.toString();
+    if (dispute) Object.assign(values, { disputeReference: dispute.reference, disputeStatus: dispute.status, disputeAmount: dispute.amount.toString(), disputeReason: dispute.reason });
     const [, rows] = await this.payments.update(values, { where: { id }, transaction, returning: true });
     return toPayment(rows[0]);
   }

@@ -9,9 +9,9 @@ import { BillingClock } from './billing.clock';
 import { BILLING_CONFIG, type BillingConfig } from './billing.config';
 import { RefundExceedsPaymentError } from './billing.errors';
 import { BillingService } from './billing.service';
-import type { InvoiceRecord, PaymentRecord, SubscriptionRecord } from './billing.types';
+import type { InvoiceRecord, PaymentDispute, PaymentRecord, SubscriptionRecord } from './billing.types';
 import { formatMoney } from './money.util';
-import { refundedStatus, transitionPayment } from './payment-state';
+import { isFinalDispute, refundedStatus, transitionPayment } from './payment-state';
 import { PaymentsRepository } from './payments.repository';
 import { type ChargeResult, PaymentProvider } from './providers/payment-provider';
 import { nextRetryAt } from './retry-schedule.util';
@@ -194,6 +194,33 @@ export class PaymentsService {
       { transaction },
     );
     return payment;
+  }
+
+  /**
+   * Records a chargeback on a payment (charge.dispute.* events), in the event's transaction. A
+   * dispute proves the charge: a still-pending payment is settled as succeeded first. A dispute
+   * that reached a final state (won, lost, warning_closed) is not moved back by an older event,
+   * so the events may come in any order. Audited.
+   */
+  async syncDisputeIn(transaction: DbTransaction, paymentId: string, reference: string, dispute: PaymentDispute): Promise<PaymentRecord> {
+    const payment = await this.settleIn(transaction, paymentId, { outcome: 'succeeded', reference });
+    if (payment.status === 'pending' || payment.status === 'failed') return payment;
+    const current = payment.dispute;
+    if (current && isFinalDispute(current.status) && current.reference === dispute.reference) return payment;
+    if (current && current.status === dispute.status && current.amount === dispute.amount && current.reference === dispute.reference) return payment;
+    const updated = await this.payments.update(payment.id, { dispute }, transaction);
+    await this.audit.record(
+      {
+        action: 'billing.payment.dispute',
+        entityType: 'payment',
+        entityId: payment.id,
+        before: current ? { status: current.status, amount: current.amount.toString() } : null,
+        after: { status: dispute.status, amount: dispute.amount.toString(), reason: dispute.reason, reference: dispute.reference },
+      },
+      { transaction },
+    );
+    this.logger.warn({ paymentId: payment.id, dispute: dispute.status, amount: dispute.amount.toString() }, 'Payment disputed (chargeback)');
+    return updated;
   }
 
   /** The payment a provider event is about: by our id in its metadata, else by the provider's reference. */

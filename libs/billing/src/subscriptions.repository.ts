@@ -29,6 +29,8 @@ function toSubscription(row: Subscription): SubscriptionRecord {
     firstFailedAt: row.firstFailedAt,
     nextRetryAt: row.nextRetryAt,
     incompleteExpiresAt: row.incompleteExpiresAt,
+    trialStart: row.trialStart,
+    trialEnd: row.trialEnd,
     canceledAt: row.canceledAt,
     endedAt: row.endedAt,
     createdAt: row.createdAt,
@@ -66,6 +68,11 @@ export class SubscriptionsRepository {
     if (open) return open;
     const row = await this.subscriptions.findOne({ where: { userId }, order: [['createdAt', 'DESC']] });
     return row ? toSubscription(row) : null;
+  }
+
+  /** Whether the user ever had a trial (one trial per user, whatever became of it). */
+  async hadTrial(userId: string, transaction: DbTransaction): Promise<boolean> {
+    return (await this.subscriptions.count({ where: { userId, trialEnd: { [Op.ne]: null } }, transaction })) > 0;
   }
 
   async findById(id: string): Promise<SubscriptionRecord | null> {

@@ -43,7 +43,8 @@ export class SubscriptionsService {
    * (finalized, numbered) and a pending payment commit together; then the provider charges the
    * payment (carrying `idempotencyKey` when the client sent one) and the answer settles it:
    * paid -> active; declined -> incomplete with the reason (it expires 23 h later unless paid).
-   * A plan with trial days starts trialing, uncharged, until the trial ends. 409 when the user
+   * A plan with trial days starts trialing, uncharged, until the trial ends (the renewal job then
+   * invoices and charges the first month); a user gets one trial. 409 when the user
    * already has a subscription that is not over.
    */
   async subscribe(userId: string, input: { planCode: string; paymentToken: string }, idempotencyKey?: string): Promise<SubscriptionView> {
@@ -52,7 +53,9 @@ export class SubscriptionsService {
     const opened = await this.transactions.run(async (transaction) => {
       const existing = await this.subscriptions.findOpenForUser(userId, transaction);
       if (existing) throw new SubscriptionExistsError(existing.status);
-      const trial = plan.trialDays > 0;
+      // One trial per user: a plan's trial days are for a first subscription only.
+      const trial = plan.trialDays > 0 && !(await this.subscriptions.hadTrial(userId, transaction));
+      const trialEnd = trial ? new Date(now.getTime() + plan.trialDays * DAY_MS) : null;
       let subscription: SubscriptionRecord;
       try {
         subscription = await this.subscriptions.insert(
@@ -63,8 +66,10 @@ export class SubscriptionsService {
             provider: this.payments.providerName,
             paymentMethod: input.paymentToken,
             currentPeriodStart: now,
-            currentPeriodEnd: trial ? new Date(now.getTime() + plan.trialDays * DAY_MS) : addMonths(now, 1),
+            currentPeriodEnd: trialEnd ?? addMonths(now, 1),
             incompleteExpiresAt: trial ? null : new Date(now.getTime() + INCOMPLETE_EXPIRES_AFTER_MS),
+            trialStart: trial ? now : null,
+            trialEnd,
           },
           transaction,
         );
@@ -73,7 +78,7 @@ export class SubscriptionsService {
         throw error;
       }
       await this.audit.record(
-        { action: 'billing.subscription.create', actorId: userId, entityType: 'subscription', entityId: subscription.id, after: { status: subscription.status, planCode: plan.code } },
+        { action: 'billing.subscription.create', actorId: userId, entityType: 'subscription', entityId: subscription.id, after: { status: subscription.status, planCode: plan.code, trialEnd: trialEnd?.toISOString() ?? null } },
         { transaction },
       );
       if (trial) return { subscription, payment: null };

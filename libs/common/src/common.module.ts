@@ -16,7 +16,7 @@ const isAuthRoute = (context: ExecutionContext): boolean =>
       imports: [RateLimitStorageModule],
       inject: [AppConfigService, RATE_LIMIT_STORAGE],
       useFactory: (config: AppConfigService, storage: ThrottlerStorage) => ({
-        // Per instance, in memory (RateLimitStorageModule): behind N instances a client gets up to N times the limit.
+        // In Redis when REDIS_URL is set (one budget across instances), else per instance (RateLimitStorageModule).
         storage,
         throttlers: [
           // Per route and client IP.

@@ -10,4 +10,5 @@ export * from './health/health.module';
 export * from './health/lifecycle.service';
 export * from './health/lifecycle.module';
 export * from './health/backup-status.reporter';
+export * from './health/shared-state-status.reporter';
 export * from './context/request-context';

@@ -5,6 +5,7 @@ import { AuditingModule } from '@app/auditing';
 import { AccessTokenAuthenticator } from '@app/common';
 import { JobsModule } from '@app/jobs';
 import { NotificationsModule } from '@app/notifications';
+import { SharedStateModule } from '@app/redis';
 import { UsersModule } from '@app/users';
 import { AccessTokenStrategy } from './access-token.strategy';
 import { AuthController } from './auth.controller';
@@ -13,6 +14,7 @@ import { SESSIONS_MODELS } from './sessions.models';
 import { SessionsController } from './sessions.controller';
 import { SessionsRepository } from './sessions.repository';
 import { SessionsJobs } from './sessions.jobs';
+import { SessionRevocations } from './session-revocations';
 import { SessionsService } from './sessions.service';
 
 /**
@@ -21,11 +23,12 @@ import { SessionsService } from './sessions.service';
  * registers SessionsService as the users lib's SessionTerminator at init.
  */
 @Module({
-  imports: [SequelizeModule.forFeature(SESSIONS_MODELS), JwtModule.register({}), UsersModule, NotificationsModule, AuditingModule, JobsModule],
+  imports: [SequelizeModule.forFeature(SESSIONS_MODELS), JwtModule.register({}), UsersModule, NotificationsModule, AuditingModule, JobsModule, SharedStateModule],
   controllers: [AuthController, SessionsController],
   providers: [
     SessionsRepository,
     SessionsService,
+    SessionRevocations,
     AuthService,
     SessionsJobs,
     AccessTokenStrategy,

@@ -10,6 +10,7 @@ import { AuditService } from '@app/auditing';
 import { NotificationsService } from '@app/notifications';
 import { RequestContext } from '@app/observability';
 import { SessionTerminator, UsersService } from '@app/users';
+import { SessionRevocations } from './session-revocations';
 import { SessionsRepository, type SessionRecord } from './sessions.repository';
 
 export interface ClientInfo {
@@ -107,6 +108,7 @@ export class SessionsService implements SessionTerminator, OnModuleInit {
     private readonly notifications: NotificationsService,
     private readonly audit: AuditService,
     private readonly users: UsersService,
+    private readonly revocations: SessionRevocations,
   ) {
     this.signingKey = createSecretKey(Buffer.from(config.jwt.secret, 'utf8'));
   }
@@ -114,6 +116,11 @@ export class SessionsService implements SessionTerminator, OnModuleInit {
   /** Disabling a user, a role or password change there end their sessions here. */
   onModuleInit(): void {
     this.users.useSessionTerminator(this);
+    // Sessions ended on any instance (through Redis when REDIS_URL is set) leave the cache at once.
+    this.revocations.onRevoked((revocation) => {
+      if (revocation === 'all') this.cache.clear();
+      else for (const familyId of revocation.families) this.cache.delete(familyId);
+    });
   }
 
   /** Starts a session (a new token family) and issues its first tokens. */
@@ -237,6 +244,7 @@ export class SessionsService implements SessionTerminator, OnModuleInit {
   async endFamily(familyId: string, reason: string, transaction?: DbTransaction): Promise<void> {
     await this.sessions.revokeFamily(familyId, reason, transaction);
     this.cache.delete(familyId);
+    await this.revocations.announce([familyId], transaction);
   }
 
   /** Ends every session of the user (or all but `exceptSessionId`). */
@@ -247,6 +255,7 @@ export class SessionsService implements SessionTerminator, OnModuleInit {
       if (entry.userId === userId && familyId !== exceptSessionId) ended.push(familyId);
     }
     for (const familyId of ended) this.cache.delete(familyId);
+    await this.revocations.announce(families, transaction);
     return families.length;
   }
 
@@ -297,7 +306,8 @@ export class SessionsService implements SessionTerminator, OnModuleInit {
     const recent = this.recentSession(familyId, now);
     if (recent) return recent;
     const live = await this.sessions.findLive(familyId, new Date(now));
-    if (!live) {
+    // A revocation heard while the read was in flight wins over what the read saw.
+    if (!live || this.revocations.isEnded(familyId)) {
       this.cache.delete(familyId);
       return null;
     }

@@ -1,5 +1,4 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import { AuditService } from '@app/auditing';
 import { ConflictError, NotFoundError, toPage, decodeCursor, type Page } from '@app/common';
 import { InjectConfig } from '@app/config';
@@ -9,6 +8,7 @@ import { RequestContext } from '@app/observability';
 import { PasswordHasher } from './password-hasher';
 import { passwordProblem } from './password-policy';
 import { SessionTerminator } from './session-terminator';
+import { UnknownAddressLockout } from './unknown-address-lockout';
 import { EmailTakenError, UsersRepository, type PreferencesRecord, type UserProfileRecord } from './users.repository';
 import { AccountLockedProblem, EmailTakenProblem, InvalidCredentialsProblem, WeakPasswordProblem, WrongPasswordProblem } from './users.errors';
 
@@ -45,23 +45,9 @@ export function normalizeEmail(email: string): string {
   return email.normalize('NFC').trim().toLowerCase();
 }
 
-interface PhantomLock {
-  failures: number;
-  lockouts: number;
-  lockedUntil: number;
-}
-
-const MAX_PHANTOMS = 10_000;
-
 @Injectable()
 export class UsersService {
   private readonly logger = new Logger(UsersService.name);
-  /**
-   * Failed-login state for addresses that have no account, kept so that an unknown address
-   * locks exactly like a real one and a 423 reveals nothing. Per instance, bounded.
-   */
-  private readonly phantoms = new Map<string, PhantomLock>();
-
   private terminator?: SessionTerminator;
 
   constructor(
@@ -70,6 +56,8 @@ export class UsersService {
     private readonly transactions: TransactionRunner,
     @InjectConfig(USERS_CONFIG) private readonly config: UsersConfig,
     private readonly audit: AuditService,
+    /** Unknown addresses lock exactly like real ones (shared across instances with REDIS_URL). */
+    private readonly unknownAddresses: UnknownAddressLockout,
   ) {}
 
   /** The sessions lib registers itself here at init (it imports this lib; this lib knows no sessions). */
@@ -109,7 +97,7 @@ export class UsersService {
     const user = await this.users.findByEmail(normalized);
     if (!user) {
       await this.hasher.burn(password);
-      this.phantomFailure(normalized);
+      await this.phantomFailure(normalized);
       throw new InvalidCredentialsProblem();
     }
     const lockedForS = user.lockedUntil ? (user.lockedUntil.getTime() - Date.now()) / 1000 : 0;
@@ -143,24 +131,13 @@ export class UsersService {
     throw new AccountLockedProblem((lock.lockedUntil.getTime() - Date.now()) / 1000);
   }
 
-  private phantomFailure(email: string): void {
-    const key = createHash('sha256').update(email).digest('base64url');
-    const now = Date.now();
-    const state = this.phantoms.get(key) ?? { failures: 0, lockouts: 0, lockedUntil: 0 };
-    this.phantoms.delete(key);
-    if (this.phantoms.size >= MAX_PHANTOMS) this.phantoms.delete(this.phantoms.keys().next().value as string);
-    this.phantoms.set(key, state);
-    if (state.lockedUntil > now) throw new AccountLockedProblem((state.lockedUntil - now) / 1000);
-    const { threshold, maxMinutes } = this.config.lockout;
-    state.failures += 1;
-    if (state.failures >= threshold) {
-      state.failures = 0;
-      const minutes = Math.min(maxMinutes, 2 ** Math.min(state.lockouts, 16));
-      state.lockouts += 1;
-      state.lockedUntil = now + minutes * 60_000;
-      this.logger.warn({ event: 'auth.lockout', unknownAccount: true, lockoutCount: state.lockouts }, 'sign-ins for an unknown address locked after repeated failures');
-      throw new AccountLockedProblem(minutes * 60);
+  private async phantomFailure(email: string): Promise<void> {
+    const outcome = await this.unknownAddresses.recordFailure(email, this.config.lockout);
+    if (outcome.kind === 'counted') return;
+    if (outcome.newLock) {
+      this.logger.warn({ event: 'auth.lockout', unknownAccount: true }, 'sign-ins for an unknown address locked after repeated failures');
     }
+    throw new AccountLockedProblem(outcome.forS);
   }
 
   /**

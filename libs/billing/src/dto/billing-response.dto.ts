@@ -36,6 +36,19 @@ export class PlanResponseDto {
   }
 }
 
+/** A plan as admins see it: with whether new subscriptions may choose it. */
+export class AdminPlanResponseDto extends PlanResponseDto {
+  @ApiProperty({ description: 'false: retired (subscribers keep it, nobody new subscribes)' }) active: boolean;
+
+  static fromPlan(plan: PlanRecord): AdminPlanResponseDto {
+    return Object.assign(new AdminPlanResponseDto(), PlanResponseDto.from(plan), { active: plan.active });
+  }
+}
+
+export class AdminPlanListResponseDto {
+  @ApiProperty({ type: [AdminPlanResponseDto] }) data: AdminPlanResponseDto[];
+}
+
 export class PlanListResponseDto {
   @ApiProperty({ type: [PlanResponseDto] }) data: PlanResponseDto[];
 }

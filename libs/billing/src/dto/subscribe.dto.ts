@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 
 export class SubscribeDto {
   @ApiProperty({ example: 'pro', maxLength: 50, description: 'A paid plan from GET /v1/billing/plans' })
@@ -46,4 +46,32 @@ export class RefundPaymentDto {
   @Min(1)
   @Max(Number.MAX_SAFE_INTEGER)
   amount: number;
+}
+
+export class UpdatePlanDto {
+  @ApiPropertyOptional({ example: 'Pro', minLength: 1, maxLength: 100 })
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  name?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 1_000_000, description: 'Trademark searches per billing period; applies to current subscribers at once' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  searchQuota?: number;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 730, description: 'Free days before the first charge of a new subscription (a user gets one trial); 0 = none; paid plans only' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(730)
+  trialDays?: number;
+
+  @ApiPropertyOptional({ description: 'false retires the plan: its subscribers keep it, nobody new subscribes to it' })
+  @IsOptional()
+  @IsBoolean()
+  active?: boolean;
 }

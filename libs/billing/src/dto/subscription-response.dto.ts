@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { Page } from '@app/common';
 import type { PaymentRecord } from '../billing.types';
 import { toJsonAmount } from '../money.util';
-import { PAYMENT_STATUSES } from '../payment-state';
+import { DISPUTE_STATUSES, PAYMENT_STATUSES } from '../payment-state';
 import { SUBSCRIPTION_STATUSES } from '../subscription-state';
 import type { SubscriptionView } from '../subscriptions.service';
 import type { Usage } from '../usage/usage.service';
@@ -21,6 +21,8 @@ export class SubscriptionResponseDto {
   @ApiProperty({ type: String, nullable: true, example: 'card_declined', description: 'Why the last payment failed' }) failureCode: string | null;
   @ApiProperty({ type: String, nullable: true }) failureMessage: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When a failed renewal is charged again' }) nextRetryAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the trial started (null: no trial)' }) trialStart: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true, description: 'When the trial ends (or ended): the first invoice is issued and charged then' }) trialEnd: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) canceledAt: string | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) endedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -37,11 +39,19 @@ export class SubscriptionResponseDto {
       failureCode: s.failureCode,
       failureMessage: s.failureMessage,
       nextRetryAt: iso(s.nextRetryAt),
+      trialStart: iso(s.trialStart),
+      trialEnd: iso(s.trialEnd),
       canceledAt: iso(s.canceledAt),
       endedAt: iso(s.endedAt),
       createdAt: s.createdAt.toISOString(),
     });
   }
+}
+
+export class PaymentDisputeDto {
+  @ApiProperty({ enum: DISPUTE_STATUSES, description: 'won, lost and warning_closed are final' }) status: string;
+  @ApiProperty({ type: 'integer', format: 'int64', description: 'Minor units the customer disputes' }) amount: number;
+  @ApiProperty({ type: String, nullable: true, example: 'fraudulent' }) reason: string | null;
 }
 
 export class PaymentResponseDto {
@@ -54,6 +64,7 @@ export class PaymentResponseDto {
   @ApiProperty({ example: 'sandbox' }) provider: string;
   @ApiProperty({ type: String, nullable: true, example: 'card_declined' }) failureCode: string | null;
   @ApiProperty({ type: String, nullable: true, description: 'Why the charge failed, for people' }) failureReason: string | null;
+  @ApiProperty({ type: PaymentDisputeDto, nullable: true, description: 'A chargeback on the charge, if the customer disputed it with their bank' }) dispute: PaymentDisputeDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static from(p: PaymentRecord): PaymentResponseDto {
@@ -67,6 +78,7 @@ export class PaymentResponseDto {
       provider: p.provider,
       failureCode: p.failureCode,
       failureReason: p.failureMessage,
+      dispute: p.dispute ? Object.assign(new PaymentDisputeDto(), { status: p.dispute.status, amount: toJsonAmount(p.dispute.amount), reason: p.dispute.reason }) : null,
       createdAt: p.createdAt.toISOString(),
     });
   }

@@ -1,6 +1,6 @@
 import { fn } from 'sequelize';
 import { Column, DataType, Model, Table } from 'sequelize-typescript';
-import type { PaymentStatus } from '../payment-state';
+import type { DisputeStatus, PaymentStatus } from '../payment-state';
 
 @Table({
   tableName: 'payments',
@@ -28,6 +28,11 @@ export class Payment extends Model {
   @Column({ type: DataType.TEXT, allowNull: true }) declare failureMessage: string | null;
   @Column({ type: DataType.DATE, allowNull: true }) declare succeededAt: Date | null;
   @Column({ type: DataType.DATE, allowNull: true }) declare failedAt: Date | null;
+  /** A chargeback on the charge, from the provider's charge.dispute.* events. */
+  @Column({ type: DataType.TEXT, allowNull: true }) declare disputeReference: string | null;
+  @Column({ type: DataType.TEXT, allowNull: true }) declare disputeStatus: DisputeStatus | null;
+  @Column({ type: DataType.BIGINT, allowNull: true }) declare disputeAmount: string | null;
+  @Column({ type: DataType.TEXT, allowNull: true }) declare disputeReason: string | null;
   @Column({ type: DataType.DATE, allowNull: false }) declare createdAt: Date;
   @Column({ type: DataType.DATE, allowNull: false }) declare updatedAt: Date;
 }

@@ -31,6 +31,9 @@ export class Subscription extends Model {
   @Column({ type: DataType.DATE, allowNull: true }) declare firstFailedAt: Date | null;
   @Column({ type: DataType.DATE, allowNull: true }) declare nextRetryAt: Date | null;
   @Column({ type: DataType.DATE, allowNull: true }) declare incompleteExpiresAt: Date | null;
+  /** The trial, if the subscription started with one (a user gets one trial). */
+  @Column({ type: DataType.DATE, allowNull: true }) declare trialStart: Date | null;
+  @Column({ type: DataType.DATE, allowNull: true }) declare trialEnd: Date | null;
   @Column({ type: DataType.DATE, allowNull: true }) declare canceledAt: Date | null;
   @Column({ type: DataType.DATE, allowNull: true }) declare endedAt: Date | null;
   @Column({ type: DataType.DATE, allowNull: false }) declare createdAt: Date;

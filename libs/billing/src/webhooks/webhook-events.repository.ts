@@ -12,10 +12,11 @@ export interface StoredEvent {
   processedAt: Date | null;
   outcome: string | null;
   attempts: number;
+  receivedAt: Date;
 }
 
 function toEvent(row: WebhookEvent): StoredEvent {
-  return { provider: row.provider, eventId: row.eventId, type: row.type, payload: row.payload, processedAt: row.processedAt, outcome: row.outcome, attempts: row.attempts };
+  return { provider: row.provider, eventId: row.eventId, type: row.type, payload: row.payload, processedAt: row.processedAt, outcome: row.outcome, attempts: row.attempts, receivedAt: row.receivedAt };
 }
 
 /** billing_webhook_events: queries only; WebhooksService holds the rules. */

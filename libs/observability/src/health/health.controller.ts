@@ -14,6 +14,7 @@ import { AppConfigService } from '@app/config';
 import { DatabaseProbe, type ProbeResult } from '@app/database';
 import { BackupStatusReporter, type BackupStatus } from './backup-status.reporter';
 import { LifecycleService } from './lifecycle.service';
+import { SharedStateStatusReporter } from './shared-state-status.reporter';
 
 @ApiTags('operations')
 @SkipThrottle()
@@ -30,6 +31,7 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly lifecycle: LifecycleService,
     private readonly config: AppConfigService,
     @Optional() private readonly backups?: BackupStatusReporter,
+    @Optional() private readonly sharedState?: SharedStateStatusReporter,
   ) {}
 
   @Get('live')
@@ -54,12 +56,15 @@ export class HealthController implements BeforeApplicationShutdown {
   @ApiOperation({
     summary: 'Readiness: whether this instance should receive traffic',
     description:
-      'Not shutting down, the database answers (asked on a connection of its own, not the application pool), the schema is migrated and the heap is below its limit; 503 (problem+json with `checks`) otherwise. The backup status is reported but never fails readiness.',
+      'Not shutting down, the database answers (asked on a connection of its own, not the application pool), the schema is migrated and the heap is below its limit; 503 (problem+json with `checks`) otherwise. The backup status and the shared state (Redis: `degraded` while REDIS_URL is set and Redis does not answer) are reported but never fail readiness.',
   })
   ready(): Promise<HealthCheckResult> {
     const { healthDbTimeoutMs, healthHeapLimitBytes } = this.config.observability;
     const reporter = this.backups;
     const optional: HealthIndicatorFunction[] = reporter ? [() => this.backupCheck(reporter, healthDbTimeoutMs)] : [];
+    const shared = this.sharedState;
+    // Always `up`: without Redis the instance serves on its own state (per-instance limits).
+    if (shared) optional.push(() => this.indicators.check('sharedState').up({ ...shared.sharedStateStatus() }));
     // One query on readiness's own connection (not the application pool, which may be saturated
     // while the database answers well) serves the database and the migrations checks.
     const probe: Promise<ProbeResult> = this.probe.check(healthDbTimeoutMs);
