@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import sharp from 'sharp';
+import { Sequelize } from 'sequelize-typescript';
+import { CopyrightContentRepository } from '@app/copyrights/copyright-content.repository';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
 import { client, uniqueEmail, type Tokens } from './support/auth-client';
@@ -291,5 +293,76 @@ describe('copyright content and near-copy detection (e2e)', () => {
     // Bob uploading the same bytes learns nothing of Alice's drafts.
     const bobWork = await newWork(bob.accessToken, 'Copy Of A Draft');
     expect((await upload(bob.accessToken, bobWork, text, 'copy.txt')).body.matches).toEqual([]);
+  });
+
+  it('counts at most perHash postings of each hash, the same whether one index scan reads them or each hash is probed on its own', async () => {
+    const me = alice.user.id;
+    // Eight works' contents with fingerprints of twelve synthetic hashes (far outside what winnowing makes).
+    const hashes = Array.from({ length: 12 }, (_, i) => 9_000_000_000_000_000 + i * 7);
+    const works: Array<{ work: string; content: string; has: number[] }> = [];
+    for (let w = 0; w < 8; w++) {
+      const work = (await sql.query<{ id: string }>(`INSERT INTO copyrights (user_id, title, work_type, creation_date) VALUES ($1, $2, 'literary', '2015-01-01') RETURNING id`, [me, `Postings ${w}`])).rows[0].id;
+      const content = (
+        await sql.query<{ id: string }>(`INSERT INTO copyright_contents (copyright_id, media_type, kind, size_bytes, sha256) VALUES ($1, 'text/plain', 'text', 1, md5(random()::text)) RETURNING id`, [work])
+      ).rows[0].id;
+      // Hash 0 is in every content (more postings than the cap), the others in some.
+      const has = hashes.filter((_, i) => i === 0 || (i + w) % 3 !== 0 || i % (w + 2) === 0);
+      await sql.query(
+        `INSERT INTO copyright_text_fingerprints (content_id, position, hash, char_start, char_end) SELECT $1, g, h, g, g + 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS u(h, g)`,
+        [content, has.map(String)],
+      );
+      works.push({ work, content, has });
+    }
+    const excluded = works[0];
+    /** What the lookup must answer: per hash the first perHash contents by id (the B-tree's order), other works only. */
+    const expected = (query: number[], perHash: number, minShared: number) => {
+      const shared = new Map<string, number>();
+      for (const h of query) {
+        const postings = works.filter((w) => w !== excluded && w.has.includes(h)).map((w) => w.content).sort().slice(0, perHash);
+        for (const c of postings) shared.set(c, (shared.get(c) ?? 0) + 1);
+      }
+      return [...shared]
+        .filter(([, n]) => n >= minShared)
+        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+        .map(([contentId, n]) => ({ contentId, shared: n }));
+    };
+    const repository = t.app.get(CopyrightContentRepository);
+    const sequelize = t.app.get(Sequelize);
+    const probed = jest.spyOn(sequelize, 'query');
+    const lookup = async (query: number[], perHash: number, minShared: number) => {
+      probed.mockClear();
+      const answer = await repository.textCandidates(query, excluded.work, { perHash, minShared, limit: 50 });
+      return { answer, probedEachHash: probed.mock.calls.some(([statement]) => String(statement).includes('CROSS JOIN LATERAL')) };
+    };
+    try {
+      // The other works hold 60 postings of the 12 hashes, hash 0 has 7 of them. Cap 6: the one
+      // scan reads all 60 (under 6 x 12) and counts hash 0 for its first 6 contents only.
+      expect(await lookup(hashes, 6, 2)).toEqual({ answer: expected(hashes, 6, 2), probedEachHash: false });
+      expect(expected(hashes, 6, 2)).not.toEqual(expected(hashes, 7, 2));
+      expect((await lookup(hashes, 6, 2)).answer.length).toBeGreaterThan(2);
+      // Cap 4: more than 4 x 12 postings, so each hash is probed with its own LIMIT; the same answer.
+      expect(await lookup(hashes, 4, 2)).toEqual({ answer: expected(hashes, 4, 2), probedEachHash: true });
+      expect(await lookup(hashes.slice(0, 2), 2, 1)).toEqual({ answer: expected(hashes.slice(0, 2), 2, 1), probedEachHash: true });
+      expect(await lookup(hashes.slice(0, 3), 1, 1)).toEqual({ answer: expected(hashes.slice(0, 3), 1, 1), probedEachHash: true });
+      expect(await lookup([hashes[0]], 100, 1)).toEqual({ answer: expected([hashes[0]], 100, 1), probedEachHash: false });
+    } finally {
+      probed.mockRestore();
+    }
+    // The excluded work's content holds every hash, yet never appears.
+    expect(expected(hashes, 100, 1).map((r) => r.contentId)).not.toContain(excluded.content);
+  });
+
+  it('removes a content’s fingerprints with it (directly, or through its deleted work)', async () => {
+    const fingerprintsOf = async (id: string) => Number((await sql.query('SELECT count(*) AS n FROM copyright_text_fingerprints f JOIN copyright_contents c ON c.id = f.content_id WHERE c.copyright_id = $1', [id])).rows[0].n);
+    const orphans = async () => Number((await sql.query('SELECT count(*) AS n FROM copyright_text_fingerprints f WHERE NOT EXISTS (SELECT 1 FROM copyright_contents c WHERE c.id = f.content_id)')).rows[0].n);
+    const work = await newWork(bob.accessToken, 'Replaced Twice');
+    expect((await upload(bob.accessToken, work, Buffer.from(story(41)), 'a.txt')).status).toBe(201);
+    expect(await fingerprintsOf(work)).toBeGreaterThan(10);
+    expect((await upload(bob.accessToken, work, Buffer.from(story(42)), 'b.txt')).status).toBe(201);
+    const stored = Number((await sql.query(`SELECT fingerprint_count AS n FROM copyright_contents WHERE copyright_id = $1`, [work])).rows[0].n);
+    expect(await fingerprintsOf(work)).toBeGreaterThanOrEqual(stored);
+    expect(await orphans()).toBe(0);
+    await sql.query('DELETE FROM copyrights WHERE id = $1', [work]);
+    expect(await orphans()).toBe(0);
   });
 });

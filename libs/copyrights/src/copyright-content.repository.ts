@@ -4,9 +4,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
-import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
-import type { DbTransaction } from '@app/database';
+import { Op, QueryTypes } from 'sequelize';
+import type { KeysetPosition } from '@app/common';
+import { findKeysetPage, type DbTransaction } from '@app/database';
 import type { CopyrightStatus } from './copyright-lifecycle';
 import type { ContentKind } from './content/content-analyzer';
 import type { TextFingerprint } from './content/winnowing';
@@ -172,57 +172,92 @@ export class CopyrightContentRepository {
   }
 
   /**
-   * Contents sharing at least `minShared` distinct hashes with `hashes`, most shared first. Each
-   * hash reads at most `perHash` postings from the B-tree (a phrase found in very many works
-   * says little and must not make the lookup a scan).
+   * Contents of other works sharing at least `minShared` distinct hashes with `hashes`, most
+   * shared first. Each hash counts at most `perHash` postings (the first by content id, as the
+   * B-tree has them): a phrase found in very many works says little and must not make the
+   * lookup a scan.
+   *
+   * Two ways to the same answer. First one index scan over all the hashes (`hash = ANY`, a
+   * third of the CPU of probing each hash on its own), reading at most perHash postings per
+   * hash in all, with the per-hash cap applied to what it read; when it read that many (so some
+   * hash has more postings than the cap: a common phrase), the answer comes from probing each
+   * hash with its own LIMIT instead, which never reads more than the cap per hash.
+   *
+   * The work `excludeCopyrightId` (the uploading one) is never a candidate.
    */
   async textCandidates(
     hashes: number[],
-    excludeContentId: string,
+    excludeCopyrightId: string,
     options: { perHash: number; minShared: number; limit: number },
     transaction?: DbTransaction,
   ): Promise<Array<{ contentId: string; shared: number }>> {
     if (hashes.length === 0) return [];
-    const rows = await this.sequelize.query<{ content_id: string; shared: string }>(
-      `SELECT p.content_id, count(DISTINCT q.hash) AS shared
-         FROM unnest($1::bigint[]) AS q(hash)
-         CROSS JOIN LATERAL (
-           SELECT f.content_id FROM copyright_text_fingerprints f
-            WHERE f.hash = q.hash AND f.content_id <> $2
-            LIMIT $3
-         ) p
-        GROUP BY p.content_id
-       HAVING count(DISTINCT q.hash) >= $4
-        ORDER BY shared DESC
-        LIMIT $5`,
-      { bind: [hashes.map(String), excludeContentId, options.perHash, options.minShared, options.limit], transaction, type: QueryTypes.SELECT },
+    // In B-tree order: consecutive probes read neighbouring index pages.
+    const sorted = Array.from(Float64Array.from(new Set(hashes)).sort(), String);
+    const others = 'f.content_id <> ALL (ARRAY(SELECT c.id FROM copyright_contents c WHERE c.copyright_id = $2))';
+    const cap = options.perHash * sorted.length;
+    const [scan] = await this.sequelize.query<{ read: string; shared: Array<{ content_id: string; shared: number }> }>(
+      `WITH hits AS MATERIALIZED (
+         SELECT f.hash, f.content_id FROM copyright_text_fingerprints f
+          WHERE f.hash = ANY($1::bigint[]) AND ${others}
+          LIMIT $6
+       )
+       SELECT (SELECT count(*) FROM hits) AS read,
+              coalesce((SELECT json_agg(t) FROM (
+                SELECT content_id, count(DISTINCT hash) AS shared
+                  FROM (SELECT hash, content_id, row_number() OVER (PARTITION BY hash ORDER BY content_id) AS n FROM hits) capped
+                 WHERE n <= $3
+                 GROUP BY content_id
+                HAVING count(DISTINCT hash) >= $4
+                 ORDER BY shared DESC, content_id
+                 LIMIT $5) t), '[]') AS shared`,
+      { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit, cap + 1], transaction, type: QueryTypes.SELECT },
     );
+    let rows = scan.shared;
+    if (Number(scan.read) > cap) {
+      rows = await this.sequelize.query<{ content_id: string; shared: number }>(
+        `SELECT p.content_id, count(DISTINCT q.hash)::int AS shared
+           FROM unnest($1::bigint[]) AS q(hash)
+           CROSS JOIN LATERAL (
+             SELECT f.content_id FROM copyright_text_fingerprints f WHERE f.hash = q.hash AND ${others} ORDER BY f.content_id LIMIT $3
+           ) p
+          GROUP BY p.content_id
+         HAVING count(DISTINCT q.hash) >= $4
+          ORDER BY shared DESC, p.content_id
+          LIMIT $5`,
+        { bind: [sorted, excludeCopyrightId, options.perHash, options.minShared, options.limit], transaction, type: QueryTypes.SELECT },
+      );
+    }
     return rows.map((r) => ({ contentId: r.content_id, shared: Number(r.shared) }));
   }
 
   /**
-   * Image contents within `maxP` bits of the pHash or `maxD` bits of the dHash, closest first.
-   * Candidates come from the band indexes (multi-index hashing: one index scan per band and hash,
-   * with the band values within the search radius); the distances are computed on those rows only.
+   * Image contents that are near copies by the rule of `matching.ts` (pHash within `maxP` bits
+   * and dHash within `maxD`, or either within its `strong` distance), closest first.
+   * Multi-index hashing: one index-only scan per band (the band indexes carry id, pHash and
+   * dHash), each with the band values within the search radius; the distances are computed on
+   * the rows those scans find, never on the table. Each band's values reach the scan through a
+   * sub-select, so the planner does not estimate hundreds of array elements one by one (that
+   * planning cost more than the scans).
    */
   async imageCandidates(
     hashes: { pHash: bigint; dHash: bigint },
     bandValues: { p: number[][]; d: number[][] },
-    options: { maxP: number; maxD: number; limit: number },
+    options: { maxP: number; maxD: number; strongP: number; strongD: number; limit: number },
     excludeContentId: string,
     transaction?: DbTransaction,
   ): Promise<string[]> {
+    const band = (column: string, param: number) => `SELECT id, phash, dhash FROM copyright_contents WHERE ${column} = ANY((SELECT $${param}::int[])::int[])`;
     const rows = await this.sequelize.query<{ id: string }>(
       `SELECT id FROM (
          SELECT id, bit_count((phash # $9::bigint)::bit(64)) AS dp, bit_count((dhash # $10::bigint)::bit(64)) AS dd
-           FROM copyright_contents
-          WHERE id <> $11 AND (
-            phash_b0 = ANY($1::int[]) OR phash_b1 = ANY($2::int[]) OR phash_b2 = ANY($3::int[]) OR phash_b3 = ANY($4::int[])
-            OR dhash_b0 = ANY($5::int[]) OR dhash_b1 = ANY($6::int[]) OR dhash_b2 = ANY($7::int[]) OR dhash_b3 = ANY($8::int[]))
+           FROM (${[0, 1, 2, 3].map((b) => band(`phash_b${b}`, b + 1)).join(' UNION ')}
+                 UNION ${[0, 1, 2, 3].map((b) => band(`dhash_b${b}`, b + 5)).join(' UNION ')}) hit
+          WHERE id <> $11
        ) c
-       WHERE dp <= $12 OR dd <= $13
+       WHERE (dp <= $12 AND dd <= $13) OR dp <= $14 OR dd <= $15
        ORDER BY least(dp, dd), id
-       LIMIT $14`,
+       LIMIT $16`,
       {
         bind: [
           ...bandValues.p,
@@ -232,6 +267,8 @@ export class CopyrightContentRepository {
           excludeContentId,
           options.maxP,
           options.maxD,
+          options.strongP,
+          options.strongD,
           options.limit,
         ],
         transaction,
@@ -317,19 +354,8 @@ export class CopyrightContentRepository {
 
   /** Matches with another owner's work (alarms), newest first, keyset-paginated. */
   async alarms(limit: number, after?: KeysetPosition): Promise<Array<{ match: MatchRecord; position: KeysetPosition }>> {
-    const conditions: WhereOptions[] = [{ own: false }];
-    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
-    const rows = await this.matches.findAll({
-      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
-      where: { [Op.and]: conditions },
-      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
-      order: [
-        ['createdAt', 'DESC'],
-        ['id', 'DESC'],
-      ],
-      limit: limit + 1,
-    });
-    return rows.map((m) => ({ match: toMatch(m), position: { createdAt: m.get('cursorCreatedAt') as string, id: m.id } }));
+    const rows = await findKeysetPage(this.matches, { where: [{ own: false }], limit, after });
+    return rows.map(({ row, position }) => ({ match: toMatch(row), position }));
   }
 
   /** Titles, registration numbers and owners of works, for the admins' list. */

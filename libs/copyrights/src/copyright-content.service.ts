@@ -135,12 +135,16 @@ export class CopyrightContentService {
       if (error instanceof UndecodableContentError) throw new UndecodableContentProblem(error.mediaType);
       throw error;
     }
+    const uploadHashes = analysis.text ? [...new Set(analysis.text.fingerprints.map((f) => f.hash))] : [];
     try {
       return await this.transactions.run(async (transaction) => {
         const work = await this.works.findOwned(userId, copyrightId, transaction);
         if (!work) throw new NotFoundError('The work does not exist');
         if (!isEditable(work.status)) throw new CopyrightStateError('uploading content', work.status);
         await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
+        // Other works sharing the text's hashes, looked up before this upload's own thousands of
+        // fingerprints are in the index (the lookup would read and skip each of them).
+        const shared = await this.contents.textCandidates(uploadHashes, copyrightId, { ...MATCH_RULES.text, limit: MATCH_RULES.candidates }, transaction);
         const storedCopy = deposit ? join(this.config.contentDir!, `${copyrightId}-${analysis.sha256}`) : null;
         const content = await this.contents.replace(
           {
@@ -152,7 +156,7 @@ export class CopyrightContentService {
             sizeBytes: analysis.sizeBytes,
             sha256: analysis.sha256,
             tokenCount: analysis.text?.tokenCount ?? null,
-            fingerprintCount: analysis.text ? new Set(analysis.text.fingerprints.map((f) => f.hash)).size : 0,
+            fingerprintCount: uploadHashes.length,
             fingerprintsTruncated: analysis.text?.truncated ?? false,
             phash: analysis.image ? toSigned64(analysis.image.pHash) : null,
             dhash: analysis.image ? toSigned64(analysis.image.dHash) : null,
@@ -165,7 +169,7 @@ export class CopyrightContentService {
           analysis.text?.fingerprints ?? [],
           transaction,
         );
-        const found = await this.findMatches(content, analysis, transaction);
+        const found = await this.findMatches(content, analysis, uploadHashes, shared, transaction);
         const records = await this.contents.addMatches(
           found.map((f) => ({
             copyrightId,
@@ -241,14 +245,18 @@ export class CopyrightContentService {
   }
 
   /** Exact copies, then text or image near copies, of works that are the uploader's or submitted/registered. */
-  private async findMatches(content: ContentRecord, analysis: ContentAnalysis, transaction: DbTransaction): Promise<Found[]> {
+  private async findMatches(
+    content: ContentRecord,
+    analysis: ContentAnalysis,
+    uploadHashes: number[],
+    shared: Array<{ contentId: string; shared: number }>,
+    transaction: DbTransaction,
+  ): Promise<Found[]> {
     const found = new Map<string, Found>();
     const exact = await this.contents.candidates(await this.contents.sameBytes(content.sha256, content.id, MATCH_RULES.candidates, transaction), transaction);
     for (const candidate of exact) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
 
-    if (analysis.text && analysis.text.fingerprints.length > 0) {
-      const uploadHashes = [...new Set(analysis.text.fingerprints.map((f) => f.hash))];
-      const shared = await this.contents.textCandidates(uploadHashes, content.id, { ...MATCH_RULES.text, limit: MATCH_RULES.candidates }, transaction);
+    if (analysis.text && uploadHashes.length > 0) {
       const sharedBy = new Map(shared.map((s) => [s.contentId, s.shared]));
       for (const candidate of await this.contents.candidates(shared.map((s) => s.contentId), transaction)) {
         if (found.has(candidate.contentId)) continue;
@@ -262,12 +270,16 @@ export class CopyrightContentService {
 
     if (analysis.image) {
       const mine = analysis.image;
-      const pRadius = bandRadius(MATCH_RULES.image.maxPHash);
-      const dRadius = bandRadius(MATCH_RULES.image.maxDHash);
+      const rules = MATCH_RULES.image;
+      // Every near copy (imageVerdict) has its pHash within max(maxPHash, strongPHash) bits, or
+      // its dHash within strongDHash bits: the pHash bands are searched at the radius of the
+      // first, the dHash bands at the (much smaller) radius of the second.
+      const pRadius = bandRadius(Math.max(rules.maxPHash, rules.strongPHash));
+      const dRadius = bandRadius(rules.strongDHash);
       const ids = await this.contents.imageCandidates(
         mine,
         { p: bands(mine.pHash).map((b) => bandNeighbours(b, pRadius)), d: bands(mine.dHash).map((b) => bandNeighbours(b, dRadius)) },
-        { maxP: MATCH_RULES.image.maxPHash, maxD: MATCH_RULES.image.maxDHash, limit: MATCH_RULES.candidates },
+        { maxP: rules.maxPHash, maxD: rules.maxDHash, strongP: rules.strongPHash, strongD: rules.strongDHash, limit: MATCH_RULES.candidates },
         content.id,
         transaction,
       );

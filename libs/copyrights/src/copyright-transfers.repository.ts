@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
-import { literal, Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
-import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
-import type { DbTransaction } from '@app/database';
+import { Op, UniqueConstraintError } from 'sequelize';
+import type { KeysetPosition } from '@app/common';
+import { findKeysetPage, type DbTransaction } from '@app/database';
 import { CopyrightTransfer } from './models/copyright-transfer.model';
 
 export type TransferStatus = 'pending' | 'accepted' | 'declined' | 'cancelled' | 'expired';
@@ -60,19 +60,8 @@ export class CopyrightTransfersRepository {
 
   /** Transfers the user sent or that are addressed to their e-mail, newest first in (created_at, id) keyset order; `limit + 1` rows. */
   async listFor(userId: string, email: string, limit: number, after?: KeysetPosition): Promise<Array<{ transfer: TransferRecord; position: KeysetPosition }>> {
-    const conditions: WhereOptions[] = [{ [Op.or]: [{ fromUserId: userId }, { toEmail: email }] }];
-    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
-    const rows = await this.transfers.findAll({
-      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
-      where: { [Op.and]: conditions },
-      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
-      order: [
-        ['createdAt', 'DESC'],
-        ['id', 'DESC'],
-      ],
-      limit: limit + 1,
-    });
-    return rows.map((t) => ({ transfer: toRecord(t), position: { createdAt: t.get('cursorCreatedAt') as string, id: t.id } }));
+    const rows = await findKeysetPage(this.transfers, { where: [{ [Op.or]: [{ fromUserId: userId }, { toEmail: email }] }], limit, after });
+    return rows.map(({ row, position }) => ({ transfer: toRecord(row), position }));
   }
 
   /** Marks every pending transfer due by `now` expired; returns them. */

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import { literal, Op, UniqueConstraintError, type WhereOptions } from 'sequelize';
-import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
-import type { DbTransaction } from '@app/database';
+import type { KeysetPosition } from '@app/common';
+import { findKeysetPage, type DbTransaction } from '@app/database';
 import type { CopyrightStatus } from './copyright-lifecycle';
 import type { CopyrightListFilter, CopyrightLogRecord, CopyrightRecord, WorkType } from './copyrights.types';
 import { CopyrightLog } from './models/copyright-log.model';
@@ -93,18 +93,8 @@ export class CopyrightsRepository {
     if (filter.metadata) conditions.push(literal(`metadata @> ${this.copyrights.sequelize!.escape(JSON.stringify(filter.metadata))}::jsonb`));
     if (filter.createdFrom) conditions.push({ creationDate: { [Op.gte]: filter.createdFrom } });
     if (filter.createdTo) conditions.push({ creationDate: { [Op.lte]: filter.createdTo } });
-    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
-    const rows = await this.copyrights.findAll({
-      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
-      where: { [Op.and]: conditions },
-      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
-      order: [
-        ['createdAt', 'DESC'],
-        ['id', 'DESC'],
-      ],
-      limit: limit + 1,
-    });
-    return rows.map((c) => ({ work: toRecord(c), position: { createdAt: c.get('cursorCreatedAt') as string, id: c.id } }));
+    const rows = await findKeysetPage(this.copyrights, { where: conditions, limit, after });
+    return rows.map(({ row, position }) => ({ work: toRecord(row), position }));
   }
 
   async addLog(entry: Omit<CopyrightLogRecord, 'id' | 'createdAt'>, transaction: DbTransaction): Promise<CopyrightLogRecord> {
@@ -113,18 +103,7 @@ export class CopyrightsRepository {
 
   /** The work's changes, oldest first in (created_at, id) keyset order after `after`; `limit + 1` rows. */
   async history(copyrightId: string, limit: number, after?: KeysetPosition): Promise<Array<{ log: CopyrightLogRecord; position: KeysetPosition }>> {
-    const conditions: WhereOptions[] = [{ copyrightId }];
-    if (after) conditions.push(literal('(created_at, id) > (CAST(:afterCreatedAt AS timestamptz), CAST(:afterId AS uuid))'));
-    const rows = await this.logs.findAll({
-      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
-      where: { [Op.and]: conditions },
-      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
-      order: [
-        ['createdAt', 'ASC'],
-        ['id', 'ASC'],
-      ],
-      limit: limit + 1,
-    });
-    return rows.map((row) => ({ log: toLog(row), position: { createdAt: row.get('cursorCreatedAt') as string, id: row.id } }));
+    const rows = await findKeysetPage(this.logs, { where: [{ copyrightId }], limit, after, order: 'oldest-first' });
+    return rows.map(({ row, position }) => ({ log: toLog(row), position }));
   }
 }

@@ -16,3 +16,4 @@ export * from './metrics/database-metrics';
 export * from './embedded/embedded-postgres';
 export * from './embedded/embedded-default';
 export * from './schema/schema-drift';
+export * from './pagination/keyset-page';

@@ -1,8 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import { fn, col, literal, Op, type WhereOptions } from 'sequelize';
-import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
-import type { DbTransaction } from '@app/database';
+import type { KeysetPosition } from '@app/common';
+import { findKeysetPage, type DbTransaction } from '@app/database';
 import { RecommendationLog } from './models/recommendation-log.model';
 import { Recommendation } from './models/recommendation.model';
 import type {
@@ -67,19 +67,8 @@ export class RecommendationsRepository {
     const conditions: WhereOptions[] = [{ userId }];
     if (filter.status) conditions.push({ status: filter.status });
     if (filter.type) conditions.push({ type: filter.type });
-    if (after) conditions.push(literal(KEYSET_AFTER_SQL));
-    const rows = await this.recommendations.findAll({
-      attributes: { include: [[literal(KEYSET_CREATED_AT_SQL), 'cursorCreatedAt']] },
-      where: { [Op.and]: conditions },
-      ...(after ? { replacements: { afterCreatedAt: after.createdAt, afterId: after.id } } : {}),
-      order: [
-        ['createdAt', 'DESC'],
-        ['id', 'DESC'],
-      ],
-      limit: limit + 1,
-      transaction,
-    });
-    return rows.map((r) => ({ record: toRecord(r), position: { createdAt: r.get('cursorCreatedAt') as string, id: r.id } }));
+    const rows = await findKeysetPage(this.recommendations, { where: conditions, limit, after, transaction });
+    return rows.map(({ row, position }) => ({ record: toRecord(row), position }));
   }
 
   /** One of the user's recommendations; null for anyone else's. */

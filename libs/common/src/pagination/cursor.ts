@@ -1,6 +1,7 @@
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { ApiPropertyOptional } from '@nestjs/swagger';
+import type { KeysetPosition } from '@app/database';
 import { ValidationFailedError } from '../problem/app-error';
 
 /** Query parameters every list endpoint takes. */
@@ -25,25 +26,9 @@ export interface Page<T> {
   nextCursor: string | null;
 }
 
-/**
- * Position of the last row of a page in (created_at DESC, id DESC) keyset order. `createdAt` is
- * the database's own text to the microsecond, UTC: a JS Date keeps only milliseconds, and rows
- * created by SQL now() within one millisecond would be skipped or repeated across pages.
- */
-export interface KeysetPosition {
-  createdAt: string;
-  id: string;
-}
-
-/** Select this (as `cursorCreatedAt`) to build a KeysetPosition from a row. */
-export const KEYSET_CREATED_AT_SQL = `to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-/**
- * The keyset condition after a position, as a row comparison so that a
- * (..., created_at DESC, id DESC) index serves it. Bind :afterCreatedAt and :afterId.
- */
-export const KEYSET_AFTER_SQL = '(created_at, id) < (CAST(:afterCreatedAt AS timestamptz), CAST(:afterId AS uuid))';
-
+// The keyset pieces the repositories use (findKeysetPage and its SQL) live with Sequelize in
+// @app/database; re-exported here for the cursor's users.
+export { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/database';
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -74,7 +74,10 @@ export function normalizeToken(raw: string): string {
 
 /**
  * Incremental fingerprinting: `push(text)` any number of times, then `finish()`. Memory is
- * the fingerprints kept (capped by `maxFingerprints`) plus a k-gram window.
+ * the fingerprints kept (capped by `maxFingerprints`) plus a k-gram window. The per-token and
+ * per-k-gram state lives in typed-array rings: only a selected k-gram becomes an object (a
+ * 500 KB text has about 75,000 k-grams and 17,000 fingerprints, and allocating every k-gram
+ * made the garbage collector the largest cost of an upload).
  */
 export class Winnower {
   private readonly fingerprints: TextFingerprint[] = [];
@@ -82,13 +85,19 @@ export class Winnower {
   private carryStart = 0;
   private consumed = 0;
   private tokenCount = 0;
-  // The last k tokens' hash lanes and offsets.
-  private readonly ringA: number[] = [];
-  private readonly ringB: number[] = [];
-  private readonly ringStart: number[] = [];
-  private readonly ringEnd: number[] = [];
-  // The current window of k-gram hashes (monotonic deque of candidates).
-  private readonly deque: TextFingerprint[] = [];
+  // The last k tokens' hash lanes and offsets; the oldest at tokenCount % k.
+  private readonly ringA: Uint32Array;
+  private readonly ringB: Uint32Array;
+  private readonly ringStart: Float64Array;
+  private readonly ringEnd: Float64Array;
+  // The current window's candidates (a monotonic deque of k-grams), as a ring of w slots:
+  // entries head .. head + size - 1 (mod w), increasing hash from front to back.
+  private readonly dequeHash: Float64Array;
+  private readonly dequePosition: Float64Array;
+  private readonly dequeStart: Float64Array;
+  private readonly dequeEnd: Float64Array;
+  private dequeHead = 0;
+  private dequeSize = 0;
   private kgramCount = 0;
   private lastSelected = -1;
   private truncated = false;
@@ -97,7 +106,16 @@ export class Winnower {
     private readonly k = WINNOW_K,
     private readonly w = WINNOW_W,
     private readonly maxFingerprints = 200_000,
-  ) {}
+  ) {
+    this.ringA = new Uint32Array(k);
+    this.ringB = new Uint32Array(k);
+    this.ringStart = new Float64Array(k);
+    this.ringEnd = new Float64Array(k);
+    this.dequeHash = new Float64Array(w);
+    this.dequePosition = new Float64Array(w);
+    this.dequeStart = new Float64Array(w);
+    this.dequeEnd = new Float64Array(w);
+  }
 
   /** Feeds the next piece of text (any split: a word cut between two pushes is joined). */
   push(text: string): void {
@@ -113,7 +131,7 @@ export class Winnower {
       return;
     }
     if (cut === 0) cut = chunk.length;
-    this.scan(chunk.slice(0, cut), chunkStart);
+    this.scan(cut === chunk.length ? chunk : chunk.slice(0, cut), chunkStart);
     this.carry = chunk.slice(cut);
     this.carryStart = chunkStart + cut;
     this.consumed += text.length;
@@ -123,7 +141,7 @@ export class Winnower {
     if (this.carry) this.scan(this.carry, this.carryStart);
     this.carry = '';
     // A text shorter than one window still gets its minimum (or its only k-gram).
-    if (this.kgramCount > 0 && this.kgramCount < this.w && this.deque.length > 0) this.select(this.deque[0]);
+    if (this.kgramCount > 0 && this.kgramCount < this.w && this.dequeSize > 0) this.select(this.dequeHead);
     return { fingerprints: this.fingerprints, tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
   }
 
@@ -131,17 +149,27 @@ export class Winnower {
     const n = text.length;
     let i = 0;
     while (i < n) {
-      while (i < n && !isWordUnit(text, i)) i++;
-      if (i >= n) return;
+      // Skip separators; ASCII decided inline (most of any text), the rest by Unicode class.
+      for (;;) {
+        if (i >= n) return;
+        const c = text.charCodeAt(i);
+        if (c < 128 ? (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) : isWordUnit(text, i)) break;
+        i++;
+      }
       const start = i;
       // ASCII tokens (most of them) are lower-cased and hashed here without building strings.
       let ascii = true;
       let a = 0x811c9dc5;
       let b = 0x01000193 ^ 0x5bd1e995;
-      while (i < n && i - start < MAX_TOKEN_CHARS && isWordUnit(text, i)) {
+      while (i < n && i - start < MAX_TOKEN_CHARS) {
         let c = text.charCodeAt(i);
-        if (c >= 128) ascii = false;
-        else if (c >= 65 && c <= 90) c |= 0x20;
+        if (c < 128) {
+          if (c >= 65 && c <= 90) c |= 0x20;
+          else if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 122))) break;
+        } else {
+          if (!isWordUnit(text, i)) break;
+          ascii = false;
+        }
         a = Math.imul(a ^ c, 0x01000193);
         b = Math.imul(b ^ c, 0x5bd1e995) ^ (b >>> 15);
         i++;
@@ -169,35 +197,45 @@ export class Winnower {
   }
 
   private addKgram(): void {
+    const k = this.k;
+    const w = this.w;
     // Polynomial combination of the k token hashes in each lane; 21 bits of one lane and 32 of
     // the other make a 53-bit hash that is exact as a JavaScript number.
     let ha = 0;
     let hb = 0;
     // The ring holds the last k tokens; the oldest is at tokenCount % k.
-    for (let j = 0; j < this.k; j++) {
-      const slot = (this.tokenCount + j) % this.k;
+    const oldest = this.tokenCount % k;
+    for (let j = 0, slot = oldest; j < k; j++, slot = slot + 1 === k ? 0 : slot + 1) {
       ha = (Math.imul(ha, 0x9e3779b1) + this.ringA[slot]) | 0;
       hb = (Math.imul(hb, 0x85ebca77) + this.ringB[slot]) | 0;
     }
     ha = Math.imul(ha ^ (ha >>> 16), 0x7feb352d) >>> 0;
     hb = Math.imul(hb ^ (hb >>> 13), 0xc2b2ae35) >>> 0;
     const hash = (ha & 0x1fffff) * 0x100000000 + hb;
-    const position = this.tokenCount - this.k;
-    const oldest = this.tokenCount % this.k;
-    const newest = (this.tokenCount + this.k - 1) % this.k;
-    const kgram: TextFingerprint = { hash, position, start: this.ringStart[oldest], end: this.ringEnd[newest] };
+    const position = this.tokenCount - k;
+    const newest = oldest === 0 ? k - 1 : oldest - 1;
     // Monotonic deque: drop candidates that can never be a window's (rightmost) minimum again.
-    while (this.deque.length > 0 && this.deque[this.deque.length - 1].hash >= hash) this.deque.pop();
-    this.deque.push(kgram);
-    while (this.deque[0].position <= position - this.w) this.deque.shift();
+    while (this.dequeSize > 0 && this.dequeHash[(this.dequeHead + this.dequeSize - 1) % w] >= hash) this.dequeSize--;
+    // The front leaves once it is older than the window (before the push: the ring has w slots).
+    if (this.dequeSize > 0 && this.dequePosition[this.dequeHead] <= position - w) {
+      this.dequeHead = (this.dequeHead + 1) % w;
+      this.dequeSize--;
+    }
+    const tail = (this.dequeHead + this.dequeSize) % w;
+    this.dequeHash[tail] = hash;
+    this.dequePosition[tail] = position;
+    this.dequeStart[tail] = this.ringStart[oldest];
+    this.dequeEnd[tail] = this.ringEnd[newest];
+    this.dequeSize++;
     this.kgramCount++;
-    if (this.kgramCount >= this.w) this.select(this.deque[0]);
+    if (this.kgramCount >= w) this.select(this.dequeHead);
   }
 
-  private select(kgram: TextFingerprint): void {
-    if (kgram.position === this.lastSelected) return;
-    this.lastSelected = kgram.position;
-    this.fingerprints.push(kgram);
+  private select(slot: number): void {
+    const position = this.dequePosition[slot];
+    if (position === this.lastSelected) return;
+    this.lastSelected = position;
+    this.fingerprints.push({ hash: this.dequeHash[slot], position, start: this.dequeStart[slot], end: this.dequeEnd[slot] });
     if (this.fingerprints.length >= this.maxFingerprints) this.truncated = true;
   }
 }
