@@ -104,10 +104,10 @@ describe('billing with STRIPE_SECRET_KEY set (e2e, fake Stripe API)', () => {
     const res = await api.call('POST', '/v1/billing/subscription', { token: ada.accessToken, body: { planCode: 'pro', paymentToken: 'tok_visa' }, headers: { 'idempotency-key': 'stripe-e2e-1' } });
     expect(res.status).toBe(201);
     expect(res.body.status).toBe('active');
-    const [payment] = (await sql.query('SELECT id, provider, provider_reference, amount FROM payments WHERE user_id = $1', [ada.user.id])).rows;
+    const [payment] = (await sql.query('SELECT id, invoice_id, provider, provider_reference, amount FROM payments WHERE user_id = $1', [ada.user.id])).rows;
     expect(payment.provider).toBe('stripe');
     const intent = fake.requests.find((r) => r.path === '/v1/payment_intents');
-    expect(intent?.idempotencyKey).toBe(`${ada.user.id}:stripe-e2e-1`);
+    expect(intent?.idempotencyKey).toBe(`${ada.user.id}:stripe-e2e-1:invoice:${payment.invoice_id}`);
     expect(intent?.params['metadata[payment_id]']).toBe(payment.id);
 
     const payload = JSON.stringify({

@@ -159,7 +159,8 @@ describe('billing subscriptions, payments and Idempotency-Key (e2e)', () => {
 
     // The provider call carried the key.
     const [payment] = (await sql.query('SELECT provider_idempotency_key FROM payments WHERE user_id = $1', [eve.user.id])).rows;
-    expect(payment.provider_idempotency_key).toBe(`${eve.user.id}:${key}`);
+    const [invoice] = (await sql.query('SELECT id FROM invoices WHERE user_id = $1', [eve.user.id])).rows;
+    expect(payment.provider_idempotency_key).toBe(`${eve.user.id}:${key}:invoice:${invoice.id}`);
   });
 
   it('gives the key back when the handler fails, and forgets keys after 24 hours (expiry job)', async () => {
@@ -178,12 +179,22 @@ describe('billing subscriptions, payments and Idempotency-Key (e2e)', () => {
     const later = await subscribe(gus, { planCode: 'business', paymentToken: 'tok_visa' }, key);
     expect(later.status).toBe(409);
     expect(later.body.type).toMatch(/subscription-exists$/);
+    // ...and once that subscription has ended, the forgotten key starts a new, paid subscription:
+    // a new provider call with its own provider key, not a duplicate-key 500.
+    expect((await api.call('POST', '/v1/billing/subscription/cancel', { token: gus.accessToken, body: { atPeriodEnd: false } })).status).toBe(200);
+    await sql.query(`UPDATE idempotency_keys SET created_at = created_at - interval '25 hours' WHERE user_id = $1`, [gus.user.id]);
+    const again = await subscribe(gus, { planCode: 'pro', paymentToken: 'tok_visa' }, key);
+    expect(again.status).toBe(201);
+    const paid = (await sql.query(`SELECT provider_idempotency_key FROM payments WHERE user_id = $1 AND status = 'succeeded'`, [gus.user.id])).rows;
+    expect(paid).toHaveLength(2);
+    expect(new Set(paid.map((p: { provider_idempotency_key: string }) => p.provider_idempotency_key)).size).toBe(2);
 
     await sql.query(`INSERT INTO idempotency_keys (user_id, key, request_hash, status, response_status, response_body, created_at)
                      VALUES ($1, 'old', 'x', 'completed', 201, '{}', now() - interval '25 hours')`, [gus.user.id]);
     const run = await t.app.get(JobsService).runNow('billing-idempotency-keys-expiry');
     expect(run).toMatchObject({ status: 'ran', run: { outcome: 'success' } });
-    expect(await keys()).toBe(0);
+    // The expired keys are gone; the one the last subscribe stored a moment ago stays.
+    expect(await keys()).toBe(1);
   });
 
   describe('a request whose process died holding its Idempotency-Key', () => {

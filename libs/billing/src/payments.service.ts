@@ -18,10 +18,18 @@ import { nextRetryAt } from './retry-schedule.util';
 import { transitionSubscription } from './subscription-state';
 import { SubscriptionsRepository } from './subscriptions.repository';
 
-/** The provider key for a client's Idempotency-Key: per user, and short enough for every provider (Stripe: 255). */
-export function providerKey(userId: string, key: string): string {
+/**
+ * The provider key for a client's Idempotency-Key: per user, scoped to the object the call acts on
+ * (the invoice charged, or the payment and the amount already refunded), and short enough for
+ * every provider (Stripe: 255). The scope matters once our key record has expired (24 h): the
+ * client may then use the same key for a new request, which must be a new provider call (a new
+ * payment row, not a unique-key violation; a new refund, not the provider replaying the old one),
+ * while a retry of the same request (same invoice, same refunded amount) keeps the same key.
+ */
+export function providerKey(userId: string, key: string, scope: string): string {
   const plain = `${userId}:${key}`;
-  return plain.length <= 200 ? plain : `${userId}:sha256:${createHash('sha256').update(key).digest('hex')}`;
+  const base = plain.length <= 160 ? plain : `${userId}:sha256:${createHash('sha256').update(key).digest('hex')}`;
+  return `${base}:${scope}`;
 }
 
 /**
@@ -70,7 +78,7 @@ export class PaymentsService {
         amount: invoice.total,
         currency: invoice.currency,
         provider: this.provider.name,
-        providerIdempotencyKey: key ? providerKey(invoice.userId, key) : `invoice:${invoice.id}:attempt:${attempt}`,
+        providerIdempotencyKey: key ? providerKey(invoice.userId, key, `invoice:${invoice.id}`) : `invoice:${invoice.id}:attempt:${attempt}`,
       },
       transaction,
     );
@@ -154,7 +162,7 @@ export class PaymentsService {
         reference: payment.providerReference,
         amount,
         currency: payment.currency,
-        idempotencyKey: key ? providerKey(actorId, key) : `refund:${payment.id}:${payment.amountRefunded}:${amount}`,
+        idempotencyKey: key ? providerKey(actorId, key, `refund:${payment.id}:${payment.amountRefunded}`) : `refund:${payment.id}:${payment.amountRefunded}:${amount}`,
         metadata: { payment_id: payment.id },
       });
       const refunded = await this.payments.update(payment.id, { status, amountRefunded: payment.amountRefunded + amount }, transaction);
