@@ -108,6 +108,37 @@ describe('loadConfig', () => {
     expect(problemsOf({ MIGRATION_DATABASE_URL: 'postgres://owner@db/clearmark' }).join('\n')).toMatch(/^MIGRATION_DATABASE_URL: needs DATABASE_URL/m);
   });
 
+  it('DATABASE_READ_URLS: replicas of the same database, with the primary\'s TLS settings; none by default', () => {
+    const none = loadConfig({ DATABASE_URL: 'postgres://app:pw@db:5432/clearmark' }).database.readReplicas;
+    expect(none).toEqual({ connections: [], maxLagS: 30, probeIntervalMs: 2_000 });
+    const two = loadConfig({
+      DATABASE_URL: 'postgres://app:pw@db:5432/clearmark',
+      DATABASE_READ_URLS: ' postgres://app:pw@replica-1:5432/clearmark , postgresql://app:pw@replica-2:6432/clearmark,',
+      DATABASE_SSL: 'true',
+      DB_REPLICA_MAX_LAG_S: '5',
+      DB_REPLICA_PROBE_INTERVAL_MS: '500',
+    }).database.readReplicas;
+    expect(two.connections).toEqual([
+      expect.objectContaining({ host: 'replica-1', port: 5432, user: 'app', password: 'pw', database: 'clearmark', tls: expect.objectContaining({ rejectUnauthorized: true }) }),
+      expect.objectContaining({ host: 'replica-2', port: 6432, database: 'clearmark' }),
+    ]);
+    expect(two).toMatchObject({ maxLagS: 5, probeIntervalMs: 500 });
+  });
+
+  it('DATABASE_READ_URLS: refuses what cannot be a replica of DATABASE_URL, without printing a password', () => {
+    const problems = problemsOf({
+      DATABASE_URL: 'postgres://app:pw@db:5432/clearmark',
+      DATABASE_READ_URLS: 'mysql://app:topsecret@r1/clearmark,postgres://app:topsecret@r2/other,postgres://app:topsecret@db:5432/clearmark,postgres://app@r3/clearmark,postgres://app@r3:5432/clearmark',
+    }).join('\n');
+    expect(problems).toMatch(/^DATABASE_READ_URLS \(entry 1\): scheme must be postgres/m);
+    expect(problems).toMatch(/^DATABASE_READ_URLS \(entry 2\): must name the database of DATABASE_URL/m);
+    expect(problems).toMatch(/^DATABASE_READ_URLS \(entry 3\): names the primary's host and port/m);
+    expect(problems).toMatch(/^DATABASE_READ_URLS \(entry 5\): lists r3:5432 twice/m);
+    expect(problems).not.toContain('topsecret');
+    expect(problemsOf({ DATABASE_READ_URLS: 'postgres://app@r1/clearmark' }).join('\n')).toMatch(/^DATABASE_READ_URLS: needs DATABASE_URL/m);
+    expect(problemsOf({ DATABASE_URL: 'postgres://app@db/clearmark', DB_REPLICA_MAX_LAG_S: '0' }).join('\n')).toMatch(/^DB_REPLICA_MAX_LAG_S=0: /m);
+  });
+
   it('refuses production without TLS to the database', () => {
     const problems = problemsOf({ NODE_ENV: 'production', DATABASE_URL: 'postgres://app@db/clearmark' });
     expect(problems.join('\n')).toMatch(/^DATABASE_SSL: production requires TLS/m);

@@ -47,6 +47,19 @@ export interface DatabaseConfig {
   /** 0 = no limit: migrations may legitimately run long (index builds on big tables). */
   migrationStatementTimeoutMs: number;
   embedded: { dataDir: string; port: number };
+  /**
+   * Streaming replicas of `connection` (DATABASE_READ_URLS) that serve the reads which tolerate
+   * lag; none configured: every read goes to `connection`, as before.
+   */
+  readReplicas: ReadReplicasConfig;
+}
+
+export interface ReadReplicasConfig {
+  connections: DatabaseConnectionConfig[];
+  /** A replica further behind than this (DB_REPLICA_MAX_LAG_S) is out of rotation. */
+  maxLagS: number;
+  /** How often each replica's lag is measured (DB_REPLICA_PROBE_INTERVAL_MS). */
+  probeIntervalMs: number;
 }
 
 export interface HttpConfig {
@@ -146,6 +159,39 @@ export function parseDatabaseUrl(value: string, problems: string[], name = 'DATA
   };
 }
 
+/**
+ * DATABASE_READ_URLS: comma-separated postgres:// URLs of streaming replicas of DATABASE_URL.
+ * A replica is a copy of the same cluster, so each must name the same database; the embedded
+ * server (no DATABASE_URL) has none.
+ */
+function readReplicaConnections(value: string | undefined, primary: DatabaseConnectionConfig | undefined, problems: string[]): DatabaseConnectionConfig[] {
+  const urls = list(value);
+  if (urls.length === 0) return [];
+  if (!primary) {
+    problems.push('DATABASE_READ_URLS: needs DATABASE_URL too (replicas stream from a configured primary, not the embedded server)');
+    return [];
+  }
+  const connections: DatabaseConnectionConfig[] = [];
+  const seen = new Set<string>();
+  urls.forEach((url, i) => {
+    const name = `DATABASE_READ_URLS (entry ${i + 1})`;
+    const connection = parseDatabaseUrl(url, problems, name);
+    if (!connection) return;
+    const where = `${connection.host}:${connection.port}`;
+    if (connection.database !== primary.database) {
+      problems.push(`${name}: must name the database of DATABASE_URL (a replica is a copy of the same cluster)`);
+    } else if (where === `${primary.host}:${primary.port}`) {
+      problems.push(`${name}: names the primary's host and port (list the replicas only)`);
+    } else if (seen.has(where)) {
+      problems.push(`${name}: lists ${where} twice`);
+    } else {
+      seen.add(where);
+      connections.push(connection);
+    }
+  });
+  return connections;
+}
+
 function connectionFromEnv(env: EnvironmentVariables, problems: string[]): DatabaseConnectionConfig | undefined {
   if (env.DATABASE_URL) return parseDatabaseUrl(env.DATABASE_URL, problems);
   if (env.PGHOST) {
@@ -176,6 +222,7 @@ function loadCore(env: EnvironmentVariables, context: ConfigContext): CoreConfig
     }
     if (migrationConnection.user === connection.user) migrationConnection = undefined;
   }
+  const replicaConnections = readReplicaConnections(env.DATABASE_READ_URLS, connection, problems);
   const wantsTls = env.DATABASE_SSL ?? connection?.tls !== undefined;
   const rejectUnauthorized = env.DATABASE_SSL_REJECT_UNAUTHORIZED ?? true;
   let ca: string | undefined;
@@ -187,7 +234,7 @@ function loadCore(env: EnvironmentVariables, context: ConfigContext): CoreConfig
       problems.push(`DATABASE_SSL_CA_FILE=${env.DATABASE_SSL_CA_FILE}: cannot be read (${(e as Error).message})`);
     }
   }
-  for (const conn of [connection, migrationConnection]) {
+  for (const conn of [connection, migrationConnection, ...replicaConnections]) {
     if (!conn) continue;
     if (wantsTls) conn.tls = { ca, ...(caFile ? { caFile } : {}), rejectUnauthorized };
     else delete conn.tls;
@@ -269,6 +316,11 @@ function loadCore(env: EnvironmentVariables, context: ConfigContext): CoreConfig
       embedded: {
         dataDir: resolve(env.EMBEDDED_PG_DATA_DIR ?? '.data/postgres'),
         port: env.EMBEDDED_PG_PORT ?? 0,
+      },
+      readReplicas: {
+        connections: replicaConnections,
+        maxLagS: env.DB_REPLICA_MAX_LAG_S ?? 30,
+        probeIntervalMs: env.DB_REPLICA_PROBE_INTERVAL_MS ?? 2_000,
       },
     },
     observability: {

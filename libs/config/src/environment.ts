@@ -73,6 +73,10 @@ export class EnvironmentVariables {
   @IsOptional() @Int() @IsInt() @Min(1) DB_CONNECT_BASE_DELAY_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(1) DB_CONNECT_MAX_DELAY_MS?: number;
   @IsOptional() @Int() @IsInt() @Min(0) DB_SLOW_QUERY_MS?: number;
+  // Read replicas (streaming standbys of DATABASE_URL) for the reads that tolerate lag.
+  @IsOptional() @IsString() DATABASE_READ_URLS?: string;
+  @IsOptional() @Int() @IsInt() @Min(1) @Max(86_400) DB_REPLICA_MAX_LAG_S?: number;
+  @IsOptional() @Int() @IsInt() @Min(50) @Max(600_000) DB_REPLICA_PROBE_INTERVAL_MS?: number;
   @IsOptional() @Bool() @IsBoolean() MIGRATE_ON_START?: boolean;
   @IsOptional() @Int() @IsInt() @Min(0) MIGRATION_STATEMENT_TIMEOUT_MS?: number;
   @IsOptional() @IsString() EMBEDDED_PG_DATA_DIR?: string;
@@ -104,7 +108,7 @@ function describe(errors: ValidationError[], secrets: ReadonlySet<string>): stri
 }
 
 /** The core secrets; each slice names its own (ConfigSlice.secrets). */
-export const CORE_SECRETS = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'PGPASSWORD', 'METRICS_TOKEN'] as const;
+export const CORE_SECRETS = ['DATABASE_URL', 'MIGRATION_DATABASE_URL', 'DATABASE_READ_URLS', 'PGPASSWORD', 'METRICS_TOKEN'] as const;
 
 /** Empty strings mean "unset": docker-compose and shells produce them for blank variables. */
 export function presentVariables(env: NodeJS.ProcessEnv): Record<string, string> {

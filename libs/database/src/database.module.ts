@@ -14,6 +14,7 @@ import { AdvisoryLockService } from './locks/advisory-lock.service';
 import { DatabaseInstrumentation } from './metrics/database-instrumentation';
 import { DB_CONNECTION_ATTEMPTS, databaseMetricProviders } from './metrics/database-metrics';
 import { MigrationService } from './migrations/migration.service';
+import { ReadReplicas } from './replicas/read-replicas';
 import { TransactionRunner } from './transactions/transaction-runner';
 
 @Module({ providers: databaseMetricProviders, exports: databaseMetricProviders })
@@ -81,8 +82,9 @@ export class DatabaseModule {
         PreparedStatements,
         DatabaseProbe,
         DatabasePool,
+        ReadReplicas,
       ],
-      exports: [TransactionRunner, AdvisoryLockService, MigrationService, PreparedStatements, DatabaseProbe, DatabasePool],
+      exports: [TransactionRunner, AdvisoryLockService, MigrationService, PreparedStatements, DatabaseProbe, DatabasePool, ReadReplicas],
     };
   }
 }

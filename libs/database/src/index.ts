@@ -17,3 +17,4 @@ export * from './embedded/embedded-postgres';
 export * from './embedded/embedded-default';
 export * from './schema/schema-drift';
 export * from './pagination/keyset-page';
+export * from './replicas/read-replicas';

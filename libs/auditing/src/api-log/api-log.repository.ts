@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/sequelize';
 import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type KeysetPosition } from '@app/common';
-import { PreparedStatements, type PreparedStatement } from '@app/database';
+import { PreparedStatements, ReadReplicas, type PreparedStatement } from '@app/database';
 import { monthPartition } from './api-log-partitions.util';
 import { arrayLiteral } from './array-literal.util';
 import type { ApiLogFilter, ApiLogPartition, ApiLogRecord, NewApiLog } from './api-log.types';
@@ -165,6 +165,7 @@ export class ApiLogRepository {
   constructor(
     @InjectConnection() private readonly sequelize: Sequelize,
     private readonly statements: PreparedStatements,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   /**
@@ -198,10 +199,13 @@ export class ApiLogRepository {
     await this.statements.execute(INSERT_ROWS, columns.map(arrayLiteral));
   }
 
-  /** Rows in keyset order with their positions; `limit + 1` at most (see apiLogListQuery). */
+  /**
+   * Rows in keyset order with their positions; `limit + 1` at most (see apiLogListQuery). An admin
+   * read that tolerates lag: on a read replica when one is in rotation.
+   */
   async list(filter: ApiLogFilter, limit: number, after?: KeysetPosition): Promise<Array<{ record: ApiLogRecord; position: KeysetPosition }>> {
     const { sql, replacements } = apiLogListQuery(filter, limit, after);
-    const rows = await this.sequelize.query<ApiLogRow>(sql, { replacements, type: QueryTypes.SELECT });
+    const rows = await this.replicas.read((transaction) => this.sequelize.query<ApiLogRow>(sql, { replacements, type: QueryTypes.SELECT, transaction }));
     return rows.map((row) => ({ record: toRecord(row), position: { createdAt: row.cursor_created_at, id: row.id } }));
   }
 

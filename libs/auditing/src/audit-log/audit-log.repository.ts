@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import { literal, Op, QueryTypes, type WhereOptions } from 'sequelize';
-import type { DbTransaction } from '@app/database';
+import { ReadReplicas, type DbTransaction } from '@app/database';
 import { AuditLog } from './models/audit-log.model';
 
 export interface NewAuditRow {
@@ -84,14 +84,17 @@ function toRecord(row: AuditLog): AuditRecord {
 
 @Injectable()
 export class AuditLogRepository {
-  constructor(@InjectModel(AuditLog) private readonly audit: typeof AuditLog) {}
+  constructor(
+    @InjectModel(AuditLog) private readonly audit: typeof AuditLog,
+    private readonly replicas: ReadReplicas,
+  ) {}
 
   /** The chain trigger fills seq, prev_hash and hash; placeholders satisfy NOT NULL until it does. */
   async insert(row: NewAuditRow, transaction?: DbTransaction): Promise<void> {
     await this.audit.create({ ...row, seq: 0, prevHash: '', hash: '' }, { transaction, returning: false });
   }
 
-  /** Newest first (by chain order), `limit + 1` rows. */
+  /** Newest first (by chain order), `limit + 1` rows. An admin read that tolerates lag: on a read replica when one is in rotation. */
   async find(query: AuditQuery): Promise<AuditRecord[]> {
     const conditions: WhereOptions[] = [];
     if (query.actorId) conditions.push({ actorId: query.actorId });
@@ -102,11 +105,14 @@ export class AuditLogRepository {
     if (query.from) conditions.push({ createdAt: { [Op.gte]: query.from } });
     if (query.to) conditions.push({ createdAt: { [Op.lt]: query.to } });
     if (query.afterSeq) conditions.push({ seq: { [Op.lt]: query.afterSeq } });
-    const rows = await this.audit.findAll({
-      where: { [Op.and]: conditions },
-      order: [['seq', 'DESC']],
-      limit: query.limit + 1,
-    });
+    const rows = await this.replicas.read((transaction) =>
+      this.audit.findAll({
+        where: { [Op.and]: conditions },
+        order: [['seq', 'DESC']],
+        limit: query.limit + 1,
+        transaction,
+      }),
+    );
     return rows.map(toRecord);
   }
 

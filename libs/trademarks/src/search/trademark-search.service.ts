@@ -1,7 +1,7 @@
 import { Injectable, Optional } from '@nestjs/common';
 import { performance } from 'node:perf_hooks';
 import { NotFoundError, type Page, SearchQuota } from '@app/common';
-import { TransactionRunner, type DbTransaction } from '@app/database';
+import { TransactionRunner } from '@app/database';
 import { highestRisk, prepareQuery, rankCandidates, RISK_THRESHOLDS } from './scoring.util';
 import { containmentWords, TrademarkSearchRepository } from './trademark-search.repository';
 import { SearchEvents } from './search-events';
@@ -30,8 +30,10 @@ export class TrademarkSearchService {
     const started = performance.now();
     const classes = [...new Set(input.classes ?? [])].sort((a, b) => a - b);
     const status = input.status ?? 'all';
+    // The ranking reads the registry only: outside the transaction, on a read replica when one
+    // is in rotation. The transaction then holds a primary connection for the writes alone.
+    const { normalized, results } = await this.rank({ ...input, classes, status });
     const outcome = await this.transactions.run(async (transaction) => {
-      const { normalized, results } = await this.rank({ ...input, classes, status }, transaction);
       // One unit of the period's quota, in this transaction: a failed search gives it back.
       // Taken after the ranking so that concurrent searches of one user hold the usage row briefly.
       await this.quota?.consume(userId, transaction);
@@ -60,13 +62,12 @@ export class TrademarkSearchService {
    */
   async assess(input: { mark: string; classes?: number[]; limit?: number }): Promise<{ risk: RiskLevel; results: ScoredResult[] }> {
     const classes = [...new Set(input.classes ?? [])].sort((a, b) => a - b);
-    const { results } = await this.transactions.run((transaction) => this.rank({ ...input, classes, status: 'all' }, transaction));
+    const { results } = await this.rank({ ...input, classes, status: 'all' });
     return { risk: highestRisk(results.map((r) => r.risk)), results };
   }
 
   private async rank(
     input: SearchInput & { classes: number[]; status: NonNullable<SearchInput['status']> },
-    transaction: DbTransaction,
   ): Promise<{ normalized: string; results: ScoredResult[] }> {
     const query = prepareQuery(input.mark, input.classes);
     const found =
@@ -74,7 +75,6 @@ export class TrademarkSearchService {
         ? { candidates: [], keyRecords: new Map<string, number>() }
         : await this.repository.findCandidatesWithStats(
             { normalized: query.normalized, keys: query.keys, words: containmentWords(query.words), classes: input.classes, status: input.status },
-            transaction,
           );
     const limit = input.limit ?? DEFAULT_RESULT_LIMIT;
     const results = rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, limit, input.includeNone ? 0 : RISK_THRESHOLDS.low);
