@@ -4,6 +4,7 @@ import { ReadReplicas } from '@app/database';
 import { MigrationRunner } from '../libs/database/src/migrations/migration-runner';
 import { normalizeMark, phoneticKeys } from '../libs/trademarks/src/search';
 import { client, uniqueEmail, type Tokens } from './support/auth-client';
+import { lintExposition, promtoolCheck } from './support/metrics-lint';
 import { startStreamingReplica, type StreamingReplica } from './support/streaming-replica';
 import { startTestApp, type TestApp } from './support/test-app';
 import { waitFor } from './support/wait-for';
@@ -212,6 +213,11 @@ describe('Read replicas (DATABASE_READ_URLS) on a real streaming standby (e2e)',
       await cluster.startStandby();
       await waitForReplicaState(t, 'in-rotation', 'the restarted standby back in rotation');
       expect(await metric(t, /^db_replica_up\{replica="[^"]+"\} (\d)$/m)).toBe(1);
+      const exposition = await (await fetch(`${t.url}/metrics`)).text();
+      expect(exposition).toMatch(/^db_replica_lag_seconds\{replica="127\.0\.0\.1:\d+"\} [\d.e+-]+$/m);
+      expect(lintExposition(exposition)).toEqual([]);
+      const promtool = promtoolCheck(exposition);
+      if (promtool !== null) expect(promtool).toBe('');
       const replicas = t.app.get(ReadReplicas);
       const sequelize = t.app.get(Sequelize);
       const served = await replicas.read(
