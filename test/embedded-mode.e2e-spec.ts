@@ -3,7 +3,7 @@ import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { baseEnv, buildDist, ROOT } from './support/run-node';
+import { baseEnv, buildDist, ROOT, runNode } from './support/run-node';
 
 // Real processes, a real embedded PostgreSQL (initdb included): minutes on a loaded machine.
 const SLOW = 600_000;
@@ -145,6 +145,10 @@ describe('embedded mode across restarts (e2e, compiled, real processes)', () => 
       const next = (await serverFile()).port;
       expect(next).not.toBe(port);
       expect(moved.output()).toContain(`port ${port} is taken: the embedded PostgreSQL moves to port ${next}`);
+      // An operator's command run beside it connects where the server listens now: the old port
+      // answers, but not as PostgreSQL (the squatter), so a CLI that used it would fail.
+      const cli = await runNode('dist/apps/cli/src/main.js', ['migrate', 'status'], { env, deadlineMs: 120_000 });
+      expect({ code: cli.code, stderr: cli.stderr.includes('ECONNREFUSED') || cli.stderr.includes('Connection terminated') }).toEqual({ code: 0, stderr: false });
       ctrlC(moved);
       expect(await moved.exited).toBe(0);
     } finally {

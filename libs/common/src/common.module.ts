@@ -5,11 +5,16 @@ import { AppConfigService } from '@app/config';
 import { AUTH_RATE_LIMITED } from './auth/auth.decorators';
 import { RATE_LIMIT_STORAGE, RateLimitStorageModule } from './rate-limit/rate-limit-storage.module';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { UnknownQueryGuard } from './validation/unknown-query.guard';
 
 const isAuthRoute = (context: ExecutionContext): boolean =>
   Boolean(Reflect.getMetadata(AUTH_RATE_LIMITED, context.getClass()) || Reflect.getMetadata(AUTH_RATE_LIMITED, context.getHandler()));
 
-/** Cross-cutting HTTP behaviour every api instance has: the rate limits (per client IP). */
+/**
+ * Cross-cutting HTTP behaviour every api instance has: the rate limits (per client IP), then the
+ * refusal of query parameters a handler does not take (global guards run in this order, before
+ * the route's own guards such as `@Authenticated()`).
+ */
 @Module({
   imports: [
     ThrottlerModule.forRootAsync({
@@ -35,6 +40,9 @@ const isAuthRoute = (context: ExecutionContext): boolean =>
       }),
     }),
   ],
-  providers: [{ provide: APP_GUARD, useClass: RateLimitGuard }],
+  providers: [
+    { provide: APP_GUARD, useClass: RateLimitGuard },
+    { provide: APP_GUARD, useClass: UnknownQueryGuard },
+  ],
 })
 export class CommonModule {}

@@ -3,7 +3,7 @@ export * from './problem/problem-details';
 export * from './problem/app-error';
 export * from './problem/problem.filter';
 export * from './validation/validation-pipe';
-export * from './validation/unknown-query.interceptor';
+export * from './validation/unknown-query.guard';
 export * from './validation/parse-id.pipe';
 export * from './validation/nice-classes.decorator';
 export * from './http/fastify-adapter';

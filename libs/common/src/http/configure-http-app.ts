@@ -1,6 +1,5 @@
 import multipart from '@fastify/multipart';
 import { VersioningType } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { RouteConfig, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -11,10 +10,8 @@ import { AppConfigService } from '@app/config';
 import { HTTP_REQUEST_DURATION, HTTP_REQUESTS_SHED, HTTP_REQUESTS_TOTAL, instrumentHttp, LifecycleService, REQUEST_ID_HEADER, RequestContext } from '@app/observability';
 import { createOpenApiDocument } from '../openapi/openapi-document';
 import { ProblemDetailsFilter } from '../problem/problem.filter';
-import { UnknownQueryInterceptor } from '../validation/unknown-query.interceptor';
 import { createValidationPipe } from '../validation/validation-pipe';
 import { DatabasePool } from '@app/database';
-import { LocationInterceptor } from './created.decorator';
 import { useJsonBodyParser } from './json-body-parser';
 import { useLoadShedding } from './load-shedding';
 import { API_SECURITY_HEADERS, useSecurityHeaders } from './security-headers';
@@ -97,7 +94,7 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   });
   app.enableVersioning({ type: VersioningType.URI });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new UnknownQueryInterceptor(), new LocationInterceptor(app.get(Reflector)));
+  // No global interceptors: each one costs every request an AsyncResource.bind (see UnknownQueryGuard).
   app.useGlobalFilters(new ProblemDetailsFilter());
 
   if (config.http.docsEnabled) {
