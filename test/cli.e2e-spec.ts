@@ -46,7 +46,7 @@ describe('operator CLI (e2e, compiled)', () => {
         const run = await runNode(CLI, ['--help'], options);
         expect(run).toMatchObject({ code: 0, stderr: '' });
         expect(run.stdout).toMatch(/^Usage: npm run cli -- \[options\] \[command\]/);
-        for (const command of ['migrate', 'users:create-admin', 'jobs:run', 'jobs:list', 'backup:create', 'backup:list', 'backup:restore', 'registry:import']) {
+        for (const command of ['migrate', 'users:create-admin', 'jobs:run', 'jobs:list', 'backup:create', 'backup:list', 'backup:restore', 'registry:import', 'registry:reanalyze']) {
           expect(run.stdout).toContain(`  ${command}`);
         }
       }
@@ -133,5 +133,17 @@ describe('operator CLI (e2e, compiled)', () => {
     const unknown = await cli(['registry:import', join(dir, 'registry.json')]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toMatch(/unknown registry format ".json"/);
+  }, SLOW);
+
+  it('registry:reanalyze stores the analyses records lack, and then has nothing left to do', async () => {
+    await sql.query(`DELETE FROM trademark_mark_analyses WHERE record_id IN (SELECT id FROM trademark_records WHERE mark ~ '\\S' ORDER BY id LIMIT 250)`);
+    const first = await cli(['registry:reanalyze', '--batch-size', '100']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/^250 of 250 records analyzed \(0 re-keyed\), \d+ records\/s in [\d.]+ s\n$/);
+    const again = await cli(['registry:reanalyze']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^0 of 0 records analyzed/);
+    const bad = await cli(['registry:reanalyze', '--batch-size', '0']);
+    expect(bad.code).toBe(1);
   }, SLOW);
 });

@@ -278,9 +278,15 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
           classes: [1, 45],
           goodsServices: goods,
           source: 'test',
+          analysis: '[["a,","b\\\\c"],0,[["K\\"Q"]],"{x}",0,0]',
         },
       ]);
       expect(counts).toEqual({ inserted: 1, updated: 0, unchanged: 0 });
+      const [analysis] = await sql.query<Record<string, unknown>>(
+        `SELECT a.analysis FROM trademark_mark_analyses a JOIN trademark_records r ON r.id = a.record_id WHERE r.serial_number = '98200011'`,
+        { type: QueryTypes.SELECT },
+      );
+      expect(analysis).toEqual({ analysis: '[["a,","b\\\\c"],0,[["K\\"Q"]],"{x}",0,0]' });
       const [stored] = await sql.query<Record<string, unknown>>(
         `SELECT mark, phonetic_keys, goods_services, filing_date::text, classes, owner, status_code FROM trademark_records WHERE serial_number = '98200011'`,
         { type: QueryTypes.SELECT },

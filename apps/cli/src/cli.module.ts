@@ -13,6 +13,7 @@ import { CreateAdminCommand } from './commands/create-admin.command';
 import { JobsListCommand, JobsRunCommand } from './commands/jobs.command';
 import { MigrateCommand } from './commands/migrate.command';
 import { RegistryImportCommand } from './commands/registry-import.command';
+import { RegistryReanalyzeCommand } from './commands/registry-reanalyze.command';
 
 /** Every operator command (the catalog of `--help` is built from this list too). */
 export const CLI_COMMANDS = [
@@ -24,6 +25,7 @@ export const CLI_COMMANDS = [
   BackupListCommand,
   BackupRestoreCommand,
   RegistryImportCommand,
+  RegistryReanalyzeCommand,
 ];
 
 /** Operator commands; never migrates implicitly (that is what `migrate up` is for). */

@@ -1,5 +1,6 @@
 export * from './trademarks.module';
 export * from './registry/registry-import.service';
+export * from './registry/registry-reanalyze.service';
 export * from './registry/trademark-records.service';
 export * from './registry/nice-classes';
 export * from './registry/import-progress.util';

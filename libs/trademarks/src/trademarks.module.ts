@@ -6,6 +6,7 @@ import { MarkKeysProvider } from './registry/mark-keys';
 import { NiceClassification } from './registry/nice-classes';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryImportService } from './registry/registry-import.service';
+import { RegistryReanalyzeService } from './registry/registry-reanalyze.service';
 import { SAMPLE_REGISTRY_PATH, SampleRegistrySeeder } from './registry/sample-registry.seeder';
 import { TrademarkRecordsRepository } from './registry/trademark-records.repository';
 import { TrademarkRecordsService } from './registry/trademark-records.service';
@@ -38,6 +39,7 @@ export class TrademarksModule {
         TrademarkRecordsRepository,
         TrademarkRecordsService,
         RegistryImportService,
+        RegistryReanalyzeService,
         MarkKeysProvider,
         NiceClassification,
         ...searchProviders,
@@ -47,7 +49,7 @@ export class TrademarksModule {
         { provide: SAMPLE_REGISTRY_PATH, useValue: options.sampleRegistryFile ?? SAMPLE_REGISTRY_FILE },
         ...(options.loadSampleRegistry ? [SampleRegistrySeeder] : []),
       ],
-      exports: [TrademarkRecordsService, RegistryImportService, NiceClassification, WatchesService, TrademarkSearchService, SearchEvents],
+      exports: [TrademarkRecordsService, RegistryImportService, RegistryReanalyzeService, NiceClassification, WatchesService, TrademarkSearchService, SearchEvents],
     };
   }
 }

@@ -1,14 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { analyzeMark, searchKeys } from '../search/analyzer';
+import { analyzeMark, encodeAnalysis, searchKeys } from '../search/analyzer';
 
-/** The search keys stored with a record, derived from its mark text. */
+/** The search keys stored with a record, derived from its mark text, and its analysis. */
 export interface MarkKeys {
   normalizedMark: string | null;
   phoneticKeys: string[];
+  /** The analysis in its stored form (encodeAnalysis), for trademark_mark_analyses; null without a mark. */
+  analysis: string | null;
 }
 
 /**
- * Computes the search keys of a mark for the importer. The search engine owns the rules
+ * Computes the search keys and the analysis of a mark for the importer. The search engine owns the rules
  * (../search/normalize): a record keyed at import must match the same text typed into a search
  * later, so the importer never has rules of its own. Injectable so that a re-key after a rule
  * change, or a test, can swap it.
@@ -16,8 +18,8 @@ export interface MarkKeys {
 @Injectable()
 export class MarkKeysProvider {
   keysOf(mark: string | null): MarkKeys {
-    if (mark === null || mark.trim() === '') return { normalizedMark: null, phoneticKeys: [] };
+    if (mark === null || mark.trim() === '') return { normalizedMark: null, phoneticKeys: [], analysis: null };
     const analysis = analyzeMark(mark);
-    return { normalizedMark: analysis.normalized, phoneticKeys: searchKeys(analysis, mark) };
+    return { normalizedMark: analysis.normalized, phoneticKeys: searchKeys(analysis, mark), analysis: encodeAnalysis(analysis) };
   }
 }

@@ -8,6 +8,7 @@ import { QueryTypes, type Transaction } from 'sequelize';
 import { ReadReplicas } from '@app/database';
 import { TrademarkLog } from '../search/models/trademark-log.model';
 import { TrademarkRecord } from './models/trademark-record.model';
+import { ANALYZER_VERSION } from '../search/analyzer';
 import type { StagedRecord, TrademarkRecordView } from './registry.types';
 
 /** A registry event for trademark_logs (record views, import runs). */
@@ -17,6 +18,15 @@ export interface RegistryLogEntry {
   entityType: 'trademark_record' | 'registry_file';
   entityId: string;
   details: Record<string, unknown>;
+}
+
+/** A record's keys and analysis as recomputed by `registry:reanalyze`. */
+export interface RecordAnalysis {
+  id: string;
+  normalizedMark: string | null;
+  phoneticKeys: string[];
+  /** encodeAnalysis's stored form. */
+  analysis: string;
 }
 
 export interface UpsertCounts {
@@ -66,6 +76,7 @@ const STAGING_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['classes', 'integer[]'],
   ['goods_services', 'text'],
   ['source', 'text'],
+  ['analysis', 'text'],
 ];
 
 /** One value as a field of COPY's CSV format (NULL is the unquoted empty field). */
@@ -103,6 +114,7 @@ export function stagingCsv(batch: readonly StagedRecord[]): string {
         r.classes,
         r.goodsServices,
         r.source,
+        r.analysis,
       ]
         .map(csvField)
         .join(','),
@@ -174,11 +186,13 @@ export class TrademarkRecordsRepository {
 
   /**
    * Stores one batch in one transaction: the rows are streamed into a temporary staging table
-   * with COPY (pg-copy-streams), then one INSERT ... SELECT ... ON CONFLICT moves them into the
-   * registry. A stored record is replaced only by one at least as recent (status date; no date
-   * counts as oldest) that differs in some field, so re-importing a file changes nothing, not
-   * even updated_at. Within a batch the most recent occurrence of a serial number wins (the later
-   * one on a tie).
+   * with COPY (pg-copy-streams), then one statement moves them into the registry (INSERT ...
+   * SELECT ... ON CONFLICT) and writes the analysis of every record it inserted or changed into
+   * trademark_mark_analyses (by the record's id, which the upsert returns; a mark that became
+   * empty loses its row). A stored record is replaced only by one at least as recent (status date;
+   * no date counts as oldest) that differs in some field, so re-importing a file changes nothing,
+   * not even updated_at. Within a batch the most recent occurrence of a serial number wins (the
+   * later one on a tie).
    */
   async upsertBatch(batch: StagedRecord[]): Promise<UpsertCounts> {
     if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
@@ -194,15 +208,27 @@ export class TrademarkRecordsRepository {
       );
       await copyIntoStaging(transaction, batch);
       const written = await sequelize.query<{ inserted: boolean }>(
-        `INSERT INTO trademark_records AS trademark_records (${columns})
-           SELECT DISTINCT ON (serial_number) ${columns} FROM trademark_records_staging
+        `WITH src AS MATERIALIZED (
+           SELECT DISTINCT ON (serial_number) ${columns}, analysis FROM trademark_records_staging
             ORDER BY serial_number, status_date DESC NULLS LAST, seq DESC
-         ON CONFLICT (serial_number) DO UPDATE SET
-           ${[...COMPARED_COLUMNS, 'source'].map((c) => `${c} = excluded.${c}`).join(', ')},
-           updated_at = now()
-         WHERE COALESCE(excluded.status_date, '-infinity'::date) >= COALESCE(trademark_records.status_date, '-infinity'::date)
-           AND (${changed})
-         RETURNING (xmax = 0) AS inserted`,
+         ), written AS (
+           INSERT INTO trademark_records AS trademark_records (${columns})
+             SELECT ${columns} FROM src
+           ON CONFLICT (serial_number) DO UPDATE SET
+             ${[...COMPARED_COLUMNS, 'source'].map((c) => `${c} = excluded.${c}`).join(', ')},
+             updated_at = now()
+           WHERE COALESCE(excluded.status_date, '-infinity'::date) >= COALESCE(trademark_records.status_date, '-infinity'::date)
+             AND (${changed})
+           RETURNING id, serial_number, (xmax = 0) AS inserted
+         ), analysed AS (
+           INSERT INTO trademark_mark_analyses (record_id, version, analysis)
+             SELECT w.id, ${ANALYZER_VERSION}, s.analysis FROM written w JOIN src s USING (serial_number) WHERE s.analysis IS NOT NULL
+           ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, analysis = excluded.analysis
+         ), cleared AS (
+           DELETE FROM trademark_mark_analyses a USING written w JOIN src s USING (serial_number)
+            WHERE a.record_id = w.id AND s.analysis IS NULL AND NOT w.inserted
+         )
+         SELECT inserted FROM written`,
         { transaction, type: QueryTypes.SELECT },
       );
       const inserted = written.filter((w) => w.inserted).length;
@@ -210,5 +236,63 @@ export class TrademarkRecordsRepository {
       // A serial number repeated within the batch counts its superseded occurrences as unchanged.
       return { inserted, updated, unchanged: batch.length - written.length };
     });
+  }
+
+  /**
+   * Records whose analysis is missing or of another version than ANALYZER_VERSION (records
+   * without a mark need none), after `afterId` in id order: the next batch of a reanalysis.
+   */
+  async recordsToReanalyze(afterId: string | null, limit: number): Promise<Array<{ id: string; mark: string }>> {
+    return this.sequelizeOf().query<{ id: string; mark: string }>(
+      `SELECT r.id, r.mark FROM trademark_records r
+        WHERE r.id > $1::uuid AND r.mark ~ '\\S'
+          AND NOT EXISTS (SELECT 1 FROM trademark_mark_analyses a WHERE a.record_id = r.id AND a.version = $2)
+        ORDER BY r.id LIMIT $3`,
+      { bind: [afterId ?? '00000000-0000-0000-0000-000000000000', ANALYZER_VERSION, limit], type: QueryTypes.SELECT },
+    );
+  }
+
+  /** How many records recordsToReanalyze would still return from the start. */
+  async countToReanalyze(): Promise<number> {
+    const [row] = await this.sequelizeOf().query<{ n: string }>(
+      `SELECT count(*) AS n FROM trademark_records r
+        WHERE r.mark ~ '\\S' AND NOT EXISTS (SELECT 1 FROM trademark_mark_analyses a WHERE a.record_id = r.id AND a.version = $1)`,
+      { bind: [ANALYZER_VERSION], type: QueryTypes.SELECT },
+    );
+    return Number(row?.n ?? 0);
+  }
+
+  /**
+   * Stores recomputed analyses in one transaction: the analysis rows (ANALYZER_VERSION), and the
+   * record's normalized mark and search keys where the current rules give other ones (the key
+   * counts follow through their triggers). Returns how many records were re-keyed.
+   */
+  async storeAnalyses(rows: readonly RecordAnalysis[]): Promise<{ rekeyed: number }> {
+    if (rows.length === 0) return { rekeyed: 0 };
+    const sequelize = this.sequelizeOf();
+    return sequelize.transaction(async (transaction) => {
+      await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
+      const bind = [rows.map((r) => r.id), rows.map((r) => r.normalizedMark), rows.map((r) => arrayLiteral(r.phoneticKeys)), rows.map((r) => r.analysis)];
+      const rekeyed = await sequelize.query<{ id: string }>(
+        `UPDATE trademark_records r SET normalized_mark = v.normalized_mark, phonetic_keys = v.keys::text[]
+           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, normalized_mark, keys)
+          WHERE r.id = v.id AND (r.normalized_mark IS DISTINCT FROM v.normalized_mark OR r.phonetic_keys IS DISTINCT FROM v.keys::text[])
+         RETURNING r.id`,
+        { bind: bind.slice(0, 3), type: QueryTypes.SELECT, transaction },
+      );
+      await sequelize.query(
+        `INSERT INTO trademark_mark_analyses (record_id, version, analysis)
+           SELECT id, $2, analysis FROM unnest($1::uuid[], $3::text[]) AS v(id, analysis) ORDER BY id
+         ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, analysis = excluded.analysis`,
+        { bind: [bind[0], ANALYZER_VERSION, bind[3]], transaction },
+      );
+      return { rekeyed: rekeyed.length };
+    });
+  }
+
+  private sequelizeOf() {
+    const sequelize = this.records.sequelize;
+    if (!sequelize) throw new Error('TrademarkRecord is not registered with a connection');
+    return sequelize;
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The analyzer: one function turns a mark into the forms every comparison reads, used identically
- * for a search's query and for each registry record (computed at import and stored in
- * `trademark_records.mark_analysis`, so a search compares precomputed forms).
+ * for a search's query and for each registry record (computed at import and stored, in the compact
+ * form of encodeAnalysis, in `trademark_mark_analyses`, so a search compares precomputed forms).
  */
 import { conceptOf } from './meaning.util';
 import { INITIALS_KEY_PREFIX, initialsOf, markWords, MEANING_KEY_PREFIX, normalizeMark, phoneticCode, phoneticKeys, singularWord, STOP_WORDS } from './normalize';
@@ -120,9 +120,50 @@ export function analyzeMark(text: string): AnalyzedMark {
   };
 }
 
-/** A stored analysis when it is of the current version, else a fresh one. */
-export function analysisOf(stored: unknown, text: string): AnalyzedMark {
-  if (stored !== null && typeof stored === 'object' && (stored as AnalyzedMark).v === ANALYZER_VERSION) return stored as AnalyzedMark;
+/**
+ * The stored form of an analysis (`trademark_mark_analyses.analysis`): only what costs work to
+ * derive, as a positional JSON array, so the side table stays small (about 60-120 bytes a mark).
+ * `[words, singulars, codes, wholeCode, concepts, fullCompact]`, where `singulars` and `concepts`
+ * are 0 when every singular is its word / no word has a concept (else one entry per word, 0 for
+ * "the word itself" / "none"), and `fullCompact` is 0 when it equals the compact form. The
+ * normalized text is the record's `normalized_mark` column; compact, visual, spoken and initials
+ * follow from the words. decodeAnalysis(encodeAnalysis(a), a.normalized) deep-equals `a`.
+ */
+export function encodeAnalysis(analysis: AnalyzedMark): string {
+  const singulars = analysis.singulars.some((s, i) => s !== analysis.words[i]) ? analysis.singulars.map((s, i) => (s === analysis.words[i] ? 0 : s)) : 0;
+  const concepts = analysis.concepts.some((c) => c !== null) ? analysis.concepts.map((c) => c ?? 0) : 0;
+  const fullCompact = analysis.fullCompact === analysis.compact ? 0 : analysis.fullCompact;
+  return JSON.stringify([analysis.words, singulars, analysis.codes, analysis.wholeCode, concepts, fullCompact]);
+}
+
+type EncodedAnalysis = [string[], Array<string | 0> | 0, string[][], string, Array<string | 0> | 0, string | 0];
+
+/** The analysis a stored form (encodeAnalysis) holds, given the record's normalized text. */
+export function decodeAnalysis(stored: string, normalized: string): AnalyzedMark {
+  const [words, singulars, codes, wholeCode, concepts, fullCompact] = JSON.parse(stored) as EncodedAnalysis;
+  const compact = words.join('');
+  return {
+    v: ANALYZER_VERSION,
+    normalized,
+    words,
+    singulars: singulars === 0 ? [...words] : singulars.map((s, i) => (s === 0 ? words[i] : s)),
+    compact,
+    fullCompact: fullCompact === 0 ? compact : fullCompact,
+    visual: words.map(visualWord).join(''),
+    spoken: words.map(spokenWord).join(''),
+    codes,
+    wholeCode,
+    concepts: concepts === 0 ? words.map(() => null) : concepts.map((c) => (c === 0 ? null : c)),
+    initials: initialsVariants(words),
+  };
+}
+
+/**
+ * A record's analysis: its stored form when there is one (the candidate query joins only those of
+ * ANALYZER_VERSION), else computed from its text.
+ */
+export function analysisOf(stored: string | null | undefined, text: string, normalized: string): AnalyzedMark {
+  if (typeof stored === 'string' && stored !== '') return decodeAnalysis(stored, normalized);
   return analyzeMark(text);
 }
 

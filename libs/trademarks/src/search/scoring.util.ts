@@ -112,7 +112,7 @@ export interface RankedResult extends ScoredResult {
  * learned weights as a score 0..100 with its risk band, and the reasons (explain.ts).
  */
 export function scoreCandidate(query: PreparedQuery, candidate: Candidate): RankedResult {
-  const record = analysisOf(candidate.analysis, candidate.record.mark ?? candidate.normalizedMark);
+  const record = analysisOf(candidate.analysis, candidate.record.mark ?? candidate.normalizedMark, candidate.normalizedMark);
   const relation = classRelation(query.classes, candidate.record.classes);
   const features = pairFeatures(query.analysis, record, {
     relation: relation.relation,

@@ -40,8 +40,8 @@ export interface Candidate {
   phoneticKeys: string[];
   /** pg_trgm similarity(normalized_mark, query), 0..1. */
   trigram: number;
-  /** The record's stored analysis (mark_analysis), when it has one of the current version. */
-  analysis?: unknown;
+  /** The record's stored analysis (encodeAnalysis, from trademark_mark_analyses) when it has one of the current version. */
+  analysis?: string | null;
 }
 
 export interface ScoredResult {

@@ -4,6 +4,7 @@ import { literal, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequ
 import { ReadReplicas, type DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
+import { ANALYZER_VERSION } from './analyzer';
 import { phoneticCode, singularWord, STOP_WORDS } from './normalize';
 import { TrademarkSearch } from './models/trademark-search.model';
 import type { Candidate, RiskLevel, ScoredResult, SearchHistoryItem, SearchOutcome, StatusFilter } from './search.types';
@@ -58,6 +59,7 @@ interface CandidateRow {
   normalized_mark: string;
   phonetic_keys: string[];
   trigram: number;
+  analysis: string | null;
 }
 
 export interface NewSearch {
@@ -102,7 +104,8 @@ export const CANDIDATES_PER_SIGNAL = 200;
  * than one OR: the planner prices an OR of several GIN scans above a sequential scan of a small
  * table, and a per-signal limit keeps a common word from crowding out the others.
  * Bind parameters: $1 normalized query, $2 keys, $3 classes, $4 per-signal limit, $5.. the words
- * as LIKE patterns.
+ * as LIKE patterns. The merged candidates carry their stored analysis (of ANALYZER_VERSION) when
+ * they have one.
  */
 export function candidateSql(query: CandidateQuery): {
   sql: string;
@@ -118,19 +121,23 @@ export function candidateSql(query: CandidateQuery): {
   const preRank = `(r.classes && $3::int[]) DESC, r.live DESC, similarity(r.normalized_mark, $1) DESC, r.serial_number`;
   const branches = signals.map(
     (signal) => `(
-      SELECT r.serial_number, r.registration_number, r.mark, r.status_code, r.live, r.classes, r.owner, r.filing_date,
+      SELECT r.id, r.serial_number, r.registration_number, r.mark, r.status_code, r.live, r.classes, r.owner, r.filing_date,
              r.normalized_mark, r.phonetic_keys, similarity(r.normalized_mark, $1) AS trigram
         FROM trademark_records r
        WHERE ${signal} ${status}
        ORDER BY ${preRank}
        LIMIT $4)`,
   );
+  // The stored analyses are joined for the merged candidates only (by primary key), never scanned.
   const sql = `
-    SELECT DISTINCT ON (c.serial_number)
-           c.serial_number, c.registration_number, c.mark, c.status_code, c.live, c.classes, c.owner,
-           to_char(c.filing_date, 'YYYY-MM-DD') AS filing_date, c.normalized_mark, c.phonetic_keys, c.trigram
-      FROM (${branches.join('\n      UNION ALL ')}) c
-     ORDER BY c.serial_number`;
+    SELECT d.*, a.analysis
+      FROM (SELECT DISTINCT ON (c.serial_number)
+                   c.id, c.serial_number, c.registration_number, c.mark, c.status_code, c.live, c.classes, c.owner,
+                   to_char(c.filing_date, 'YYYY-MM-DD') AS filing_date, c.normalized_mark, c.phonetic_keys, c.trigram
+              FROM (${branches.join('\n      UNION ALL ')}) c
+             ORDER BY c.serial_number) d
+      LEFT JOIN trademark_mark_analyses a ON a.record_id = d.id AND a.version = ${ANALYZER_VERSION}
+     ORDER BY d.serial_number`;
   return { sql, bind };
 }
 
@@ -195,6 +202,7 @@ export async function queryCandidatesWithStats(
     normalizedMark: row.normalized_mark ?? '',
     phoneticKeys: row.phonetic_keys,
     trigram: Number(row.trigram),
+    analysis: row.analysis,
   }));
   return { candidates, keyRecords };
 }

@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import { QueryTypes } from 'sequelize';
+import { Sequelize } from 'sequelize-typescript';
+import { RegistryImportService, RegistryReanalyzeService } from '@app/trademarks';
+import { analyzeMark, ANALYZER_VERSION, decodeAnalysis, searchKeys } from '../libs/trademarks/src/search/analyzer';
+import { queryCandidates } from '../libs/trademarks/src/search/trademark-search.repository';
+import { startTestApp, type TestApp } from './support/test-app';
+import { createTestDatabase, type TestDatabase } from './support/test-database';
+
+const SAMPLE = resolve(__dirname, '../data/registry/sample-daily.xml');
+
+/** The stored analyses (trademark_mark_analyses): written at import, backfilled by registry:reanalyze, read by the search. */
+describe('stored mark analyses (e2e, real migrations)', () => {
+  let db: TestDatabase;
+  let t: TestApp;
+  let sql: Sequelize;
+  let importer: RegistryImportService;
+  let reanalyzer: RegistryReanalyzeService;
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    t = await startTestApp({ databaseUrl: db.url });
+    importer = t.app.get(RegistryImportService);
+    reanalyzer = t.app.get(RegistryReanalyzeService);
+    sql = new Sequelize(db.url, { logging: false });
+  });
+
+  afterAll(async () => {
+    await t?.close();
+    await sql?.close();
+    await db?.drop();
+  });
+
+  async function scalar(query: string): Promise<number> {
+    const [row] = await sql.query<{ n: string }>(query, { type: QueryTypes.SELECT });
+    return Number(row.n);
+  }
+
+  const withMark = `SELECT count(*) AS n FROM trademark_records WHERE mark ~ '\\S'`;
+  const current = `SELECT count(*) AS n FROM trademark_mark_analyses WHERE version = ${ANALYZER_VERSION}`;
+
+  it('the import stores the analysis of every record with a mark, in a form that decodes to the analyzer’s', async () => {
+    await sql.query('TRUNCATE trademark_records');
+    const summary = await importer.importFile(SAMPLE);
+    expect(summary.inserted).toBeGreaterThan(1000);
+    const marked = await scalar(withMark);
+    expect(marked).toBeGreaterThan(1000);
+    expect(await scalar(current)).toBe(marked);
+    expect(await scalar('SELECT count(*) AS n FROM trademark_mark_analyses a LEFT JOIN trademark_records r ON r.id = a.record_id WHERE r.id IS NULL')).toBe(0);
+    const rows = await sql.query<{ mark: string; normalized_mark: string; analysis: string }>(
+      'SELECT r.mark, r.normalized_mark, a.analysis FROM trademark_records r JOIN trademark_mark_analyses a ON a.record_id = r.id',
+      { type: QueryTypes.SELECT },
+    );
+    for (const row of rows) expect(decodeAnalysis(row.analysis, row.normalized_mark)).toEqual(analyzeMark(row.mark));
+    // A re-import writes nothing, and a finished registry has nothing to reanalyze.
+    expect(await importer.importFile(SAMPLE)).toMatchObject({ inserted: 0, updated: 0 });
+    expect(await reanalyzer.reanalyze()).toMatchObject({ analyzed: 0, rekeyed: 0, total: 0 });
+  });
+
+  it('reanalyze backfills missing and stale analyses and old keys in batches, and resumes after a stop', async () => {
+    // Records as an older version left them: half without an analysis, a tenth with a stale one, some with old keys.
+    await sql.query(`DELETE FROM trademark_mark_analyses WHERE record_id IN (SELECT id FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number LIMIT 1000)`);
+    await sql.query(`UPDATE trademark_mark_analyses SET version = ${ANALYZER_VERSION - 1}, analysis = '[]' WHERE record_id IN (SELECT id FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number DESC LIMIT 200)`);
+    await sql.query(`UPDATE trademark_records SET phonetic_keys = '{}' WHERE serial_number IN (SELECT serial_number FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number LIMIT 50)`);
+    const missing = await scalar(withMark) - (await scalar(current));
+    expect(missing).toBe(1200);
+
+    // A run stopped after its third batch keeps what those batches stored.
+    let batches = 0;
+    let rekeyedBeforeStop = 0;
+    await expect(
+      reanalyzer.reanalyze({
+        batchSize: 100,
+        onProgress: (p) => {
+          batches += 1;
+          rekeyedBeforeStop = p.rekeyed;
+          if (batches === 3) throw new Error('stopped');
+        },
+      }),
+    ).rejects.toThrow('stopped');
+    expect(await scalar(withMark) - (await scalar(current))).toBe(missing - 300);
+
+    const progress: number[] = [];
+    const rest = await reanalyzer.reanalyze({ batchSize: 100, onProgress: (p) => progress.push(p.analyzed) });
+    expect(rest).toMatchObject({ analyzed: missing - 300, total: missing - 300 });
+    expect(rekeyedBeforeStop + rest.rekeyed).toBe(50);
+    expect(progress).toEqual(Array.from({ length: (missing - 300) / 100 }, (_, i) => (i + 1) * 100));
+    expect(await scalar(current)).toBe(await scalar(withMark));
+    const rows = await sql.query<{ mark: string; normalized_mark: string; phonetic_keys: string[]; analysis: string }>(
+      'SELECT r.mark, r.normalized_mark, r.phonetic_keys, a.analysis FROM trademark_records r JOIN trademark_mark_analyses a ON a.record_id = r.id',
+      { type: QueryTypes.SELECT },
+    );
+    for (const row of rows) {
+      const analysis = analyzeMark(row.mark);
+      expect(decodeAnalysis(row.analysis, row.normalized_mark)).toEqual(analysis);
+      expect(row.phonetic_keys).toEqual(searchKeys(analysis, row.mark));
+    }
+    // The key counts followed the re-keyed records.
+    expect(await scalar(`SELECT count(*) AS n FROM (SELECT k, count(*) FROM trademark_records, unnest(phonetic_keys) k GROUP BY k
+                           EXCEPT SELECT key, records FROM trademark_key_stats WHERE records <> 0) d`)).toBe(0);
+    expect(await reanalyzer.reanalyze()).toMatchObject({ analyzed: 0 });
+  });
+
+  it('the candidate query carries a record’s current analysis, not a stale one, and deleting records deletes theirs', async () => {
+    const [harbor] = await sql.query<{ id: string; mark: string; normalized_mark: string }>(
+      `SELECT id, mark, normalized_mark FROM trademark_records WHERE mark ~ '^[A-Z]{5,}$' ORDER BY serial_number LIMIT 1`,
+      { type: QueryTypes.SELECT },
+    );
+    const query = { normalized: harbor.normalized_mark, keys: searchKeys(analyzeMark(harbor.mark), harbor.mark), words: [], classes: [], status: 'all' as const };
+    const find = () => sql.transaction(async (transaction) => (await queryCandidates(sql, query, transaction)).find((c) => c.normalizedMark === harbor.normalized_mark));
+    expect(decodeAnalysis((await find())?.analysis as string, harbor.normalized_mark)).toEqual(analyzeMark(harbor.mark));
+    await sql.query(`UPDATE trademark_mark_analyses SET version = ${ANALYZER_VERSION - 1} WHERE record_id = '${harbor.id}'`);
+    expect((await find())?.analysis).toBeNull();
+
+    await sql.query(`DELETE FROM trademark_records WHERE id = '${harbor.id}'`);
+    expect(await scalar(`SELECT count(*) AS n FROM trademark_mark_analyses WHERE record_id = '${harbor.id}'`)).toBe(0);
+    await sql.query('TRUNCATE trademark_records');
+    expect(await scalar('SELECT count(*) AS n FROM trademark_mark_analyses')).toBe(0);
+  });
+});
