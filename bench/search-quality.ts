@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { MigrationRunner } from '../libs/database/src/migrations/migration-runner';
-import { analyzeMark, searchKeys } from '../libs/trademarks/src/search/analyzer';
+import { analyzeMark, lookalikeKeys, searchKeys } from '../libs/trademarks/src/search/analyzer';
 import { prepareQuery, rankCandidates, riskOf } from '../libs/trademarks/src/search/scoring.util';
-import { containmentWords, queryCandidatesWithStats } from '../libs/trademarks/src/search/trademark-search.repository';
+import { candidateQueryOf, queryCandidatesWithStats } from '../libs/trademarks/src/search/trademark-search.repository';
 import type { RiskLevel } from '../libs/trademarks/src/search/search.types';
 import { gitRevision, intFromEnv, log, machineDescription, OUT_DIR, postgresVersion, prng, provideDatabase, ROOT, runMain } from './lib';
 
@@ -206,10 +206,10 @@ async function insertBatch(
 ): Promise<void> {
   await sequelize
     .query(
-      `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, status_code, classes, source)
-     SELECT s, m, n, COALESCE(string_to_array(NULLIF(k, ''), ' '), '{}'), l, CASE WHEN l THEN '700' ELSE '710' END,
+      `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, lookalike_keys, live, status_code, classes, source)
+     SELECT s, m, n, COALESCE(string_to_array(NULLIF(k, ''), ' '), '{}'), string_to_array(NULLIF(la, ''), ' '), l, CASE WHEN l THEN '700' ELSE '710' END,
             COALESCE(string_to_array(NULLIF(c, ''), ',')::int[], '{}'), 'bench'
-       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[]) AS t(s, m, n, k, l, c)`,
+       FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::boolean[], $6::text[], $7::text[]) AS t(s, m, n, k, l, c, la)`,
       {
         bind: [
           rows.map((r) => r.serial),
@@ -218,6 +218,7 @@ async function insertBatch(
           rows.map((r) => searchKeys(analyzeMark(r.mark), r.mark).join(' ')),
           rows.map((r) => r.live),
           rows.map((r) => r.classes.join(',')),
+          rows.map((r) => lookalikeKeys(analyzeMark(r.mark)).join(' ')),
         ],
       },
     )
@@ -232,7 +233,7 @@ async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ 
   return sequelize.transaction(async (transaction) => {
     const { candidates, keyRecords } = await queryCandidatesWithStats(
       sequelize,
-      { normalized: q.normalized, keys: q.keys, words: containmentWords(q.words), classes: q.classes, status: 'all' },
+      candidateQueryOf(q, q.classes, 'all'),
       transaction,
     );
     return rankCandidates({ ...q, keyRecords }, candidates, 100, 0).map((r) => ({

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { RegistryImportService, RegistryReanalyzeService } from '@app/trademarks';
-import { analyzeMark, ANALYZER_VERSION, decodeAnalysis, searchKeys } from '../libs/trademarks/src/search/analyzer';
+import { analyzeMark, ANALYZER_VERSION, decodeAnalysis, lookalikeKeys, searchKeys } from '../libs/trademarks/src/search/analyzer';
 import { queryCandidates } from '../libs/trademarks/src/search/trademark-search.repository';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -61,7 +61,7 @@ describe('stored mark analyses (e2e, real migrations)', () => {
     // Records as an older version left them: half without an analysis, a tenth with a stale one, some with old keys.
     await sql.query(`DELETE FROM trademark_mark_analyses WHERE record_id IN (SELECT id FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number LIMIT 1000)`);
     await sql.query(`UPDATE trademark_mark_analyses SET version = ${ANALYZER_VERSION - 1}, analysis = '[]' WHERE record_id IN (SELECT id FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number DESC LIMIT 200)`);
-    await sql.query(`UPDATE trademark_records SET phonetic_keys = '{}' WHERE serial_number IN (SELECT serial_number FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number LIMIT 50)`);
+    await sql.query(`UPDATE trademark_records SET phonetic_keys = '{}', lookalike_keys = NULL WHERE serial_number IN (SELECT serial_number FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number LIMIT 50)`);
     const missing = await scalar(withMark) - (await scalar(current));
     expect(missing).toBe(1200);
 
@@ -86,14 +86,15 @@ describe('stored mark analyses (e2e, real migrations)', () => {
     expect(rekeyedBeforeStop + rest.rekeyed).toBe(50);
     expect(progress).toEqual(Array.from({ length: (missing - 300) / 100 }, (_, i) => (i + 1) * 100));
     expect(await scalar(current)).toBe(await scalar(withMark));
-    const rows = await sql.query<{ mark: string; normalized_mark: string; phonetic_keys: string[]; analysis: string }>(
-      'SELECT r.mark, r.normalized_mark, r.phonetic_keys, a.analysis FROM trademark_records r JOIN trademark_mark_analyses a ON a.record_id = r.id',
+    const rows = await sql.query<{ mark: string; normalized_mark: string; phonetic_keys: string[]; lookalike_keys: string[] | null; analysis: string }>(
+      'SELECT r.mark, r.normalized_mark, r.phonetic_keys, r.lookalike_keys, a.analysis FROM trademark_records r JOIN trademark_mark_analyses a ON a.record_id = r.id',
       { type: QueryTypes.SELECT },
     );
     for (const row of rows) {
       const analysis = analyzeMark(row.mark);
       expect(decodeAnalysis(row.analysis, row.normalized_mark)).toEqual(analysis);
       expect(row.phonetic_keys).toEqual(searchKeys(analysis, row.mark));
+      expect(row.lookalike_keys ?? []).toEqual(lookalikeKeys(analysis));
     }
     // The key counts followed the re-keyed records.
     expect(await scalar(`SELECT count(*) AS n FROM (SELECT k, count(*) FROM trademark_records, unnest(phonetic_keys) k GROUP BY k

@@ -269,6 +269,7 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
           mark: 'A,"B"\\C',
           normalizedMark: 'a b c',
           phoneticKeys: ['#abc', '=wolf', 'K"Q', 'B\\S', 'x,y', '{z}'],
+          lookalikeKeys: ['a"b', 'c\\d', '{e}'],
           statusCode: null,
           live: true,
           statusDate: null,
@@ -288,12 +289,13 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
       );
       expect(analysis).toEqual({ analysis: '[["a,","b\\\\c"],0,[["K\\"Q"]],"{x}",0,0]' });
       const [stored] = await sql.query<Record<string, unknown>>(
-        `SELECT mark, phonetic_keys, goods_services, filing_date::text, classes, owner, status_code FROM trademark_records WHERE serial_number = '98200011'`,
+        `SELECT mark, phonetic_keys, lookalike_keys, goods_services, filing_date::text, classes, owner, status_code FROM trademark_records WHERE serial_number = '98200011'`,
         { type: QueryTypes.SELECT },
       );
       expect(stored).toEqual({
         mark: 'A,"B"\\C',
         phonetic_keys: ['#abc', '=wolf', 'K"Q', 'B\\S', 'x,y', '{z}'],
+        lookalike_keys: ['a"b', 'c\\d', '{e}'],
         goods_services: goods,
         filing_date: '2020-02-29',
         classes: [1, 45],

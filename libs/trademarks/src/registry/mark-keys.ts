@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { analyzeMark, encodeAnalysis, searchKeys } from '../search/analyzer';
+import { analyzeMark, encodeAnalysis, lookalikeKeys, searchKeys } from '../search/analyzer';
 
 /** The search keys stored with a record, derived from its mark text, and its analysis. */
 export interface MarkKeys {
   normalizedMark: string | null;
   phoneticKeys: string[];
+  /** The look-alike deletion keys of a short mark (lookalikeKeys), null for a longer one or none. */
+  lookalikeKeys: string[] | null;
   /** The analysis in its stored form (encodeAnalysis), for trademark_mark_analyses; null without a mark. */
   analysis: string | null;
 }
@@ -18,8 +20,14 @@ export interface MarkKeys {
 @Injectable()
 export class MarkKeysProvider {
   keysOf(mark: string | null): MarkKeys {
-    if (mark === null || mark.trim() === '') return { normalizedMark: null, phoneticKeys: [], analysis: null };
+    if (mark === null || mark.trim() === '') return { normalizedMark: null, phoneticKeys: [], lookalikeKeys: null, analysis: null };
     const analysis = analyzeMark(mark);
-    return { normalizedMark: analysis.normalized, phoneticKeys: searchKeys(analysis, mark), analysis: encodeAnalysis(analysis) };
+    const lookalike = lookalikeKeys(analysis);
+    return {
+      normalizedMark: analysis.normalized,
+      phoneticKeys: searchKeys(analysis, mark),
+      lookalikeKeys: lookalike.length > 0 ? lookalike : null,
+      analysis: encodeAnalysis(analysis),
+    };
   }
 }

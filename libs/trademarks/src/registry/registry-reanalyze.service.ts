@@ -41,7 +41,7 @@ export class RegistryReanalyzeService {
       const rows: RecordAnalysis[] = [];
       for (const record of batch) {
         const keys = this.markKeys.keysOf(record.mark);
-        if (keys.analysis !== null) rows.push({ id: record.id, normalizedMark: keys.normalizedMark, phoneticKeys: keys.phoneticKeys, analysis: keys.analysis });
+        if (keys.analysis !== null) rows.push({ id: record.id, normalizedMark: keys.normalizedMark, phoneticKeys: keys.phoneticKeys, lookalikeKeys: keys.lookalikeKeys, analysis: keys.analysis });
       }
       const { rekeyed } = await this.records.storeAnalyses(rows);
       progress.analyzed += rows.length;

@@ -25,6 +25,7 @@ export interface RecordAnalysis {
   id: string;
   normalizedMark: string | null;
   phoneticKeys: string[];
+  lookalikeKeys: string[] | null;
   /** encodeAnalysis's stored form. */
   analysis: string;
 }
@@ -47,6 +48,7 @@ const COMPARED_COLUMNS = [
   'mark',
   'normalized_mark',
   'phonetic_keys',
+  'lookalike_keys',
   'status_code',
   'live',
   'status_date',
@@ -67,6 +69,7 @@ const STAGING_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['mark', 'text'],
   ['normalized_mark', 'text'],
   ['phonetic_keys', 'text[]'],
+  ['lookalike_keys', 'text[]'],
   ['status_code', 'text'],
   ['live', 'boolean'],
   ['status_date', 'date'],
@@ -105,6 +108,7 @@ export function stagingCsv(batch: readonly StagedRecord[]): string {
         r.mark,
         r.normalizedMark,
         r.phoneticKeys,
+        r.lookalikeKeys,
         r.statusCode,
         r.live,
         r.statusDate,
@@ -272,19 +276,25 @@ export class TrademarkRecordsRepository {
     const sequelize = this.sequelizeOf();
     return sequelize.transaction(async (transaction) => {
       await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
-      const bind = [rows.map((r) => r.id), rows.map((r) => r.normalizedMark), rows.map((r) => arrayLiteral(r.phoneticKeys)), rows.map((r) => r.analysis)];
+      const ids = rows.map((r) => r.id);
       const rekeyed = await sequelize.query<{ id: string }>(
-        `UPDATE trademark_records r SET normalized_mark = v.normalized_mark, phonetic_keys = v.keys::text[]
-           FROM unnest($1::uuid[], $2::text[], $3::text[]) AS v(id, normalized_mark, keys)
-          WHERE r.id = v.id AND (r.normalized_mark IS DISTINCT FROM v.normalized_mark OR r.phonetic_keys IS DISTINCT FROM v.keys::text[])
+        `UPDATE trademark_records r SET normalized_mark = v.normalized_mark, phonetic_keys = v.keys::text[], lookalike_keys = v.lookalike::text[]
+           FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[]) AS v(id, normalized_mark, keys, lookalike)
+          WHERE r.id = v.id
+            AND (r.normalized_mark IS DISTINCT FROM v.normalized_mark OR r.phonetic_keys IS DISTINCT FROM v.keys::text[]
+                 OR r.lookalike_keys IS DISTINCT FROM v.lookalike::text[])
          RETURNING r.id`,
-        { bind: bind.slice(0, 3), type: QueryTypes.SELECT, transaction },
+        {
+          bind: [ids, rows.map((r) => r.normalizedMark), rows.map((r) => arrayLiteral(r.phoneticKeys)), rows.map((r) => (r.lookalikeKeys ? arrayLiteral(r.lookalikeKeys) : null))],
+          type: QueryTypes.SELECT,
+          transaction,
+        },
       );
       await sequelize.query(
         `INSERT INTO trademark_mark_analyses (record_id, version, analysis)
            SELECT id, $2, analysis FROM unnest($1::uuid[], $3::text[]) AS v(id, analysis) ORDER BY id
          ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, analysis = excluded.analysis`,
-        { bind: [bind[0], ANALYZER_VERSION, bind[3]], transaction },
+        { bind: [ids, ANALYZER_VERSION, rows.map((r) => r.analysis)], transaction },
       );
       return { rekeyed: rekeyed.length };
     });

@@ -6,8 +6,12 @@
 import { conceptOf } from './meaning.util';
 import { INITIALS_KEY_PREFIX, initialsOf, markWords, MEANING_KEY_PREFIX, normalizeMark, phoneticCode, phoneticKeys, singularWord, STOP_WORDS } from './normalize';
 
-/** Bumped whenever the analysis of a text changes; stored analyses of another version are recomputed. */
-export const ANALYZER_VERSION = 1;
+/**
+ * Bumped whenever the analysis of a text or the keys stored with it change; stored analyses of
+ * another version are ignored by the search and rewritten (with the record's keys) by
+ * `registry:reanalyze`. 2: look-alike deletion keys (lookalikeKeys).
+ */
+export const ANALYZER_VERSION = 2;
 
 export interface AnalyzedMark {
   v: number;
@@ -179,5 +183,31 @@ export function searchKeys(analysis: AnalyzedMark, text: string): string[] {
   if (analysis.words.length > 1) for (const code of wordCodes(analysis.compact)) keys.add(code);
   for (const concept of analysis.concepts) if (concept !== null) keys.add(MEANING_KEY_PREFIX + concept);
   for (const initials of analysis.initials) keys.add(INITIALS_KEY_PREFIX + initials);
+  return [...keys];
+}
+
+/**
+ * Marks up to this many letters (the compact form) find their look-alikes by exact lookups of
+ * lookalikeKeys instead of a trigram scan; longer marks keep the trigram scan, where one changed
+ * letter costs only a small share of the trigrams. Records store keys up to one letter more, so
+ * that a query of this length meets the records one letter longer.
+ */
+export const LOOKALIKE_MAX_LETTERS = 8;
+
+/**
+ * The one-letter deletion neighbourhood of a short mark (the `lookalike_keys` column, matched with
+ * `&&`): its compact form (and its visual form, digits as letters, when that differs) and each of
+ * them less one letter. Two forms within one edit (a substituted, inserted or deleted letter, or
+ * two neighbours swapped) always share one of these keys, so a GIN lookup finds every such pair:
+ * LYSIS/LYZIS, ZUMA/ZUMO, KESTREL/KSETREL, B0LT/BOLT. Empty (null in the column) for marks longer than
+ * LOOKALIKE_MAX_LETTERS + 1. Deterministic order.
+ */
+export function lookalikeKeys(analysis: AnalyzedMark): string[] {
+  const keys = new Set<string>();
+  for (const form of [analysis.compact, analysis.visual]) {
+    if (form.length < 2 || form.length > LOOKALIKE_MAX_LETTERS + 1) continue;
+    keys.add(form);
+    for (let i = 0; i < form.length; i++) keys.add(form.slice(0, i) + form.slice(i + 1));
+  }
   return [...keys];
 }

@@ -1,4 +1,4 @@
-import { analysisOf, analyzeMark, searchKeys, type AnalyzedMark } from './analyzer';
+import { analysisOf, analyzeMark, lookalikeKeys, searchKeys, type AnalyzedMark } from './analyzer';
 import { classRelation } from './class-relations.util';
 import { explain } from './explain';
 import { distinctivenessFromCount, FEATURE_NAMES, pairFeatures, type PairFeatures } from './features';
@@ -37,6 +37,8 @@ export interface PreparedQuery {
   words: string[];
   compact: string;
   keys: string[];
+  /** The query's look-alike deletion keys (lookalikeKeys): empty for a mark too long for them. */
+  lookalikeKeys: string[];
   classes: number[];
   analysis: AnalyzedMark;
   /**
@@ -54,6 +56,7 @@ export function prepareQuery(text: string, classes: number[] = []): PreparedQuer
     words: analysis.words,
     compact: analysis.compact,
     keys: [...new Set([...searchKeys(analysis, text), ...synonymKeys(analysis.words)])],
+    lookalikeKeys: lookalikeKeys(analysis),
     classes,
     analysis,
   };

@@ -4,9 +4,10 @@ import { literal, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequ
 import { ReadReplicas, type DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
-import { ANALYZER_VERSION } from './analyzer';
+import { ANALYZER_VERSION, LOOKALIKE_MAX_LETTERS } from './analyzer';
 import { phoneticCode, singularWord, STOP_WORDS } from './normalize';
 import { TrademarkSearch } from './models/trademark-search.model';
+import type { PreparedQuery } from './scoring.util';
 import type { Candidate, RiskLevel, ScoredResult, SearchHistoryItem, SearchOutcome, StatusFilter } from './search.types';
 
 /** Trigram similarity a record needs to be a look-alike candidate (pg_trgm's `%`), for short marks. */
@@ -39,6 +40,10 @@ export const COMMON_KEY_RECORDS = 3_000;
 export interface CandidateQuery {
   normalized: string;
   keys: string[];
+  /** Look-alike deletion keys (analyzer lookalikeKeys); none for a mark longer than they cover. */
+  lookalikeKeys?: string[];
+  /** Letters of the query's compact form: up to LOOKALIKE_MAX_LETTERS, look-alikes come from the keys, not a trigram scan. */
+  letters?: number;
   /** Distinctive words (4+ letters) a compound mark may contain (LIVINGREEN contains GREEN). */
   words: string[];
   classes: number[];
@@ -73,6 +78,19 @@ export interface NewSearch {
   tookMs: number;
 }
 
+/** The candidate query of a prepared query (the search's, a watch's, the quality bench's). */
+export function candidateQueryOf(query: PreparedQuery, classes: number[], status: StatusFilter): CandidateQuery {
+  return {
+    normalized: query.normalized,
+    keys: query.keys,
+    lookalikeKeys: query.lookalikeKeys,
+    letters: query.compact.length,
+    words: containmentWords(query.words),
+    classes,
+    status,
+  };
+}
+
 /** The words worth a containment branch: distinctive (no stop words), singular, 4+ letters, at most 5. */
 export function containmentWords(words: readonly string[]): string[] {
   return [...new Set(words.filter((w) => !STOP_WORDS.has(w)).map(singularWord))].filter((w) => w.length >= 4).slice(0, 5);
@@ -98,13 +116,27 @@ export function distinctiveSignals(
 export const CANDIDATES_PER_SIGNAL = 200;
 
 /**
- * The candidate query. One branch per signal (trigram similarity `%`, phonetic key overlap `&&`,
- * each distinctive word contained in the mark), each served by its own GIN index and pre-ranked
+ * Whether a query needs the trigram scan for its look-alikes: only a mark longer than the look-alike
+ * keys cover (LOOKALIKE_MAX_LETTERS), where one changed letter costs a small share of the trigrams
+ * and the scan's higher threshold keeps it selective. A short mark's look-alikes within one edit
+ * all share a deletion key, and its other neighbours (sound-alikes, shared words) come from the
+ * phonetic keys; the trigram scan of a short, common-lettered mark reads tens of thousands of
+ * index entries to find what those lookups find.
+ */
+export function needsTrigramScan(query: Pick<CandidateQuery, 'normalized' | 'letters' | 'lookalikeKeys'>): boolean {
+  const letters = query.letters ?? query.normalized.replace(/ /g, '').length;
+  return letters > LOOKALIKE_MAX_LETTERS || (query.lookalikeKeys ?? []).length === 0;
+}
+
+/**
+ * The candidate query. One branch per signal (trigram similarity `%` for long marks, look-alike
+ * deletion keys `&&` for short ones, phonetic key overlap `&&`, each distinctive word contained in
+ * the mark), each served by its own GIN index and pre-ranked
  * (same class, live, similarity) with its own limit, then merged and deduplicated. Branches rather
  * than one OR: the planner prices an OR of several GIN scans above a sequential scan of a small
  * table, and a per-signal limit keeps a common word from crowding out the others.
- * Bind parameters: $1 normalized query, $2 keys, $3 classes, $4 per-signal limit, $5.. the words
- * as LIKE patterns. The merged candidates carry their stored analysis (of ANALYZER_VERSION) when
+ * Bind parameters: $1 normalized query, $2 keys, $3 classes, $4 per-signal limit, then the
+ * look-alike keys when there are some, then the words as LIKE patterns. The merged candidates carry their stored analysis (of ANALYZER_VERSION) when
  * they have one.
  */
 export function candidateSql(query: CandidateQuery): {
@@ -112,7 +144,11 @@ export function candidateSql(query: CandidateQuery): {
   bind: unknown[];
 } {
   const bind: unknown[] = [query.normalized, query.keys, query.classes, query.perSignal ?? CANDIDATES_PER_SIGNAL];
-  const signals = ['r.normalized_mark % $1', 'r.phonetic_keys && $2::text[]'];
+  const signals = needsTrigramScan(query) ? ['r.normalized_mark % $1', 'r.phonetic_keys && $2::text[]'] : ['r.phonetic_keys && $2::text[]'];
+  if ((query.lookalikeKeys ?? []).length > 0) {
+    bind.push(query.lookalikeKeys);
+    signals.push(`r.lookalike_keys && $${bind.length}::text[]`);
+  }
   for (const word of query.words) {
     bind.push(`%${word}%`);
     signals.push(`r.normalized_mark LIKE $${bind.length}`);

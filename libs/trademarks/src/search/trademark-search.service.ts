@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { NotFoundError, type Page, SearchQuota } from '@app/common';
 import { TransactionRunner } from '@app/database';
 import { highestRisk, prepareQuery, rankCandidates, RISK_THRESHOLDS } from './scoring.util';
-import { containmentWords, TrademarkSearchRepository } from './trademark-search.repository';
+import { candidateQueryOf, TrademarkSearchRepository } from './trademark-search.repository';
 import { SearchEvents } from './search-events';
 import type { RiskLevel, ScoredResult, SearchHistoryItem, SearchInput, SearchOutcome } from './search.types';
 
@@ -74,7 +74,7 @@ export class TrademarkSearchService {
       query.normalized === ''
         ? { candidates: [], keyRecords: new Map<string, number>() }
         : await this.repository.findCandidatesWithStats(
-            { normalized: query.normalized, keys: query.keys, words: containmentWords(query.words), classes: input.classes, status: input.status },
+            candidateQueryOf(query, input.classes, input.status),
           );
     const limit = input.limit ?? DEFAULT_RESULT_LIMIT;
     const results = rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, limit, input.includeNone ? 0 : RISK_THRESHOLDS.low);

@@ -3,7 +3,7 @@ import { decodeCursor, NotFoundError, toPage, type Page } from '@app/common';
 import { TransactionRunner, type DbTransaction } from '@app/database';
 import { NotificationsService } from '@app/notifications';
 import { prepareQuery, rankCandidates } from '../search/scoring.util';
-import { containmentWords, TrademarkSearchRepository } from '../search/trademark-search.repository';
+import { candidateQueryOf, TrademarkSearchRepository } from '../search/trademark-search.repository';
 import type { ScoredResult } from '../search/search.types';
 import { decodeHitCursor, encodeHitCursor, type HitPosition } from './hit-cursor.util';
 import { DuplicateWatchError } from './watches.errors';
@@ -191,7 +191,7 @@ export class WatchesService {
     const query = prepareQuery(watch.mark, watch.classes);
     if (query.normalized === '') return [];
     const found = await this.search.findCandidatesWithStats(
-      { normalized: query.normalized, keys: query.keys, words: containmentWords(query.words), classes: watch.classes, status: 'live' },
+      candidateQueryOf(query, watch.classes, 'live'),
       transaction,
     );
     return rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, WATCH_CANDIDATES, watch.threshold);

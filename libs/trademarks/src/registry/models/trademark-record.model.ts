@@ -1,4 +1,4 @@
-import { fn } from 'sequelize';
+import { fn, Op } from 'sequelize';
 import { Column, DataType, Model, Table } from 'sequelize-typescript';
 
 /** One registry case (USPTO serial number): what a clearance search compares a mark against. */
@@ -11,6 +11,8 @@ import { Column, DataType, Model, Table } from 'sequelize-typescript';
     // Created by the search migration (202611250410): the candidate signals of a clearance search.
     { name: 'trademark_records_normalized_mark_trgm_idx', using: 'gin', fields: [{ name: 'normalized_mark', operator: 'gin_trgm_ops' }] },
     { name: 'trademark_records_phonetic_keys_gin_idx', using: 'gin', fields: ['phonetic_keys'] },
+    // Created by 202612050110: the look-alike deletion keys of short marks (search/analyzer lookalikeKeys).
+    { name: 'trademark_records_lookalike_keys_gin_idx', using: 'gin', fields: ['lookalike_keys'], where: { lookalike_keys: { [Op.ne]: null } } },
   ],
 })
 export class TrademarkRecord extends Model {
@@ -20,6 +22,7 @@ export class TrademarkRecord extends Model {
   @Column({ type: DataType.TEXT, allowNull: true }) declare mark: string | null;
   @Column({ type: DataType.TEXT, allowNull: true }) declare normalizedMark: string | null;
   @Column({ type: DataType.ARRAY(DataType.TEXT), allowNull: false }) declare phoneticKeys: string[];
+  @Column({ type: DataType.ARRAY(DataType.TEXT), allowNull: true }) declare lookalikeKeys: string[] | null;
   @Column({ type: DataType.TEXT, allowNull: true }) declare statusCode: string | null;
   @Column({ type: DataType.BOOLEAN, allowNull: false }) declare live: boolean;
   @Column({ type: DataType.DATEONLY, allowNull: true }) declare statusDate: string | null;
