@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { analyzeMark, searchKeys } from '../libs/trademarks/src/search/analyzer';
+import { analyzeMark, lookalikeKeys, searchKeys } from '../libs/trademarks/src/search/analyzer';
 import { client, type Tokens } from './support/auth-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -36,12 +36,14 @@ describe('Clearance search: the kinds of miss (e2e)', () => {
       INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, classes, source)
       SELECT 'g' || i, 'GENMARK ' || md5(i::text), 'genmark ' || md5(i::text), ARRAY['G' || (i % 5000)::text], true, ARRAY[(i % 45) + 1], 'test'
         FROM generate_series(1, 5000) AS i`);
+    // Keyed as the importer keys them (MarkKeysProvider).
     for (const [serial, mark, classes] of SEED) {
       const analysis = analyzeMark(mark);
+      const lookalike = lookalikeKeys(analysis);
       await pg.query(
-        `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, status_code, classes, source)
-         VALUES ($1, $2, $3, $4, true, '700', $5, 'test')`,
-        [serial, mark, analysis.normalized, searchKeys(analysis, mark), classes],
+        `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, lookalike_keys, live, status_code, classes, source)
+         VALUES ($1, $2, $3, $4, $5, true, '700', $6, 'test')`,
+        [serial, mark, analysis.normalized, searchKeys(analysis, mark), lookalike.length > 0 ? lookalike : null, classes],
       );
     }
     await pg.query('ANALYZE trademark_records');
