@@ -1,4 +1,4 @@
-import { openSync, readFileSync, readSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { LRUCache } from 'lru-cache';
 
@@ -8,8 +8,8 @@ import { LRUCache } from 'lru-cache';
  * forms, synonyms and hypernyms of a description's words).
  *
  * The sorted index files are read once per part of speech on first use and searched by binary
- * search; a sense's lemmas and pointers are read from the data files at the offset the index
- * gives (positioned reads on a descriptor kept open).
+ * search; a sense's lemmas and pointers are parsed from the data file at the offset the index
+ * gives (the data file read whole on first use: about 15 MB for nouns, 23 MB for the three).
  */
 export type WordnetPos = 'noun' | 'verb' | 'adj';
 
@@ -17,9 +17,9 @@ interface PartOfSpeech {
   index: Buffer;
   /** Offset of the first entry line (after the licence header, whose lines start with a space). */
   start: number;
-  /** The data file, opened on first use and kept open (read with positioned reads). */
+  /** The data file's path, and its content once a synset of this part was first read. */
   data: string;
-  fd?: number;
+  dataBuffer?: Buffer;
 }
 
 /** One synset as the data file has it: its one-word-or-more lemmas, its hypernym and hyponym offsets. */
@@ -59,18 +59,32 @@ function part(pos: WordnetPos): PartOfSpeech {
   return found;
 }
 
-/** The index line whose lemma is `lemma`, by binary search over line starts; null when absent. */
+/**
+ * The index line whose lemma is `lemma`, by binary search over line starts; null when absent.
+ * Compares bytes in place (no key buffer, no slices): lemmas are ASCII.
+ */
 function indexLine(p: PartOfSpeech, lemma: string): string | null {
-  const key = Buffer.from(`${lemma} `);
+  const index = p.index;
+  const length = lemma.length;
   let lo = p.start;
-  let hi = p.index.length;
+  let hi = index.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const lineStart = mid === p.start ? mid : p.index.lastIndexOf(0x0a, mid - 1) + 1;
-    const lineEnd = p.index.indexOf(0x0a, lineStart);
-    const end = lineEnd < 0 ? p.index.length : lineEnd;
-    const cmp = Buffer.compare(p.index.subarray(lineStart, Math.min(end, lineStart + key.length)), key);
-    if (cmp === 0) return p.index.toString('latin1', lineStart, end);
+    const lineStart = mid === p.start ? mid : index.lastIndexOf(0x0a, mid - 1) + 1;
+    const lineEnd = index.indexOf(0x0a, lineStart);
+    const end = lineEnd < 0 ? index.length : lineEnd;
+    // Compare the line's first `length + 1` bytes with the lemma and its separating space.
+    let cmp = 0;
+    for (let i = 0; i <= length; i++) {
+      const at = lineStart + i;
+      const a = at < end ? index[at]! : -1;
+      const b = i < length ? lemma.charCodeAt(i) : 0x20;
+      if (a !== b) {
+        cmp = a < b ? -1 : 1;
+        break;
+      }
+    }
+    if (cmp === 0) return index.toString('latin1', lineStart, end);
     if (cmp < 0) lo = end + 1;
     else hi = lineStart;
   }
@@ -90,25 +104,15 @@ function senseOffsets(pos: WordnetPos, lemma: string): number[] {
     .filter((n) => Number.isFinite(n));
 }
 
-let lineBuffer = Buffer.alloc(4096);
-
-/** The synset at `offset` in a part's data file (lines longer than the buffer are re-read whole). */
+/** The synset at `offset` in a part's data file (read whole into memory on first use: no read per synset). */
 function synset(pos: WordnetPos, offset: number): Synset {
   const key = `${pos}:${offset}`;
   const cached = synsetCache.get(key);
   if (cached) return cached;
   const p = part(pos);
-  p.fd ??= openSync(p.data, 'r');
-  let line: string;
-  for (;;) {
-    const read = readSync(p.fd, lineBuffer, 0, lineBuffer.length, offset);
-    const newline = lineBuffer.subarray(0, read).indexOf(0x0a);
-    if (newline >= 0 || read < lineBuffer.length) {
-      line = lineBuffer.toString('latin1', 0, newline >= 0 ? newline : read);
-      break;
-    }
-    lineBuffer = Buffer.alloc(lineBuffer.length * 2);
-  }
+  p.dataBuffer ??= readFileSync(p.data);
+  const newline = p.dataBuffer.indexOf(0x0a, offset);
+  const line = p.dataBuffer.toString('latin1', offset, newline >= 0 ? newline : p.dataBuffer.length);
   // synset_offset lex_filenum ss_type w_cnt(hex) word lex_id [word lex_id ...] p_cnt [ptr ...] ...
   const fields = line.split(' ');
   const count = Number.parseInt(fields[3] ?? '0', 16);

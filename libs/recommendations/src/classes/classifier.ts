@@ -27,57 +27,86 @@ const EXCLUDE_FACTOR = 0.5;
  */
 export class NiceClassifier {
   /**
-   * Per feature: its IDF and its slice of the posting arrays (the docs that have it, with their
-   * BM25 term-frequency part). Flat typed arrays: the model loads with little garbage.
+   * Each feature of the BM25 index has an id; per id its IDF and its slice of the posting arrays
+   * (the docs that have it, with their BM25 term-frequency part). Flat typed arrays: the model
+   * loads with little garbage and scoring allocates little.
    */
-  private readonly postings = new Map<string, { idf: number; start: number; end: number }>();
+  private readonly featureIds = new Map<string, number>();
+  private readonly idf: Float64Array;
+  private readonly postingStart: Int32Array;
+  private readonly postingEnd: Int32Array;
   private readonly postingDocs: Int32Array;
   private readonly postingTf: Float64Array;
-  /** The lemmas of each doc that coverage counts: no bigrams, heads or prefixes, no generic `service`. */
-  private readonly docLemmas: string[][];
+  /**
+   * The lemma ids of each doc that coverage counts (no bigrams, heads or prefixes, no generic
+   * `service`): doc d's are `lemmaIds[lemmaStart[d] .. lemmaStart[d + 1]]`.
+   */
+  private readonly lemmaStart: Int32Array;
+  private readonly lemmaIds: Int32Array;
   private readonly docClass: Int32Array;
   /** Naive Bayes log-likelihoods, one row of one value per class per feature (the unseen floor filled in). */
   private readonly likelihoodRow = new Map<string, number>();
   private readonly likelihood: Float64Array;
-  /** Scratch space of one scoring (reset after each): BM25 score per doc. */
+  /** Scratch space of one scoring (reset after each): BM25 score per doc, query marks per feature. */
   private readonly docScores: Float64Array;
+  private readonly inQuery: Uint8Array;
+  private readonly touched: Int32Array;
 
   constructor(readonly model: ClassModel) {
     const { docs, idf, avgDocLength } = model;
     const k = model.classes.length;
     const classIndex = new Map(model.classes.map((c, i) => [c.class, i]));
     // A doc's features are distinct (model.ts): two passes, the list sizes, then the lists.
-    const sizes = new Map<string, number>();
+    const sizes: number[] = [];
     let total = 0;
     for (const d of docs) {
       for (const f of d.features) {
         if (!Object.hasOwn(idf, f)) continue;
-        sizes.set(f, (sizes.get(f) ?? 0) + 1);
+        let id = this.featureIds.get(f);
+        if (id === undefined) {
+          id = sizes.length;
+          this.featureIds.set(f, id);
+          sizes.push(0);
+        }
+        sizes[id]!++;
         total++;
       }
     }
+    const n = sizes.length;
+    this.idf = new Float64Array(n);
+    this.postingStart = new Int32Array(n);
+    this.postingEnd = new Int32Array(n);
+    const next = new Int32Array(n);
     let offset = 0;
-    const next = new Map<string, number>();
-    for (const [f, size] of sizes) {
-      this.postings.set(f, { idf: idf[f]!, start: offset, end: offset + size });
-      next.set(f, offset);
-      offset += size;
+    for (const [f, id] of this.featureIds) {
+      this.idf[id] = idf[f]!;
+      this.postingStart[id] = offset;
+      next[id] = offset;
+      offset += sizes[id]!;
+      this.postingEnd[id] = offset;
     }
     this.postingDocs = new Int32Array(total);
     this.postingTf = new Float64Array(total);
+    this.lemmaStart = new Int32Array(docs.length + 1);
+    const lemmaIds: number[] = [];
     docs.forEach((d, i) => {
       const tf = (K1 + 1) / (1 + K1 * (1 - B + (B * d.features.length) / avgDocLength));
+      this.lemmaStart[i] = lemmaIds.length;
       for (const f of d.features) {
-        const at = next.get(f);
-        if (at === undefined) continue;
+        const id = this.featureIds.get(f);
+        if (id === undefined) continue;
+        const at = next[id]!++;
         this.postingDocs[at] = i;
         this.postingTf[at] = tf;
-        next.set(f, at + 1);
+        if (f.charCodeAt(1) !== 58 /* not b:, h:, p: */ && f !== 'service') lemmaIds.push(id);
       }
     });
-    this.docLemmas = docs.map((d) => d.features.filter((f) => f.charCodeAt(1) !== 58 /* not b:, h:, p: */ && f !== 'service'));
+    this.lemmaStart[docs.length] = lemmaIds.length;
+    this.lemmaIds = Int32Array.from(lemmaIds);
     this.docClass = Int32Array.from(docs, (d) => classIndex.get(d.class)!);
     this.docScores = new Float64Array(docs.length);
+    this.touched = new Int32Array(docs.length);
+    this.inQuery = new Uint8Array(n);
     const features = Object.keys(model.logLikelihood);
     this.likelihood = new Float64Array(features.length * k);
     features.forEach((f, row) => {
@@ -96,17 +125,29 @@ export class NiceClassifier {
   rank(description: string): ClassScore[] {
     const parts = clauses(description);
     const texts = parts.length > 1 ? [description, ...parts] : [description];
-    const best = new Map<number, { score: number; terms: string[]; words: string[] }>();
+    const k = this.model.classes.length;
+    // Per class: its best score over the texts, and the scoring (top terms, query) that gave it.
+    const best = new Float64Array(k);
+    const from: Array<TextScores | undefined> = new Array(k);
     for (const text of texts) {
-      for (const [cls, s] of this.scoreText(text)) {
-        const prev = best.get(cls);
-        if (!prev || s.score > prev.score) best.set(cls, s);
+      const scored = this.scoreText(text);
+      for (let i = 0; i < k; i++) {
+        if (from[i] === undefined || scored.scores[i]! > best[i]!) {
+          best[i] = scored.scores[i]!;
+          from[i] = scored;
+        }
       }
     }
+    const { docs } = this.model;
     return this.model.classes
-      .map((c) => {
-        const s = best.get(c.class) ?? { score: 0, terms: [], words: [] };
-        return { class: c.class, score: s.score, confidence: this.calibrate(s.score), matchedTerms: s.terms, matchedWords: s.words };
+      .map((c, i) => {
+        const scored = from[i];
+        const top = scored ? scored.top.slice(i * 3, i * 3 + scored.count[i]!) : [];
+        const terms = Array.from(top, (doc) => docs[doc]!.text);
+        // The description's own words (not bigrams, heads or expansions) that the terms share.
+        const words = new Set<string>();
+        for (const doc of top) for (const f of docs[doc]!.features) if (scored!.query.get(f) === 1 && !/^[bhp]:/.test(f)) words.add(f);
+        return { class: c.class, score: best[i]!, confidence: this.calibrate(best[i]!), matchedTerms: terms, matchedWords: [...words] };
       })
       .sort((x, y) => y.score - x.score || x.class - y.class);
   }
@@ -117,46 +158,70 @@ export class NiceClassifier {
     return 1 / (1 + Math.exp(-(a * score + b)));
   }
 
-  private scoreText(text: string): Map<number, { score: number; terms: string[]; words: string[] }> {
-    const query = features(text, true, (l) => this.postings.has(l));
-    const { docs, classes } = this.model;
-    const k = classes.length;
+  private scoreText(text: string): TextScores {
+    const query = features(text, true, (l) => this.featureIds.has(l));
+    const k = this.model.classes.length;
     // BM25 of each term against the weighted query features.
     const scores = this.docScores;
-    const touched: number[] = [];
+    const touched = this.touched;
+    const marked: number[] = [];
+    let nTouched = 0;
     for (const [f, weight] of query) {
-      const posting = this.postings.get(f);
-      if (!posting) continue;
-      const w = weight * posting.idf;
-      for (let i = posting.start; i < posting.end; i++) {
+      const id = this.featureIds.get(f);
+      if (id === undefined) continue;
+      this.inQuery[id] = 1;
+      marked.push(id);
+      const w = weight * this.idf[id]!;
+      const end = this.postingEnd[id]!;
+      for (let i = this.postingStart[id]!; i < end; i++) {
         const doc = this.postingDocs[i]!;
-        if (scores[doc] === 0) touched.push(doc);
+        if (scores[doc] === 0) touched[nTouched++] = doc;
         scores[doc]! += w * this.postingTf[i]!;
       }
     }
     // Coverage: a term all of whose words the text has (`knife sharpening`) is what the text
     // describes; one it shares a word with (`knife steels`) only may be. Each term's BM25 score
     // is scaled by the share of its lemmas the text has, itself or through an expansion. Each
-    // class keeps its three best terms.
-    const top = Array.from({ length: k }, () => [] as Array<[number, number]>);
-    for (const doc of touched) {
+    // class keeps its three best terms (slots i*3 .. i*3+2, best first, ties to the lower doc).
+    const top = new Int32Array(k * 3);
+    const topScore = new Float64Array(k * 3);
+    const count = new Uint8Array(k);
+    for (let t = 0; t < nTouched; t++) {
+      const doc = touched[t]!;
       let s = scores[doc]!;
       scores[doc] = 0;
-      const lemmas = this.docLemmas[doc]!;
-      if (lemmas.length > 0) {
+      const from = this.lemmaStart[doc]!;
+      const to = this.lemmaStart[doc + 1]!;
+      if (to > from) {
         let covered = 0;
-        for (const l of lemmas) if (query.has(l)) covered++;
-        s = (s * covered) / lemmas.length;
+        for (let j = from; j < to; j++) covered += this.inQuery[this.lemmaIds[j]!]!;
+        s = (s * covered) / (to - from);
       }
       if (s <= 0) continue;
-      const list = top[this.docClass[doc]!]!;
-      if (list.length === 3 && (s < list[2]![1] || (s === list[2]![1] && doc > list[2]![0]))) continue;
-      list.push([doc, s]);
-      list.sort((x, y) => y[1] - x[1] || x[0] - y[0]);
-      if (list.length > 3) list.pop();
+      const cls = this.docClass[doc]!;
+      const base = cls * 3;
+      let slot = count[cls]!;
+      const before = (j: number): boolean => s > topScore[base + j]! || (s === topScore[base + j]! && doc < top[base + j]!);
+      if (slot === 3 && !before(2)) continue;
+      if (slot < 3) count[cls] = slot + 1;
+      else slot = 2;
+      while (slot > 0 && before(slot - 1)) {
+        top[base + slot] = top[base + slot - 1]!;
+        topScore[base + slot] = topScore[base + slot - 1]!;
+        slot--;
+      }
+      top[base + slot] = doc;
+      topScore[base + slot] = s;
     }
-    const retrieval = top.map((list) => (list[0]?.[1] ?? 0) + 0.3 * (list[1]?.[1] ?? 0) + 0.1 * (list[2]?.[1] ?? 0));
-    const maxRetrieval = Math.max(0, ...retrieval);
+    for (const id of marked) this.inQuery[id] = 0;
+    const retrieval = new Float64Array(k);
+    let maxRetrieval = 0;
+    for (let i = 0; i < k; i++) {
+      const n = count[i]!;
+      const r = (n > 0 ? topScore[i * 3]! : 0) + 0.3 * (n > 1 ? topScore[i * 3 + 1]! : 0) + 0.1 * (n > 2 ? topScore[i * 3 + 2]! : 0);
+      retrieval[i] = r;
+      if (r > maxRetrieval) maxRetrieval = r;
+    }
 
     // Naive Bayes posterior over the classes (uniform prior: the list's class sizes are no prior).
     const logPost = new Float64Array(k);
@@ -167,27 +232,33 @@ export class NiceClassifier {
       seen++;
       for (let i = 0; i < k; i++) logPost[i]! += weight * this.likelihood[base + i]!;
     }
-    const maxLog = Math.max(...logPost);
-    const exp = Array.from(logPost, (l) => Math.exp(l - maxLog));
-    const sum = exp.reduce((a, b) => a + b, 0);
+    let maxLog = -Infinity;
+    for (let i = 0; i < k; i++) if (logPost[i]! > maxLog) maxLog = logPost[i]!;
+    let sum = 0;
+    for (let i = 0; i < k; i++) {
+      logPost[i] = Math.exp(logPost[i]! - maxLog);
+      sum += logPost[i]!;
+    }
 
     const lemmas = new Set(contentLemmas(text));
     const excluded = new Set(this.model.excludes.filter((e) => e.lemmas.every((l) => lemmas.has(l))).map((e) => e.class));
-    const out = new Map<number, { score: number; terms: string[]; words: string[] }>();
-    classes.forEach((c, i) => {
-      const nb = seen > 0 ? exp[i]! / sum : 0;
+    const out = new Float64Array(k);
+    this.model.classes.forEach((c, i) => {
+      const nb = seen > 0 ? logPost[i]! / sum : 0;
       let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
-      const best = top[i]!;
-      out.set(c.class, {
-        score,
-        terms: best.map(([doc]) => docs[doc]!.text),
-        // The description's own words (not bigrams, heads or expansions) that the terms share.
-        words: [...new Set(best.flatMap(([doc]) => docs[doc]!.features.filter((f) => query.get(f) === 1 && !/^[bhp]:/.test(f))))],
-      });
+      out[i] = score;
     });
-    return out;
+    return { scores: out, top, count, query };
   }
+}
+
+/** One text's scoring: per class (in model order) its score and its best terms (doc ids, `count` of them from slot i*3). */
+interface TextScores {
+  scores: Float64Array;
+  top: Int32Array;
+  count: Uint8Array;
+  query: Map<string, number>;
 }
 
 /**
