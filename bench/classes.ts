@@ -16,8 +16,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { NiceClassifier, PlainBm25Ranker } from '../libs/recommendations/src/classes/classifier';
-import { trainClassModel, type TrainingDoc } from '../libs/recommendations/src/classes/model';
-import { CLASS_MODEL_FILE, DEV_SET_FILE, loadOrTrainModel, readDescriptions, readTrainingData, type LabelledDescription } from '../libs/recommendations/src/classes/training-data';
+import { CLASS_MODEL_FILE, DEV_SET_FILE, heldOutSplits, loadOrTrainModel, readDescriptions, readTrainingData, type LabelledDescription } from '../libs/recommendations/src/classes/training-data';
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -84,6 +83,9 @@ function main(): void {
       if (row.classes.includes(s.class)) bin.right++;
     }
   }
+  const { a, relative, b } = model.calibration;
+  out.push('');
+  out.push(`Reliability of the confidence on this set's top-5 suggestions (calibration fitted on the held-out official splits, not on this set: a ${a}, relative ${relative}, b ${b}):`);
   out.push('');
   out.push('| confidence | suggestions | mean confidence | share right |');
   out.push('|---|---|---|---|');
@@ -92,30 +94,13 @@ function main(): void {
   });
 
   // Held-out splits of the official data, each with a model trained without that part.
-  const kind = new Map(training.classes.map((c) => [c.class, c.kind]));
-  const asRows = (docs: TrainingDoc[]): LabelledDescription[] => docs.map((d) => ({ description: d.text, classes: [d.class] }));
-  const includes = training.docs.filter((d) => d.source === 'includes');
-  const goods = includes.filter((d) => kind.get(d.class) === 'good');
-  const services = includes.filter((d) => kind.get(d.class) === 'service');
-  const pairs = goods
-    .map((g, i) => {
-      const s = services[(i * 7) % services.length]!;
-      return i % 2 ? { description: `${g.text}, and we also do ${s.text}`, classes: [g.class, s.class] } : { description: `${s.text} plus ${g.text}`, classes: [s.class, g.class] };
-    })
-    .filter((p) => p.classes[0] !== p.classes[1]);
-  const withoutIncludes = new NiceClassifier(trainClassModel(training.classes, training.docs.filter((d) => d.source !== 'includes')));
-  const withoutHeadings = new NiceClassifier(trainClassModel(training.classes, training.docs.filter((d) => d.source !== 'heading')));
-  const splits: Array<[string, LabelledDescription[], NiceClassifier]> = [
-    ['"includes" sentences', asRows(includes), withoutIncludes],
-    ['heading items', asRows(training.docs.filter((d) => d.source === 'heading')), withoutHeadings],
-    ['goods + services pairs', pairs, withoutIncludes],
-  ];
+  const splits = heldOutSplits(training);
   out.push('');
   out.push('Held-out splits of the official data (model trained without the part scored):');
   out.push('');
   out.push('| split | n | ranking | top-1 | any in top 3 | all in top 5 |');
   out.push('|---|---|---|---|---|---|');
-  for (const [name, split, model] of splits) {
+  for (const { name, rows: split, classifier: model } of splits) {
     const r = measure((d) => model.rank(d).map((s) => s.class), split);
     const b = measure((d) => bm25.rank(d), split);
     out.push(`| ${name} | ${split.length} | recommender | ${f(r.top1)} | ${f(r.any3)} | ${f(r.all5)} |`);

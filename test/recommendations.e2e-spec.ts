@@ -96,8 +96,9 @@ describe('recommendations: answers, feedback, log and stats (e2e)', () => {
   it('moves nothing further than a near-tie, and never brings in a class the model did not suggest', async () => {
     const ada = await api.register();
     // A description the model reads clearly: two suggestions, the first well ahead of the second
-    // (a one-word-kind description such as "scented candles" now gets a single, confident class).
-    const description = 'perfumed candles and wax';
+    // (with the confidence calibrated on the held-out official data, "perfumed candles and wax"
+    // gets its second class at the 0.1 floor, so that reading is no longer clear).
+    const description = 'bread and a bakery café';
     const before = await suggest(ada, description);
     expect(before.length).toBeGreaterThanOrEqual(2);
     expect(before[0]!.confidence - before[1]!.confidence).toBeGreaterThan(0.1);

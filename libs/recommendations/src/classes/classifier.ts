@@ -19,6 +19,11 @@ const B = 0.75;
 const RETRIEVAL_SHARE = 0.6;
 /** A class whose "does not include" note a clause fully contains keeps this share of its score. */
 const EXCLUDE_FACTOR = 0.5;
+/**
+ * A term lemma the text reaches only through a WordNet expansion of weight w counts w^COVERAGE_POWER
+ * toward the term's coverage (a hypernym at 0.4 counts 0.63; the text's own word counts 1).
+ */
+const COVERAGE_POWER = 0.5;
 
 /**
  * Scores the 45 classes for a description with a trained model: every clause and the whole
@@ -47,9 +52,9 @@ export class NiceClassifier {
   /** Naive Bayes log-likelihoods, one row of one value per class per feature (the unseen floor filled in). */
   private readonly likelihoodRow = new Map<string, number>();
   private readonly likelihood: Float64Array;
-  /** Scratch space of one scoring (reset after each): BM25 score per doc, query marks per feature. */
+  /** Scratch space of one scoring (reset after each): BM25 score per doc, query weight per feature (for coverage). */
   private readonly docScores: Float64Array;
-  private readonly inQuery: Uint8Array;
+  private readonly inQuery: Float64Array;
   private readonly touched: Int32Array;
 
   constructor(readonly model: ClassModel) {
@@ -98,7 +103,7 @@ export class NiceClassifier {
         const at = next[id]!++;
         this.postingDocs[at] = i;
         this.postingTf[at] = tf;
-        if (f.charCodeAt(1) !== 58 /* not b:, h:, p: */ && f !== 'service') lemmaIds.push(id);
+        if (f.charCodeAt(1) !== 58 /* not b:, h:, p: */ && f !== 'service' && !d.pieces?.includes(f)) lemmaIds.push(id);
       }
     });
     this.lemmaStart[docs.length] = lemmaIds.length;
@@ -106,7 +111,7 @@ export class NiceClassifier {
     this.docClass = Int32Array.from(docs, (d) => classIndex.get(d.class)!);
     this.docScores = new Float64Array(docs.length);
     this.touched = new Int32Array(docs.length);
-    this.inQuery = new Uint8Array(n);
+    this.inQuery = new Float64Array(n);
     const features = Object.keys(model.logLikelihood);
     this.likelihood = new Float64Array(features.length * k);
     features.forEach((f, row) => {
@@ -139,7 +144,7 @@ export class NiceClassifier {
       }
     }
     const { docs } = this.model;
-    return this.model.classes
+    const ranked: ClassScore[] = this.model.classes
       .map((c, i) => {
         const scored = from[i];
         const top = scored ? scored.top.slice(i * 3, i * 3 + scored.count[i]!) : [];
@@ -147,15 +152,21 @@ export class NiceClassifier {
         // The description's own words (not bigrams, heads or expansions) that the terms share.
         const words = new Set<string>();
         for (const doc of top) for (const f of docs[doc]!.features) if (scored!.query.get(f) === 1 && !/^[bhp]:/.test(f)) words.add(f);
-        return { class: c.class, score: best[i]!, confidence: this.calibrate(best[i]!), matchedTerms: terms, matchedWords: [...words] };
+        return { class: c.class, score: best[i]!, confidence: 0, matchedTerms: terms, matchedWords: [...words] };
       })
       .sort((x, y) => y.score - x.score || x.class - y.class);
+    const topScore = ranked[0]?.score ?? 0;
+    for (const s of ranked) s.confidence = this.calibrate(s.score, topScore);
+    return ranked;
   }
 
-  /** Platt scaling: 1 / (1 + e^-(a·score + b)). */
-  calibrate(score: number): number {
-    const { a, b } = this.model.calibration;
-    return 1 / (1 + Math.exp(-(a * score + b)));
+  /**
+   * The calibrated probability that a class with this score is right, when the first suggestion
+   * scores `topScore`: 1 / (1 + e^-(a·score + relative·score/topScore + b)) (model.ts).
+   */
+  calibrate(score: number, topScore: number): number {
+    const { a, relative, b } = this.model.calibration;
+    return 1 / (1 + Math.exp(-(a * score + relative * (topScore > 0 ? score / topScore : 0) + b)));
   }
 
   private scoreText(text: string): TextScores {
@@ -169,7 +180,7 @@ export class NiceClassifier {
     for (const [f, weight] of query) {
       const id = this.featureIds.get(f);
       if (id === undefined) continue;
-      this.inQuery[id] = 1;
+      this.inQuery[id] = Math.min(1, weight) ** COVERAGE_POWER;
       marked.push(id);
       const w = weight * this.idf[id]!;
       const end = this.postingEnd[id]!;
@@ -181,8 +192,8 @@ export class NiceClassifier {
     }
     // Coverage: a term all of whose words the text has (`knife sharpening`) is what the text
     // describes; one it shares a word with (`knife steels`) only may be. Each term's BM25 score
-    // is scaled by the share of its lemmas the text has, itself or through an expansion. Each
-    // class keeps its three best terms (slots i*3 .. i*3+2, best first, ties to the lower doc).
+    // is scaled by the share of its lemmas the text has, itself (1) or through an expansion
+    // (less: COVERAGE_POWER), a hyphenated compound's pieces left out (model.ts). Each class keeps its three best terms (slots i*3 .. i*3+2, best first, ties to the lower doc).
     const top = new Int32Array(k * 3);
     const topScore = new Float64Array(k * 3);
     const count = new Uint8Array(k);

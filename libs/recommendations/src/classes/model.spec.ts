@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NiceClassifier } from './classifier';
 import { trainClassModel, type NiceClassInfo, type TrainingDoc } from './model';
-import { readTrainingData } from './training-data';
+import { fitCalibration, readTrainingData, type CalibrationPoint } from './training-data';
 
 const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -64,5 +64,26 @@ describe('Nice-class model training', () => {
     const ranked = new NiceClassifier(trainClassModel(tiny, data)).rank('knife sharpening at the market');
     expect(ranked[0]!.class).toBe(37);
     expect(ranked[0]!.matchedTerms[0]).toBe('knife sharpening');
+  });
+});
+
+describe('Nice-class confidence calibration', () => {
+  it('recovers the logistic curve that generated the outcomes, deterministically', () => {
+    const truth = { a: 4, relative: 3, b: -5 };
+    const points: CalibrationPoint[] = [];
+    for (let s = 0; s <= 10; s++) {
+      for (let r = 0; r <= 10; r++) {
+        const score = s / 10;
+        const relative = r / 10;
+        const p = 1 / (1 + Math.exp(-(truth.a * score + truth.relative * relative + truth.b)));
+        const right = Math.round(p * 200);
+        for (let i = 0; i < 200; i++) points.push({ score, relative, right: i < right ? 1 : 0 });
+      }
+    }
+    const fitted = fitCalibration(points);
+    expect(fitted.a).toBeCloseTo(truth.a, 1);
+    expect(fitted.relative).toBeCloseTo(truth.relative, 1);
+    expect(fitted.b).toBeCloseTo(truth.b, 1);
+    expect(fitCalibration([...points])).toEqual(fitted);
   });
 });

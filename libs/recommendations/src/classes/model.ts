@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { contentLemmas, features, FEATURES_VERSION } from './text';
+import { contentLemmas, features, FEATURES_VERSION, hyphenPieces } from './text';
 
 /** One labelled document of the training data: an official term, a heading item or a class note. */
 export interface TrainingDoc {
@@ -24,8 +24,8 @@ export interface ClassModel {
   /** The feature extraction the model was trained with (text.ts FEATURES_VERSION). */
   featuresVersion: number;
   classes: NiceClassInfo[];
-  /** BM25 index over the terms and heading items: their text, class and feature lists. */
-  docs: Array<{ class: number; text: string; features: string[] }>;
+  /** BM25 index over the terms and heading items: their text, class and feature lists (`pieces`: lemmas coverage leaves out). */
+  docs: Array<{ class: number; text: string; features: string[]; pieces?: string[] }>;
   avgDocLength: number;
   /** Inverse document frequency of each feature over the docs. */
   idf: Record<string, number>;
@@ -34,20 +34,33 @@ export interface ClassModel {
   unseen: number[];
   /** The "does not include" notes of each class, as lemma lists (all present in a clause: evidence against). */
   excludes: Array<{ class: number; lemmas: string[] }>;
-  /** Platt scaling of the combined score into a probability that the class is right. */
-  calibration: { a: number; b: number };
+  /**
+   * Logistic calibration of a suggestion into the probability that its class is right:
+   * 1 / (1 + e^-(a·score + relative·score/topScore + b)), `topScore` the first suggestion's score.
+   * Fitted on the held-out splits of the official data (training-data.ts), never on the dev set.
+   */
+  calibration: Calibration;
+}
+
+export interface Calibration {
+  a: number;
+  relative: number;
+  b: number;
 }
 
 const SOURCE_WEIGHT: Record<TrainingDoc['source'], number> = { term: 1, heading: 2, includes: 1, excludes: 0 };
 
 /** Trains the model from the classification data: deterministic (no randomness, sorted output). */
-export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration = { a: 6, b: -3 }): ClassModel {
+export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration: Calibration = { a: 5, relative: 6, b: -9 }): ClassModel {
   const positives = data.filter((d) => d.source !== 'excludes');
   // The BM25 index takes lemmas and bigrams; prefix stems (`p:servi`) are shared by too many
   // terms to rank them (and would cost a long posting list at every query): naive Bayes takes them.
   const docs = positives
     .filter((d) => d.source === 'term' || d.source === 'heading')
-    .map((d) => ({ class: d.class, text: d.text, features: [...features(d.text, false).keys()].filter((f) => !f.startsWith('p:')) }))
+    .map((d) => {
+      const pieces = hyphenPieces(d.text);
+      return { class: d.class, text: d.text, features: [...features(d.text, false).keys()].filter((f) => !f.startsWith('p:')), ...(pieces.length > 0 ? { pieces } : {}) };
+    })
     .filter((d) => d.features.length > 0);
   const df = new Map<string, number>();
   let totalLength = 0;

@@ -1,4 +1,4 @@
-import { baseForms, closeSynonyms, derivedForms, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
+import { baseForms, closeSynonyms, derivedForms, hasLemma, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -8,10 +8,12 @@ import { LRUCache } from 'lru-cache';
  */
 
 /**
- * Version of the feature extraction below: part of the artifact, so that an artifact trained by
- * an older extraction is retrained instead of being scored with features it was not built from.
+ * Version of the feature extraction below (and of the artifact's format): part of the artifact,
+ * so that an artifact trained by an older extraction is retrained instead of being scored with
+ * features it was not built from. 7: WordNet compounds expanded, hyphenated compounds' pieces
+ * out of term coverage, the calibration takes the score relative to the first suggestion.
  */
-export const FEATURES_VERSION = 6;
+export const FEATURES_VERSION = 7;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -43,6 +45,19 @@ function normalizeHyphens(text: string): string {
     .normalize('NFKD')
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase();
+}
+
+/**
+ * The lemmas of the pieces of a text's hyphenated compounds (`co-working` -> co, work): the
+ * closed-up compound (`coworking`) stands for them, so coverage counts it once, not three times.
+ */
+export function hyphenPieces(text: string): string[] {
+  const out = new Set<string>();
+  for (const m of normalizeHyphens(text).matchAll(/\b([a-z]+)-([a-z]+)\b/g)) {
+    if (isStopword(lemma(m[1]! + m[2]!))) continue;
+    for (const piece of [m[1]!, m[2]!]) if (!isStopword(piece)) out.add(lemma(piece));
+  }
+  return [...out];
 }
 
 /** The words of a text, in order, stopwords included (the bigrams need the positions). */
@@ -169,6 +184,13 @@ export function features(text: string, expand: boolean, known?: (lemma: string) 
     for (const w of new Set(words)) {
       const boost = known && !known(w) ? UNKNOWN_WORD_BOOST : 1;
       for (const [e, weight] of expansions(w)) add(e, Math.min(1, weight * boost));
+    }
+    // Adjacent words that WordNet knows as one noun (`circular saw`, `throw pillow`, `cat
+    // food`) mean more than their parts: the compound's own expansions (power tool, cushion,
+    // pet food), at the weights of a word's.
+    for (let i = 0; i + 1 < words.length; i++) {
+      const compound = `${words[i]}_${words[i + 1]}`;
+      if (hasLemma('noun', compound)) for (const [e, weight] of expansions(compound)) add(e, weight);
     }
   }
   for (const h of heads(text)) {
