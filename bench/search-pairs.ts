@@ -3,6 +3,8 @@
  * generated validation pairs): perturbations of a registry mark of each kind a clearance search
  * must catch, and negatives. Deterministic for a given random source.
  */
+import { normalizeMark } from '../libs/trademarks/src/search/normalize';
+
 export interface LabelledPair {
   query: string;
   prior: string;
@@ -90,10 +92,13 @@ export function perturbations(prior: string, rand: () => number): LabelledPair[]
     const [re, to] = pick(rand, numeral);
     add(m.replace(re, to), 'numeral');
   }
-  if (words.length >= 2 && words.length <= 4) {
-    const initials = words.map((w) => w[0]).join('');
+  // Initials of the words that make the mark: a trailing company form (LLC, INC, CO) is no part
+  // of it (normalizeMark drops it), so FOO BREWING LLC abbreviates to FB, not FBL.
+  const named = normalizeMark(m).split(' ');
+  if (named.length >= 2 && named.length <= 4) {
+    const initials = named.map((w) => w[0]).join('');
     add(initials, 'initials');
-    if (words.length <= 3) out.push({ query: `${m} ${pick(rand, DESCRIPTIVE)}`.toUpperCase(), prior: initials.toUpperCase(), label: 1, kind: 'initials-added-word' });
+    if (named.length <= 3) out.push({ query: `${named.join(' ')} ${pick(rand, DESCRIPTIVE)}`.toUpperCase(), prior: initials.toUpperCase(), label: 1, kind: 'initials-added-word' });
   }
   add(`${pick(rand, ARTICLES).toLowerCase()}${words.length === 1 ? oneEdit(m, rand) : m}`, 'article');
   const equivalent = EQUIVALENTS.filter(([en]) => words.includes(en));

@@ -12,6 +12,13 @@
  *      and through `ORDER BY similarity(mark, query) DESC LIMIT 10`, and reports recall@1,
  *      recall@10 and MRR (over the top 100) of the prior for `similar` pairs, and the risk of
  *      the prior for `distinct` pairs.
+ *   5. Generated validation pairs (issue 14), printed beside the development figures with the
+ *      same metrics: BENCH_VALIDATION_PRIORS (60) marks drawn from the generated registry, plus a
+ *      fifth as many short coined marks (2 to 4 letters), with a fixed seed; positives are their
+ *      perturbations of each kind a search must catch and negatives random and crowded-word marks
+ *      (bench/search-pairs.ts, the generator the weights were fitted with, on another registry
+ *      and seed). Each prior is stored as its own record in a class the query names; a result
+ *      counts as the prior when its normalized mark is the prior's.
  *
  * Run with `npm run bench:search-quality` (builds first). Markdown report on stdout and in
  * bench/out/search-quality-<timestamp>.md.
@@ -25,6 +32,8 @@ import { analyzeMark, lookalikeKeys, searchKeys } from '../libs/trademarks/src/s
 import { prepareQuery, rankCandidates, riskOf } from '../libs/trademarks/src/search/scoring.util';
 import { candidateQueryOf, queryCandidatesWithStats } from '../libs/trademarks/src/search/trademark-search.repository';
 import type { RiskLevel } from '../libs/trademarks/src/search/search.types';
+import { normalizeMark } from '../libs/trademarks/src/search/normalize';
+import { coined as coinedWord, negativesOf, perturbations, type LabelledPair } from './search-pairs';
 import { gitRevision, intFromEnv, log, machineDescription, OUT_DIR, postgresVersion, prng, provideDatabase, ROOT, runMain } from './lib';
 
 interface Pair {
@@ -228,7 +237,7 @@ async function insertBatch(
     });
 }
 
-async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ serial: string; risk: RiskLevel; score: number }>> {
+async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ serial: string; mark: string; risk: RiskLevel; score: number }>> {
   const q = prepareQuery(pair.query, pair.queryClasses);
   return sequelize.transaction(async (transaction) => {
     const { candidates, keyRecords } = await queryCandidatesWithStats(
@@ -238,6 +247,7 @@ async function engineRanking(sequelize: Sequelize, pair: Pair): Promise<Array<{ 
     );
     return rankCandidates({ ...q, keyRecords }, candidates, 100, 0).map((r) => ({
       serial: r.record.serialNumber,
+      mark: r.record.mark ?? '',
       risk: r.risk,
       score: r.score,
     }));
@@ -250,6 +260,82 @@ async function trigramRanking(sequelize: Sequelize, pair: Pair): Promise<string[
     { bind: [pair.query], type: QueryTypes.SELECT },
   );
   return rows.map((r) => r.serial_number);
+}
+
+interface ValidationRun {
+  ranks: Array<number | null>;
+  byKind: Map<string, Array<number | null>>;
+  negatives: Array<{ pair: LabelledPair; risk: RiskLevel }>;
+  calibration: Array<{ score: number; similar: boolean }>;
+  misses: string[];
+}
+
+const VALIDATION_SEED = 2026_1205;
+
+/**
+ * The generated validation pairs and their priors (see the header, step 5): deterministic for the
+ * registry's marks. Priors are drawn without repeats of a normalized mark.
+ */
+function validationPairs(registry: readonly string[], count: number): { pairs: LabelledPair[]; priors: string[] } {
+  const rand = prng(VALIDATION_SEED);
+  const chosen = new Map<string, string>();
+  while (chosen.size < count) {
+    const mark = registry[Math.floor(rand() * registry.length)];
+    chosen.set(normalizeMark(mark), mark);
+  }
+  const short = Math.ceil(count / 5);
+  for (let i = 0; chosen.size < count + short && i < short * 20; i++) {
+    const mark = coinedWord(rand, 1).slice(0, 2 + Math.floor(rand() * 3)).toUpperCase();
+    if (mark.length >= 2) chosen.set(normalizeMark(mark), mark);
+  }
+  const pairs: LabelledPair[] = [];
+  for (const prior of chosen.values()) pairs.push(...perturbations(prior, rand), ...negativesOf(prior, registry, rand));
+  return { pairs, priors: [...new Set(pairs.map((p) => p.prior))] };
+}
+
+async function runValidation(sequelize: Sequelize, registry: readonly string[], count: number): Promise<ValidationRun> {
+  const { pairs, priors } = validationPairs(registry, count);
+  const rand = prng(VALIDATION_SEED + 1);
+  const priorClasses = new Map<string, number[]>();
+  const records = priors.map((mark, i) => {
+    const classes = randomClasses(rand);
+    priorClasses.set(mark, classes);
+    return { serial: `V${String(i).padStart(8, '0')}`, mark, classes, live: true };
+  });
+  await insertBatch(sequelize, records);
+  await sequelize.query("UPDATE trademark_records SET source = 'bench-eval' WHERE serial_number LIKE 'V%' AND source = 'bench'");
+  await sequelize.query('ANALYZE trademark_records');
+  const run: ValidationRun = { ranks: [], byKind: new Map(), negatives: [], calibration: [], misses: [] };
+  for (const pair of pairs) {
+    const classes = priorClasses.get(pair.prior) ?? [];
+    const target = normalizeMark(pair.prior);
+    const engine = await engineRanking(sequelize, { query: pair.query, queryClasses: classes, prior: pair.prior, priorClasses: classes, label: pair.label ? 'similar' : 'distinct', kind: pair.kind });
+    const index = engine.findIndex((r) => normalizeMark(r.mark) === target);
+    run.calibration.push({ score: index >= 0 ? engine[index].score : 0, similar: pair.label === 1 });
+    if (pair.label === 0) {
+      run.negatives.push({ pair, risk: index >= 0 ? engine[index].risk : 'none' });
+      continue;
+    }
+    const rank = index >= 0 ? index + 1 : null;
+    run.ranks.push(rank);
+    run.byKind.set(pair.kind, [...(run.byKind.get(pair.kind) ?? []), rank]);
+    if (rank === null || rank > 10) run.misses.push(`${pair.query} -> ${pair.prior} (${pair.kind}): rank ${rank ?? '>100'}`);
+  }
+  return run;
+}
+
+function reliabilityRows(calibration: ReadonlyArray<{ score: number; similar: boolean }>): string[] {
+  const f = (n: number) => n.toFixed(3);
+  return [
+    '| band | pairs | similar | distinct | share similar | mean score |',
+    '|---|---|---|---|---|---|',
+    ...(['high', 'medium', 'low', 'none'] as const).map((band) => {
+      const inBand = calibration.filter((c) => riskOf(c.score) === band);
+      const similar = inBand.filter((c) => c.similar).length;
+      const mean = inBand.reduce((sum, c) => sum + c.score, 0) / (inBand.length || 1);
+      return `| ${band} | ${inBand.length} | ${similar} | ${inBand.length - similar} | ${inBand.length ? f(similar / inBand.length) : '-'} | ${mean.toFixed(1)} |`;
+    }),
+  ];
 }
 
 interface Metrics {
@@ -269,8 +355,39 @@ function metrics(ranks: Array<number | null>): Metrics {
   };
 }
 
+function validationReport(v: ValidationRun, dev: Metrics): string[] {
+  const f = (n: number) => n.toFixed(3);
+  const m = metrics(v.ranks);
+  const risks = v.negatives.reduce<Record<string, number>>((acc, d) => ({ ...acc, [d.risk]: (acc[d.risk] ?? 0) + 1 }), {});
+  const high = v.negatives.filter((n) => n.risk === 'high');
+  return [
+    `### Generated validation pairs (seed ${VALIDATION_SEED}): ${m.n} positive, ${v.negatives.length} negative`,
+    '',
+    '| pairs | recall@1 | recall@10 | MRR |',
+    '|---|---|---|---|',
+    `| development (similar) | ${f(dev.at1)} | ${f(dev.at10)} | ${f(dev.mrr)} |`,
+    `| generated validation (positive) | ${f(m.at1)} | ${f(m.at10)} | ${f(m.mrr)} |`,
+    '',
+    '| kind | n | recall@1 | recall@10 |',
+    '|---|---|---|---|',
+    ...[...v.byKind.entries()].sort().map(([kind, ranks]) => `| ${kind} | ${ranks.length} | ${f(metrics(ranks).at1)} | ${f(metrics(ranks).at10)} |`),
+    '',
+    `Negative pairs, risk given to the prior: ${['high', 'medium', 'low', 'none'].map((r) => `${r} ${risks[r] ?? 0}`).join(', ')}` +
+      (high.length ? ` (high: ${high.map((n) => `${n.pair.query} -> ${n.pair.prior} (${n.pair.kind})`).join('; ')})` : ''),
+    '',
+    'Reliability (every validation pair):',
+    '',
+    ...reliabilityRows(v.calibration),
+    '',
+    `Positive pairs missed from the top 10 (${v.misses.length}):`,
+    ...(v.misses.length ? v.misses.slice(0, 30).map((x) => `- ${x}`) : ['- none']),
+    '',
+  ];
+}
+
 async function main(): Promise<void> {
   const total = intFromEnv('BENCH_RECORDS', 100_000, 1000);
+  const validationPriors = intFromEnv('BENCH_VALIDATION_PRIORS', 60, 0);
   const db = await provideDatabase();
   const sequelize = new Sequelize(db.url, {
     dialect: 'postgres',
@@ -281,6 +398,7 @@ async function main(): Promise<void> {
     log('migrating');
     await new MigrationRunner({ sequelize }).up();
     await sequelize.query("DELETE FROM trademark_records WHERE source IN ('bench', 'bench-eval')");
+    const registryMarks: string[] = [];
 
     const pairs = readPairs();
     const rand = prng(20261125);
@@ -293,6 +411,7 @@ async function main(): Promise<void> {
         classes: randomClasses(rand),
         live: rand() < 0.7,
       }));
+      for (const row of batch) registryMarks.push(row.mark);
       await insertBatch(sequelize, batch);
     }
     const priorSerial = new Map<string, string>();
@@ -354,6 +473,9 @@ async function main(): Promise<void> {
       if (er === null || er > 10) misses.push(`${pair.query} -> ${pair.prior} (${pair.kind}): rank ${er ?? '>100'}`);
     }
 
+    log(`generated validation pairs (${validationPriors} registry marks + short marks)`);
+    const validation = validationPriors > 0 ? await runValidation(sequelize, registryMarks, validationPriors) : null;
+
     const e = metrics(engineRanks);
     const t = metrics(trigramRanks);
     const riskCounts = distinctRisks.reduce<Record<string, number>>((acc, d) => ({ ...acc, [d.risk]: (acc[d.risk] ?? 0) + 1 }), {});
@@ -380,18 +502,12 @@ async function main(): Promise<void> {
       '',
       'Reliability (every dev pair: the score the engine gives the prior; 0 when not among the candidates):',
       '',
-      '| band | pairs | similar | distinct | share similar | mean score |',
-      '|---|---|---|---|---|---|',
-      ...(['high', 'medium', 'low', 'none'] as const).map((band) => {
-        const inBand = calibration.filter((c) => riskOf(c.score) === band);
-        const similar = inBand.filter((c) => c.similar).length;
-        const mean = inBand.reduce((sum, c) => sum + c.score, 0) / (inBand.length || 1);
-        return `| ${band} | ${inBand.length} | ${similar} | ${inBand.length - similar} | ${inBand.length ? f(similar / inBand.length) : '-'} | ${mean.toFixed(1)} |`;
-      }),
+      ...reliabilityRows(calibration),
       '',
       'Similar pairs missed from the top 10:',
       ...(misses.length ? misses.map((m) => `- ${m}`) : ['- none']),
       '',
+      ...(validation ? validationReport(validation, e) : []),
     ];
     const report = lines.join('\n');
     process.stdout.write(report + '\n');

@@ -111,4 +111,11 @@ describe('candidateSql', () => {
     expect(sql.match(/LIMIT \$4/g)).toHaveLength(3);
     expect(bind).toEqual(['lyzis', ['LSS'], [], 200, lookalike, '%lyzis%']);
   });
+
+  it('gives initials and meaning keys a branch of their own', () => {
+    const { sql, bind } = candidateSql({ normalized: 'cedar valley health', keys: ['STR', '#cvh', '=tree'], words: [], classes: [], status: 'all' });
+    expect(sql).toContain('r.phonetic_keys && $2::text[]');
+    expect(sql).toContain('r.phonetic_keys && $5::text[]');
+    expect(bind).toEqual(['cedar valley health', ['STR'], [], 200, ['#cvh', '=tree']]);
+  });
 });

@@ -5,7 +5,7 @@ import { ReadReplicas, type DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
 import { ANALYZER_VERSION, LOOKALIKE_MAX_LETTERS } from './analyzer';
-import { phoneticCode, singularWord, STOP_WORDS } from './normalize';
+import { INITIALS_KEY_PREFIX, MEANING_KEY_PREFIX, phoneticCode, singularWord, STOP_WORDS } from './normalize';
 import { TrademarkSearch } from './models/trademark-search.model';
 import type { PreparedQuery } from './scoring.util';
 import type { Candidate, RiskLevel, ScoredResult, SearchHistoryItem, SearchOutcome, StatusFilter } from './search.types';
@@ -128,6 +128,11 @@ export function needsTrigramScan(query: Pick<CandidateQuery, 'normalized' | 'let
   return letters > LOOKALIKE_MAX_LETTERS || (query.lookalikeKeys ?? []).length === 0;
 }
 
+/** An initials (#) or meaning (=) key: a match says more than a shared sound, and has no trigram similarity to rank it by. */
+function isExactKey(key: string): boolean {
+  return key.startsWith(INITIALS_KEY_PREFIX) || key.startsWith(MEANING_KEY_PREFIX);
+}
+
 /**
  * The candidate query. One branch per signal (trigram similarity `%` for long marks, look-alike
  * deletion keys `&&` for short ones, phonetic key overlap `&&`, each distinctive word contained in
@@ -135,16 +140,24 @@ export function needsTrigramScan(query: Pick<CandidateQuery, 'normalized' | 'let
  * (same class, live, similarity) with its own limit, then merged and deduplicated. Branches rather
  * than one OR: the planner prices an OR of several GIN scans above a sequential scan of a small
  * table, and a per-signal limit keeps a common word from crowding out the others.
- * Bind parameters: $1 normalized query, $2 keys, $3 classes, $4 per-signal limit, then the
- * look-alike keys when there are some, then the words as LIKE patterns. The merged candidates carry their stored analysis (of ANALYZER_VERSION) when
+ * Bind parameters: $1 normalized query, $2 sound keys, $3 classes, $4 per-signal limit, then the
+ * initials and meaning keys and the look-alike keys when there are some, then the words as LIKE patterns. The merged candidates carry their stored analysis (of ANALYZER_VERSION) when
  * they have one.
  */
 export function candidateSql(query: CandidateQuery): {
   sql: string;
   bind: unknown[];
 } {
-  const bind: unknown[] = [query.normalized, query.keys, query.classes, query.perSignal ?? CANDIDATES_PER_SIGNAL];
+  // Initials and meaning keys get a branch of their own: among the hundreds of records sharing a
+  // word's sound, the few that share the query's initials or concept would lose the per-signal
+  // places to pre-ranking by trigram similarity, which initials and translations do not have.
+  const exact = query.keys.filter(isExactKey);
+  const bind: unknown[] = [query.normalized, query.keys.filter((k) => !isExactKey(k)), query.classes, query.perSignal ?? CANDIDATES_PER_SIGNAL];
   const signals = needsTrigramScan(query) ? ['r.normalized_mark % $1', 'r.phonetic_keys && $2::text[]'] : ['r.phonetic_keys && $2::text[]'];
+  if (exact.length > 0) {
+    bind.push(exact);
+    signals.push(`r.phonetic_keys && $${bind.length}::text[]`);
+  }
   if ((query.lookalikeKeys ?? []).length > 0) {
     bind.push(query.lookalikeKeys);
     signals.push(`r.lookalike_keys && $${bind.length}::text[]`);
