@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/sequelize';
 import { Sequelize } from 'sequelize-typescript';
+import { embeddedServerPort } from '../embedded/embedded-default';
 import { AdvisoryLock, LockOptions, LockResult } from './advisory-lock';
 
 /** Nest-injectable face of `AdvisoryLock` on the application pool. */
@@ -9,7 +10,7 @@ export class AdvisoryLockService {
   private readonly lock: AdvisoryLock;
 
   constructor(@InjectConnection() sequelize: Sequelize) {
-    this.lock = new AdvisoryLock(sequelize);
+    this.lock = new AdvisoryLock(sequelize, embeddedServerPort);
   }
 
   withLock<T>(name: string, work: () => Promise<T>, options?: LockOptions): Promise<LockResult<T>> {

@@ -1,3 +1,4 @@
+import { Client, type ClientConfig } from 'pg';
 import type { Sequelize } from 'sequelize';
 
 export interface LockOptions {
@@ -8,15 +9,30 @@ export interface LockOptions {
 
 export type LockResult<T> = { acquired: true; result: T } | { acquired: false };
 
-interface PgConnection {
-  query(sql: string, params?: unknown[]): Promise<{ rows: Array<Record<string, unknown>> }>;
-}
+/** Where the server listens now, when that can change under a running process (the embedded server); undefined: as configured. */
+export type CurrentPort = () => Promise<number | undefined>;
 
-/** What AdvisoryLock uses of Sequelize's connection manager (v6): a connection of the pool's kind, outside the pool. */
-interface ConnectionManager {
-  config: unknown;
-  _connect(config: unknown): Promise<PgConnection>;
-  _disconnect(connection: PgConnection): Promise<void>;
+/**
+ * A session of its own on the database `sequelize` connects to, made from Sequelize's public
+ * `config` and its `dialectOptions` (the pool's session limits, TLS, timeouts and application
+ * name), so it behaves like a pool connection without going through the pool or Sequelize's
+ * private connection manager. With `currentPort` (the embedded server) it connects where the
+ * server listens now, as every pool connection does (DatabaseModule's beforeConnect hook).
+ */
+async function openSession(sequelize: Sequelize, currentPort?: CurrentPort): Promise<Client> {
+  const { host, port, username, password, database } = sequelize.config;
+  const dialectOptions = (sequelize.config.dialectOptions ?? {}) as ClientConfig;
+  const client = new Client({ ...dialectOptions, host, port: (await currentPort?.()) ?? Number(port), user: username, password: password ?? undefined, database });
+  // A session lost while it holds the lock (server restart, network) must not crash the process
+  // with an unhandled 'error' event: the work's own queries fail and report it.
+  client.on('error', () => undefined);
+  try {
+    await client.connect();
+  } catch (error) {
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
 }
 
 /**
@@ -30,20 +46,21 @@ interface ConnectionManager {
  * many holders as the pool has connections (several ticks at once on a small pool), every
  * holder waits for a connection only another holder could give back, until the acquire timeout
  * fails them all, leaving a claimed job_runs row `running`. The connection is made like the
- * pool's (same options, session limits and hooks: on the embedded server it asks where the
- * server listens now).
+ * pool's (see openSession).
  *
  * Waiting polls `pg_try_advisory_lock` instead of blocking in `pg_advisory_lock`, so the
  * statement timeout does not cut a long wait short.
  */
 export class AdvisoryLock {
-  constructor(private readonly sequelize: Sequelize) {}
+  constructor(
+    private readonly sequelize: Sequelize,
+    private readonly currentPort?: CurrentPort,
+  ) {}
 
   async withLock<T>(name: string, work: () => Promise<T>, options: LockOptions = {}): Promise<LockResult<T>> {
     const waitMs = options.waitMs ?? 0;
     const pollMs = options.pollMs ?? 200;
-    const manager = this.sequelize.connectionManager as unknown as ConnectionManager;
-    const connection = await manager._connect(manager.config);
+    const connection = await openSession(this.sequelize, this.currentPort);
     let locked = false;
     try {
       const deadline = Date.now() + waitMs;
@@ -60,7 +77,7 @@ export class AdvisoryLock {
       // Unlocked before the close returns (closing the session would release it too, and does if
       // the unlock fails).
       if (locked) await connection.query('SELECT pg_advisory_unlock(hashtextextended($1, 0))', [name]).catch(() => undefined);
-      await manager._disconnect(connection).catch(() => undefined);
+      await connection.end().catch(() => undefined);
     }
   }
 }

@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { QueryTypes, type QueryInterface, type Sequelize, type Transaction } from 'sequelize';
 import { Umzug, type UmzugStorage } from 'umzug';
-import { AdvisoryLock } from '../locks/advisory-lock';
+import { AdvisoryLock, type CurrentPort } from '../locks/advisory-lock';
 
 /** What every migration file's `up` and `down` receive. */
 export interface MigrationContext {
@@ -37,6 +37,8 @@ export interface MigrationLogger {
 
 export interface MigrationRunnerOptions {
   sequelize: Sequelize;
+  /** Where the server listens now, for the migration lock's own session (the embedded server may move). */
+  currentPort?: CurrentPort;
   /** Folder of migration files; the project's `migrations/` (or its compiled twin) by default. */
   directory?: string;
   /** Per-migration statement timeout, applied with SET LOCAL; 0 = none. */
@@ -201,7 +203,7 @@ export class MigrationRunner {
   }
 
   private async locked<T>(work: () => Promise<T>): Promise<T> {
-    const outcome = await new AdvisoryLock(this.options.sequelize).withLock(
+    const outcome = await new AdvisoryLock(this.options.sequelize, this.options.currentPort).withLock(
       LOCK_NAME,
       async () => {
         await this.ensureTable();

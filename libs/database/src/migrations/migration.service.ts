@@ -4,6 +4,8 @@ import { Sequelize as PlainSequelize } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
 import { AppConfigService } from '@app/config';
 import { sequelizeOptions } from '../connection/sequelize-options';
+import { embeddedServerPort } from '../embedded/embedded-default';
+import type { CurrentPort } from '../locks/advisory-lock';
 import { DATABASE_MODULE_OPTIONS, DatabaseModuleOptions } from '../database.constants';
 import { MigrationRunner, MigrationStatus } from './migration-runner';
 
@@ -23,12 +25,14 @@ export class MigrationService implements OnModuleInit {
     private readonly config: AppConfigService,
     @Inject(DATABASE_MODULE_OPTIONS) private readonly options: DatabaseModuleOptions,
   ) {
-    this.runner = this.runnerOn(sequelize);
+    // The application's connection follows the embedded server when it moves, as its pool does.
+    this.runner = this.runnerOn(sequelize, embeddedServerPort);
   }
 
-  private runnerOn(sequelize: PlainSequelize): MigrationRunner {
+  private runnerOn(sequelize: PlainSequelize, currentPort?: CurrentPort): MigrationRunner {
     return new MigrationRunner({
       sequelize,
+      currentPort,
       statementTimeoutMs: this.config.database.migrationStatementTimeoutMs,
       logger: { info: (m) => this.logger.log(m), warn: (m) => this.logger.warn(m) },
       appRole: this.config.database.connection?.user,
