@@ -1,54 +1,31 @@
-import { Client } from 'pg';
-import { BillingClock } from '@app/billing';
-import { JobsService } from '@app/jobs';
-import { client, type Tokens, uniqueEmail } from './support/auth-client';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import type { Client } from 'pg';
+import type { Tokens, client } from './support/auth-client';
+import { billingViews, runRenewals, startBillingApp, stopBillingApp, type BillingApp } from './support/billing-app';
 
 const DAY = 86_400_000;
 
 describe('billing lifecycle: renewals, retries, plan changes, cancel, refunds (e2e)', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  let app: BillingApp;
+  let t: BillingApp['t'];
   let api: ReturnType<typeof client>;
   let sql: Client;
   let now = new Date('2032-01-10T00:00:00Z');
   let admin: Tokens;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp({
-      databaseUrl: db.url,
-      env: { AUTH_RATE_LIMIT_MAX: '10000', DB_POOL_MAX: '20', DB_STATEMENT_TIMEOUT_MS: '20000', BILLING_TAX_RATE_BPS: '1000' },
-    });
-    api = client(t.url);
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
-    jest.spyOn(t.app.get(BillingClock), 'now').mockImplementation(() => now);
-    const email = uniqueEmail('admin');
-    const registered = await api.register(email);
-    await sql.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [registered.user.id]);
-    admin = await api.login(email);
+    app = await startBillingApp({ env: { BILLING_TAX_RATE_BPS: '1000' }, clock: () => now, admin: true });
+    ({ t, api, sql, admin } = app);
   });
 
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await sql?.end();
-    await t?.close();
-    await db?.drop();
-  });
+  afterAll(() => stopBillingApp(app ?? {}));
 
-  const renewals = async () => {
-    const result = await t.app.get(JobsService).runNow('billing-renewals');
-    if (result.status !== 'ran' || result.run.outcome === 'failure') throw new Error(`billing-renewals: ${JSON.stringify(result)}`);
-    return (result.run.details ?? {}) as Record<string, number>;
-  };
-  const subscription = (u: Tokens) => api.call('GET', '/v1/billing/subscription', { token: u.accessToken }).then((r) => r.body);
-  const invoices = async (u: Tokens) => (await api.call('GET', '/v1/billing/invoices?limit=100', { token: u.accessToken })).body.data as Array<Record<string, unknown>>;
-  const payments = async (u: Tokens) => (await api.call('GET', '/v1/billing/payments?limit=100', { token: u.accessToken })).body.data as Array<Record<string, unknown>>;
-  const notificationTypes = async (u: Tokens) =>
-    ((await api.call('GET', '/v1/notifications?limit=100', { token: u.accessToken })).body.data as Array<{ type: string }>).map((n) => n.type);
-  const setCard = (u: Tokens, token: string) => sql.query('UPDATE subscriptions SET payment_method = $2 WHERE user_id = $1', [u.user.id, token]);
+  const renewals = () => runRenewals(t);
+  const views = () => billingViews(api, sql);
+  const subscription = (u: Tokens) => views().subscription(u);
+  const invoices = (u: Tokens) => views().invoices(u);
+  const payments = (u: Tokens) => views().payments(u);
+  const notificationTypes = async (u: Tokens) => (await views().notifications(u)).map((n) => n.type as string);
+  const setCard = (u: Tokens, token: string) => views().setCard(u, token);
 
   async function subscribed(plan = 'pro'): Promise<Tokens> {
     const user = await api.register();

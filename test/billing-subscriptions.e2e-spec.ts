@@ -1,34 +1,23 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import { BillingClock, type ChargeRequest, IdempotencyKeysRepository, PaymentProvider } from '@app/billing';
 import { JobsService } from '@app/jobs';
-import { client, type Tokens } from './support/auth-client';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import type { client, Tokens } from './support/auth-client';
+import { startBillingApp, stopBillingApp, type BillingApp } from './support/billing-app';
 import { waitFor } from './support/wait-for';
 
 describe('billing subscriptions, payments and Idempotency-Key (e2e)', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  let app: BillingApp;
+  let t: BillingApp['t'];
   let api: ReturnType<typeof client>;
   let sql: Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp({
-      databaseUrl: db.url,
-      env: { AUTH_RATE_LIMIT_MAX: '10000', DB_POOL_MAX: '20', BILLING_TAX_RATE_BPS: '1000', DB_STATEMENT_TIMEOUT_MS: '20000', BILLING_IDEMPOTENCY_LOCK_TIMEOUT_S: '6' },
-    });
-    api = client(t.url);
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
+    app = await startBillingApp({ env: { BILLING_TAX_RATE_BPS: '1000', BILLING_IDEMPOTENCY_LOCK_TIMEOUT_S: '6' } });
+    ({ t, api, sql } = app);
   });
 
-  afterAll(async () => {
-    await sql?.end();
-    await t?.close();
-    await db?.drop();
-  });
+  afterAll(() => stopBillingApp(app ?? {}));
 
   const subscribe = (user: Tokens, body: Record<string, unknown>, key?: string) =>
     api.call('POST', '/v1/billing/subscription', { token: user.accessToken, body, headers: key ? { 'idempotency-key': key } : {} });

@@ -1,10 +1,9 @@
-import { Client } from 'pg';
-import { BillingClock, type ChargeRequest, PaymentProvider } from '@app/billing';
+import type { Client } from 'pg';
+import { type ChargeRequest, PaymentProvider } from '@app/billing';
 import { JobsService } from '@app/jobs';
 import { NotificationsService } from '@app/notifications';
-import { client, type Tokens, uniqueEmail } from './support/auth-client';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import type { client, Tokens } from './support/auth-client';
+import { billingViews, mockBillingClock, runRenewals, startBillingApp, stopBillingApp, type BillingApp } from './support/billing-app';
 import { waitFor } from './support/wait-for';
 
 const DAY = 86_400_000;
@@ -16,55 +15,35 @@ type Json = Record<string, unknown>;
  * renewal runs that crash half-way and are re-run.
  */
 describe('billing trials, dunning to canceled, crashed renewal runs (e2e)', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  let app: BillingApp;
+  let t: BillingApp['t'];
   let api: ReturnType<typeof client>;
   let sql: Client;
   let now = new Date('2033-01-10T00:00:00Z');
   let admin: Tokens;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp({
-      databaseUrl: db.url,
-      env: { AUTH_RATE_LIMIT_MAX: '10000', DB_POOL_MAX: '20', DB_STATEMENT_TIMEOUT_MS: '20000', BILLING_RETRIES_EXHAUSTED: 'canceled' },
-    });
-    api = client(t.url);
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
-    jest.spyOn(t.app.get(BillingClock), 'now').mockImplementation(() => now);
-    const email = uniqueEmail('admin');
-    const registered = await api.register(email);
-    await sql.query(`UPDATE users SET role = 'admin' WHERE id = $1`, [registered.user.id]);
-    admin = await api.login(email);
+    app = await startBillingApp({ env: { BILLING_RETRIES_EXHAUSTED: 'canceled' }, clock: () => now, admin: true });
+    ({ t, api, sql, admin } = app);
   });
 
   afterEach(() => {
     // Only the clock stays mocked between tests.
     jest.restoreAllMocks();
-    jest.spyOn(t.app.get(BillingClock), 'now').mockImplementation(() => now);
+    mockBillingClock(t, () => now);
   });
 
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await sql?.end();
-    await t?.close();
-    await db?.drop();
-  });
+  afterAll(() => stopBillingApp(app ?? {}));
 
-  const runRenewals = () => t.app.get(JobsService).runNow('billing-renewals');
-  const renewals = async () => {
-    const result = await runRenewals();
-    if (result.status !== 'ran' || result.run.outcome === 'failure') throw new Error(`billing-renewals: ${JSON.stringify(result)}`);
-    return (result.run.details ?? {}) as Record<string, number>;
-  };
-  const subscription = async (u: Tokens) => (await api.call('GET', '/v1/billing/subscription', { token: u.accessToken })).body as Json;
-  const invoices = async (u: Tokens) => (await api.call('GET', '/v1/billing/invoices?limit=100', { token: u.accessToken })).body.data as Json[];
-  const payments = async (u: Tokens) => (await api.call('GET', '/v1/billing/payments?limit=100', { token: u.accessToken })).body.data as Json[];
+  const runRenewalJob = () => t.app.get(JobsService).runNow('billing-renewals');
+  const renewals = () => runRenewals(t);
+  const views = () => billingViews(api, sql);
+  const subscription = (u: Tokens) => views().subscription(u);
+  const invoices = (u: Tokens) => views().invoices(u);
+  const payments = (u: Tokens) => views().payments(u);
   const usage = async (u: Tokens) => (await api.call('GET', '/v1/billing/usage', { token: u.accessToken })).body as Json;
-  const notifications = async (u: Tokens) =>
-    (await api.call('GET', '/v1/notifications?limit=100', { token: u.accessToken })).body.data as Json[];
-  const setCard = (u: Tokens, token: string) => sql.query('UPDATE subscriptions SET payment_method = $2 WHERE user_id = $1', [u.user.id, token]);
+  const notifications = (u: Tokens) => views().notifications(u);
+  const setCard = (u: Tokens, token: string) => views().setCard(u, token);
   const patchPlan = (code: string, body: unknown, token = admin.accessToken) => api.call('PATCH', `/v1/admin/billing/plans/${code}`, { token, body });
   const subscribe = (u: Tokens, paymentToken = 'tok_visa', plan = 'pro') =>
     api.call('POST', '/v1/billing/subscription', { token: u.accessToken, body: { planCode: plan, paymentToken } });
@@ -198,7 +177,7 @@ describe('billing trials, dunning to canceled, crashed renewal runs (e2e)', () =
       const realNotify = notify.notify.bind(notify);
       // The process dies while the renewal's transaction is open (after the invoice and its number were written).
       jest.spyOn(notify, 'notify').mockImplementationOnce(() => Promise.reject(new Error('crash inside the renewal transaction')));
-      const crashed = await runRenewals();
+      const crashed = await runRenewalJob();
       expect(crashed).toMatchObject({ status: 'ran', run: { outcome: 'failure' } });
       expect(await periodInvoices(cy)).toEqual([]);
       expect(await payments(cy)).toEqual([]);
@@ -222,7 +201,7 @@ describe('billing trials, dunning to canceled, crashed renewal runs (e2e)', () =
       const dee = await activeUntil('2033-07-01T00:00:00Z');
       const provider = t.app.get(PaymentProvider);
       const charge = jest.spyOn(provider, 'charge').mockImplementationOnce(() => Promise.reject(new Error('the process died during the provider call')));
-      expect(await runRenewals()).toMatchObject({ status: 'ran', run: { outcome: 'failure' } });
+      expect(await runRenewalJob()).toMatchObject({ status: 'ran', run: { outcome: 'failure' } });
       expect(await periodInvoices(dee)).toEqual([expect.objectContaining({ status: 'open' })]);
       expect((await payments(dee)).map((p) => p.status)).toEqual(['pending']);
       expect(await subscription(dee)).toMatchObject({ status: 'active', currentPeriodEnd: '2033-08-01T00:00:00.000Z' });
@@ -247,7 +226,7 @@ describe('billing trials, dunning to canceled, crashed renewal runs (e2e)', () =
         await realCharge(request);
         throw new Error('the process died after the provider charged');
       });
-      expect(await runRenewals()).toMatchObject({ status: 'ran', run: { outcome: 'failure' } });
+      expect(await runRenewalJob()).toMatchObject({ status: 'ran', run: { outcome: 'failure' } });
       await renewals();
       const settled = await waitFor(() => payments(eve), { what: 'the payment settled', until: (p) => p.length === 1 && p[0].status === 'succeeded' });
       expect(settled).toHaveLength(1);

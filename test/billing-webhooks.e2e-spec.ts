@@ -1,37 +1,25 @@
 import { randomUUID } from 'node:crypto';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import Stripe from 'stripe';
 import { BillingClock, PaymentProvider, ProviderUnavailableError, WebhooksService } from '@app/billing';
-import { client, type Tokens } from './support/auth-client';
-import { startTestApp, type TestApp } from './support/test-app';
-import { createTestDatabase, type TestDatabase } from './support/test-database';
+import type { client, Tokens } from './support/auth-client';
+import { startBillingApp, stopBillingApp, type BillingApp } from './support/billing-app';
 import { waitFor } from './support/wait-for';
 
 const SECRET = 'whsec_sandbox_test_secret';
 
 describe('billing webhooks (e2e)', () => {
-  let db: TestDatabase;
-  let t: TestApp;
+  let app: BillingApp;
+  let t: BillingApp['t'];
   let api: ReturnType<typeof client>;
   let sql: Client;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    t = await startTestApp({
-      databaseUrl: db.url,
-      env: { AUTH_RATE_LIMIT_MAX: '10000', DB_POOL_MAX: '20', DB_STATEMENT_TIMEOUT_MS: '20000', BILLING_SANDBOX_WEBHOOK_SECRET: SECRET },
-    });
-    api = client(t.url);
-    sql = new Client({ connectionString: db.url });
-    await sql.connect();
+    app = await startBillingApp({ env: { BILLING_SANDBOX_WEBHOOK_SECRET: SECRET } });
+    ({ t, api, sql } = app);
   });
 
-  afterAll(async () => {
-    jest.restoreAllMocks();
-    await sql?.end();
-    await t?.close();
-    await db?.drop();
-  });
+  afterAll(() => stopBillingApp(app ?? {}));
 
   const post = async (payload: string, header?: string, provider = 'sandbox') => {
     const res = await fetch(`${t.url}/v1/billing/webhooks/${provider}`, {
