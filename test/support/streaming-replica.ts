@@ -38,7 +38,7 @@ export interface StreamingReplica {
   resumeReplay(): Promise<void>;
   /** Stops the standby (fast shutdown) and waits until it is gone. */
   stopStandby(): Promise<void>;
-  /** Starts the stopped standby again (same port) and waits until it streams. */
+  /** Starts the stopped standby again (same port) and waits until it streams and has replayed a transaction. */
   startStandby(): Promise<void>;
   /** Stops both servers and removes their folders. */
   stop(): Promise<void>;
@@ -323,29 +323,33 @@ export async function startStreamingReplica(options: StreamingReplicaOptions): P
     if ('uid' in ids) await chownTree(standbyDir, ids.uid, ids.gid);
     await chmod(standbyDir, 0o700);
 
+    const query = <T>(server: 'primary' | 'standby', sql: string, values?: unknown[]) =>
+      withClient((server === 'primary' ? primary : standby).url(options.database), async (c) => (await c.query(sql, values)).rows as T[]);
+    const waitForReplay = async (deadlineMs = 60_000) => {
+      const [{ lsn }] = (await query<{ lsn: string }>('primary', 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
+      await waitFor(
+        async () => (await query<{ done: boolean }>('standby', 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn]))[0]?.done,
+        { deadlineMs, what: `the standby to replay up to ${lsn}` },
+      );
+    };
+    // Ready means streaming, and one transaction replayed since the start: until then the
+    // standby cannot tell how old its data is (pg_last_xact_replay_timestamp() is NULL).
     const startStandby = async () => {
       await standby.start();
       await waitFor(
         () => withClient(standby.url('postgres'), async (c) => (await c.query<{ status: string }>('SELECT status FROM pg_stat_wal_receiver')).rows[0]?.status),
         { deadlineMs: START_DEADLINE_MS, what: 'the standby to stream from the primary', until: (status) => status === 'streaming' },
       );
+      await query('primary', 'SELECT txid_current()');
+      await waitForReplay();
     };
     await startStandby();
-
-    const query = <T>(server: 'primary' | 'standby', sql: string, values?: unknown[]) =>
-      withClient((server === 'primary' ? primary : standby).url(options.database), async (c) => (await c.query(sql, values)).rows as T[]);
 
     return {
       primaryUrl: primary.url(options.database),
       standbyUrl: standby.url(options.database),
       query,
-      async waitForReplay(deadlineMs = 60_000) {
-        const [{ lsn }] = (await query<{ lsn: string }>('primary', 'SELECT pg_current_wal_lsn()::text AS lsn')) as [{ lsn: string }];
-        await waitFor(
-          async () => (await query<{ done: boolean }>('standby', 'SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS done', [lsn]))[0]?.done,
-          { deadlineMs, what: `the standby to replay up to ${lsn}` },
-        );
-      },
+      waitForReplay,
       async pauseReplay() {
         await query('standby', 'SELECT pg_wal_replay_pause()');
         await waitFor(async () => (await query<{ state: string }>('standby', 'SELECT pg_get_wal_replay_pause_state() AS state'))[0]?.state, {
