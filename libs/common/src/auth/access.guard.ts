@@ -3,6 +3,7 @@ import { ModuleRef, Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
 import { RequestContext } from '@app/observability';
 import { AppError } from '../problem/app-error';
+import { refuseUnknownQuery } from '../validation/unknown-query';
 import { AccessTokenAuthenticator, Principal, Role } from './principal';
 
 export const REQUIRED_ROLES = 'clearmark:required-roles';
@@ -67,6 +68,9 @@ export class AccessGuard implements CanActivate {
     }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(REQUIRED_ROLES, [context.getHandler(), context.getClass()]);
     if (roles && roles.length > 0 && !roles.includes(principal.role)) throw new ForbiddenError();
+    // Query parameters the handler does not take: refused here on authenticated routes, after
+    // the 401 and 403 (UnknownQueryGuard does it on the others).
+    refuseUnknownQuery(context);
     return true;
   }
 }

@@ -1,44 +1,35 @@
 import { type CanActivate, type ExecutionContext, Injectable } from '@nestjs/common';
-import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
-import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
-import type { FastifyRequest } from 'fastify';
-import { ValidationFailedError } from '../problem/app-error';
+import { REQUIRED_ROLES } from '../auth/access.guard';
+import { refuseUnknownQuery } from './unknown-query';
 
-export const UNKNOWN_QUERY_PARAMETER = 'is not an accepted query parameter';
+export { UNKNOWN_QUERY_PARAMETER } from './unknown-query';
 
 /**
- * Unknown query parameters get a 400 like unknown body fields. A handler that takes a `@Query()`
- * DTO already has them refused by the validation pipe (whitelist); this refuses any query on a
- * handler that takes none (`GET /v1/users/me?x=1`), instead of ignoring it silently.
+ * Refuses query parameters a handler does not take (refuseUnknownQuery), as a global guard
+ * after the rate limit. On an `@Authenticated()` route the AccessGuard does it instead, once the
+ * caller is known, so that a request without a valid token gets its 401 (and a caller without
+ * the role its 403) whatever its query says, as before.
  *
  * A guard, not an interceptor: it only looks at the request before the handler, and every
  * interceptor costs each request an `AsyncResource.bind` (NestJS's interceptor chain), which on
  * Node.js 20 builds two deprecation wrappers per call; with two global interceptors that was
- * about 10 % of the CPU of `GET /v1/users/me` (bench:identity profile). Registered after the
- * rate limit (an unknown query still counts against the client's budget).
+ * about 10 % of the CPU of `GET /v1/users/me` (bench:identity profile).
  */
 @Injectable()
 export class UnknownQueryGuard implements CanActivate {
-  private readonly takesQuery = new WeakMap<object, boolean>();
+  private readonly authenticated = new WeakMap<object, boolean>();
 
   canActivate(context: ExecutionContext): boolean {
-    if (context.getType() !== 'http') return true;
-    const query = context.switchToHttp().getRequest<FastifyRequest>().query as Record<string, unknown> | undefined;
-    if (!query || typeof query !== 'object') return true;
-    const names = Object.keys(query);
-    if (names.length > 0 && !this.handlerTakesQuery(context)) {
-      throw new ValidationFailedError(names.map((field) => ({ field, message: UNKNOWN_QUERY_PARAMETER })));
-    }
+    if (!this.isAuthenticatedRoute(context)) refuseUnknownQuery(context);
     return true;
   }
 
-  private handlerTakesQuery(context: ExecutionContext): boolean {
+  private isAuthenticatedRoute(context: ExecutionContext): boolean {
     const handler = context.getHandler();
-    let known = this.takesQuery.get(handler);
+    let known = this.authenticated.get(handler);
     if (known === undefined) {
-      const args = (Reflect.getMetadata(ROUTE_ARGS_METADATA, context.getClass(), handler.name) ?? {}) as Record<string, unknown>;
-      known = Object.keys(args).some((key) => key.split(':')[0] === String(RouteParamtypes.QUERY));
-      this.takesQuery.set(handler, known);
+      known = Reflect.getMetadata(REQUIRED_ROLES, handler) !== undefined || Reflect.getMetadata(REQUIRED_ROLES, context.getClass()) !== undefined;
+      this.authenticated.set(handler, known);
     }
     return known;
   }

@@ -2,7 +2,7 @@ import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@ne
 import type { FieldError } from '../problem/problem-details';
 import { ValidationFailedError } from '../problem/app-error';
 import { controlCharacterErrors } from './control-characters';
-import { UNKNOWN_QUERY_PARAMETER } from './unknown-query.guard';
+import { UNKNOWN_QUERY_PARAMETER } from './unknown-query';
 
 /**
  * What a field lacks first: its presence and type, before any rule about its value or items
