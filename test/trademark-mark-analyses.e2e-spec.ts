@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { QueryTypes } from 'sequelize';
 import { Sequelize } from 'sequelize-typescript';
+import { JobsService } from '@app/jobs';
 import { RegistryImportService, RegistryReanalyzeService } from '@app/trademarks';
 import { analyzeMark, ANALYZER_VERSION, decodeAnalysis, lookalikeKeys, searchKeys } from '../libs/trademarks/src/search/analyzer';
 import { queryCandidates } from '../libs/trademarks/src/search/trademark-search.repository';
@@ -117,5 +118,42 @@ describe('stored mark analyses (e2e, real migrations)', () => {
     expect(await scalar(`SELECT count(*) AS n FROM trademark_mark_analyses WHERE record_id = '${harbor.id}'`)).toBe(0);
     await sql.query('TRUNCATE trademark_records');
     expect(await scalar('SELECT count(*) AS n FROM trademark_mark_analyses')).toBe(0);
+  });
+  it('the registry-reanalyze job brings an upgraded registry current without an operator, a bounded share per tick, then does nothing', async () => {
+    const jobs = t.app.get(JobsService);
+    expect(jobs.definitions().find((d) => d.name === 'registry-reanalyze')).toMatchObject({ schedule: '*/5 * * * *' });
+    // Records as the registry held them before the analyses existed: none stored, no look-alike keys, some with old keys.
+    await sql.query('TRUNCATE trademark_records');
+    await importer.importFile(SAMPLE);
+    await sql.query('DELETE FROM trademark_mark_analyses');
+    await sql.query('UPDATE trademark_records SET lookalike_keys = NULL');
+    await sql.query(`UPDATE trademark_records SET phonetic_keys = '{}' WHERE serial_number IN (SELECT serial_number FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number LIMIT 30)`);
+    const marked = await scalar(withMark);
+    expect(await scalar(current)).toBe(0);
+
+    // A bounded run stops after its batches and says it is not done; the job continues from there.
+    expect(await reanalyzer.reanalyze({ batchSize: 100, maxBatches: 2 })).toMatchObject({ analyzed: 200, total: marked, done: false });
+    const first = await jobs.runNow('registry-reanalyze');
+    expect(first).toMatchObject({ status: 'ran', run: { outcome: 'success', details: { analyzed: marked - 200, remaining: 0 } } });
+    expect(await scalar(current)).toBe(marked);
+    expect(await scalar(`SELECT count(*) AS n FROM trademark_records WHERE mark ~ '\\S' AND lookalike_keys IS NOT NULL`)).toBeGreaterThan(0);
+    const rows = await sql.query<{ mark: string; normalized_mark: string; phonetic_keys: string[]; lookalike_keys: string[] | null; analysis: string }>(
+      'SELECT r.mark, r.normalized_mark, r.phonetic_keys, r.lookalike_keys, a.analysis FROM trademark_records r JOIN trademark_mark_analyses a ON a.record_id = r.id',
+      { type: QueryTypes.SELECT },
+    );
+    expect(rows).toHaveLength(marked);
+    for (const row of rows) {
+      const analysis = analyzeMark(row.mark);
+      expect(decodeAnalysis(row.analysis, row.normalized_mark)).toEqual(analysis);
+      expect(row.phonetic_keys).toEqual(searchKeys(analysis, row.mark));
+      expect(row.lookalike_keys ?? []).toEqual(lookalikeKeys(analysis));
+    }
+
+    // Everything current: the next tick writes nothing and is recorded as skipped.
+    const [before] = await sql.query<{ xmin: string }>(`SELECT string_agg(xmin::text, ',' ORDER BY record_id) AS xmin FROM trademark_mark_analyses`, { type: QueryTypes.SELECT });
+    const second = await jobs.runNow('registry-reanalyze');
+    expect(second).toMatchObject({ status: 'ran', run: { outcome: 'skipped', details: { analyzed: 0, rekeyed: 0, remaining: 0 } } });
+    const [after] = await sql.query<{ xmin: string }>(`SELECT string_agg(xmin::text, ',' ORDER BY record_id) AS xmin FROM trademark_mark_analyses`, { type: QueryTypes.SELECT });
+    expect(after.xmin).toBe(before.xmin);
   });
 });

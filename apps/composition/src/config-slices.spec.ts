@@ -107,13 +107,19 @@ describe('CONFIG_SLICES', () => {
     expect(sliceOf(config, JOBS_CONFIG)).toEqual({ schedulerEnabled: undefined });
     expect(sliceOf(config, SESSIONS_CONFIG).purgeSchedule).toBe('17 * * * *');
     expect(sliceOf(config, AUDITING_CONFIG).partitionsSchedule).toBe('7 0 * * *');
-    expect(sliceOf(config, TRADEMARKS_CONFIG).watchesSchedule).toBe('37 * * * *');
+    expect(sliceOf(config, TRADEMARKS_CONFIG)).toEqual({ watchesSchedule: '37 * * * *', reanalyzeSchedule: '*/5 * * * *' });
     expect(sliceOf(config, BACKUPS_CONFIG).schedules).toEqual({ backup: '0 2 * * *', backupDrill: '0 4 * * 0' });
     const custom = load({ SCHEDULER_ENABLED: 'false', JOB_SESSION_PURGE_CRON: '*/1 * * * * *', JOB_BACKUP_CRON: 'off', JOB_BACKUP_DRILL_CRON: ' OFF ' });
     expect(sliceOf(custom, JOBS_CONFIG).schedulerEnabled).toBe(false);
     expect(sliceOf(custom, SESSIONS_CONFIG).purgeSchedule).toBe('*/1 * * * * *');
     expect(sliceOf(custom, BACKUPS_CONFIG).schedules).toEqual({ backup: null, backupDrill: null });
-    expect(names(problemsOf({ JOB_BACKUP_CRON: '0 2 * * * * *', JOB_SESSION_PURGE_CRON: 'hourly' }))).toEqual(['JOB_BACKUP_CRON', 'JOB_SESSION_PURGE_CRON']);
+    expect(sliceOf(load({ JOB_REGISTRY_REANALYZE_CRON: 'off' }), TRADEMARKS_CONFIG).reanalyzeSchedule).toBeNull();
+    expect(sliceOf(load({ JOB_REGISTRY_REANALYZE_CRON: '*/2 * * * *' }), TRADEMARKS_CONFIG).reanalyzeSchedule).toBe('*/2 * * * *');
+    expect(names(problemsOf({ JOB_BACKUP_CRON: '0 2 * * * * *', JOB_SESSION_PURGE_CRON: 'hourly', JOB_REGISTRY_REANALYZE_CRON: 'often' }))).toEqual([
+      'JOB_BACKUP_CRON',
+      'JOB_REGISTRY_REANALYZE_CRON',
+      'JOB_SESSION_PURGE_CRON',
+    ]);
   });
 
   it('applies the backup defaults and refuses a retention that keeps nothing', () => {

@@ -12,6 +12,17 @@ export interface ReanalyzeProgress {
   /** Records that needed an analysis when the run started. */
   total: number;
   elapsedMs: number;
+  /** False when the run stopped early (maxBatches reached, or aborted) with records still to do. */
+  done: boolean;
+}
+
+export interface ReanalyzeOptions {
+  batchSize?: number;
+  /** Stop after this many batches (a scheduled tick's share); the next run continues. */
+  maxBatches?: number;
+  /** Stop between batches once aborted (a worker shutting down). */
+  signal?: AbortSignal;
+  onProgress?(progress: ReanalyzeProgress): void;
 }
 
 /**
@@ -30,14 +41,26 @@ export class RegistryReanalyzeService {
     private readonly markKeys: MarkKeysProvider,
   ) {}
 
-  async reanalyze(options: { batchSize?: number; onProgress?(progress: ReanalyzeProgress): void } = {}): Promise<ReanalyzeProgress> {
+  /**
+   * One method for `registry:reanalyze` (every batch) and the `registry-reanalyze` job (a bounded
+   * number per tick). A registry with nothing to do costs one query that stops at the first record
+   * found (anyToReanalyze), not a count.
+   */
+  async reanalyze(options: ReanalyzeOptions = {}): Promise<ReanalyzeProgress> {
     const batchSize = options.batchSize ?? DEFAULT_REANALYZE_BATCH_SIZE;
     const started = Date.now();
-    const progress: ReanalyzeProgress = { analyzed: 0, rekeyed: 0, total: await this.records.countToReanalyze(), elapsedMs: 0 };
+    if (!(await this.records.anyToReanalyze())) return { analyzed: 0, rekeyed: 0, total: 0, elapsedMs: Date.now() - started, done: true };
+    const progress: ReanalyzeProgress = { analyzed: 0, rekeyed: 0, total: await this.records.countToReanalyze(), elapsedMs: 0, done: false };
+    let batches = 0;
     let after: string | null = null;
     for (;;) {
+      if (options.signal?.aborted || (options.maxBatches !== undefined && batches >= options.maxBatches)) break;
       const batch = await this.records.recordsToReanalyze(after, batchSize);
-      if (batch.length === 0) break;
+      if (batch.length === 0) {
+        progress.done = true;
+        break;
+      }
+      batches += 1;
       const rows: RecordAnalysis[] = [];
       for (const record of batch) {
         const keys = this.markKeys.keysOf(record.mark);
@@ -49,9 +72,14 @@ export class RegistryReanalyzeService {
       progress.elapsedMs = Date.now() - started;
       after = batch[batch.length - 1].id;
       options.onProgress?.({ ...progress });
+      if (batch.length < batchSize) {
+        progress.done = true;
+        break;
+      }
     }
     progress.elapsedMs = Date.now() - started;
-    this.logger.log(`Reanalyzed ${progress.analyzed} records (${progress.rekeyed} re-keyed) in ${(progress.elapsedMs / 1000).toFixed(1)} s`);
+    const left = progress.done ? 'none left' : `about ${Math.max(progress.total - progress.analyzed, 0)} left for the next run`;
+    this.logger.log(`Reanalyzed ${progress.analyzed} of ${progress.total} records (${progress.rekeyed} re-keyed) in ${(progress.elapsedMs / 1000).toFixed(1)} s; ${left}`);
     return progress;
   }
 }

@@ -256,6 +256,19 @@ export class TrademarkRecordsRepository {
     );
   }
 
+  /**
+   * Whether recordsToReanalyze would return anything: the same condition, stopping at the first
+   * record found (an anti-join of the two primary keys; a current registry reads both through).
+   */
+  async anyToReanalyze(): Promise<boolean> {
+    const [row] = await this.sequelizeOf().query<{ any: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM trademark_records r
+                       WHERE r.mark ~ '\\S' AND NOT EXISTS (SELECT 1 FROM trademark_mark_analyses a WHERE a.record_id = r.id AND a.version = $1)) AS any`,
+      { bind: [ANALYZER_VERSION], type: QueryTypes.SELECT },
+    );
+    return row?.any === true;
+  }
+
   /** How many records recordsToReanalyze would still return from the start. */
   async countToReanalyze(): Promise<number> {
     const [row] = await this.sequelizeOf().query<{ n: string }>(
