@@ -160,6 +160,9 @@ export class JobsService implements BeforeApplicationShutdown {
     let result: TickResult;
     try {
       const locked = await this.locks.withLock(jobLockKey(job.name, tick), async (): Promise<TickResult> => {
+        // Shutdown began while this tick waited for its lock (a new session, slow on a loaded
+        // machine): leave the tick unclaimed rather than start a run the drain may cut short.
+        if ((this.stopping || this.lifecycle.isShuttingDown) && trigger === 'schedule') return { status: 'skipped', reason: 'stopping' };
         const run = await this.repository.claim({ job: job.name, tick, instance: this.instance, trigger });
         if (!run) return { status: 'skipped', reason: 'already-run' };
         return { status: 'ran', run: await this.execute(job, run) };
