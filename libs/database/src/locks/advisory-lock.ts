@@ -1,5 +1,6 @@
-import { Client, type ClientConfig } from 'pg';
+import type { Client, ClientConfig } from 'pg';
 import type { Sequelize } from 'sequelize';
+import { connectPgClient } from '../connection/pg-client';
 
 export interface LockOptions {
   /** Wait up to this long for the lock (polling); 0 = try once and give up. */
@@ -22,17 +23,12 @@ export type CurrentPort = () => Promise<number | undefined>;
 async function openSession(sequelize: Sequelize, currentPort?: CurrentPort): Promise<Client> {
   const { host, port, username, password, database } = sequelize.config;
   const dialectOptions = (sequelize.config.dialectOptions ?? {}) as ClientConfig;
-  const client = new Client({ ...dialectOptions, host, port: (await currentPort?.()) ?? Number(port), user: username, password: password ?? undefined, database });
-  // A session lost while it holds the lock (server restart, network) must not crash the process
-  // with an unhandled 'error' event: the work's own queries fail and report it.
-  client.on('error', () => undefined);
-  try {
-    await client.connect();
-  } catch (error) {
-    await client.end().catch(() => undefined);
-    throw error;
-  }
-  return client;
+  // A session lost while it holds the lock (server restart, network) must not crash the process:
+  // the work's own queries fail and report it.
+  return connectPgClient(
+    { ...dialectOptions, host, port: (await currentPort?.()) ?? Number(port), user: username, password: password ?? undefined, database },
+    () => undefined,
+  );
 }
 
 /**

@@ -1,11 +1,12 @@
 import { Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/sequelize';
 import { InjectMetric } from '@willsoto/nestjs-prometheus';
-import { Client } from 'pg';
+import type { Client } from 'pg';
 import type { Counter, Gauge } from 'prom-client';
 import { Sequelize } from 'sequelize-typescript';
 import { AppConfigService, type DatabaseConnectionConfig } from '@app/config';
 import { classifyDatabaseError } from '../connection/database-errors';
+import { connectPgClient } from '../connection/pg-client';
 import { pgClientConfig, sequelizeOptions } from '../connection/sequelize-options';
 import { DB_LAG_TOLERANT_READS, DB_REPLICA_IN_ROTATION, DB_REPLICA_LAG, DB_REPLICA_UP } from '../metrics/database-metrics';
 import type { DbTransaction } from '../transactions/transaction-runner';
@@ -260,20 +261,15 @@ export class ReadReplicas implements OnApplicationBootstrap, OnApplicationShutdo
   }
 
   private async connectProbe(replica: Replica): Promise<Client> {
-    const client = new Client({
-      ...pgClientConfig(replica.connection, undefined, 'clearmark-replica-probe'),
-      connectionTimeoutMillis: this.probeTimeoutMs,
-      statement_timeout: this.probeTimeoutMs,
-    });
     // A connection lost between probes must not crash the process: the next probe fails and reconnects.
-    client.on('error', () => void this.dropProbeClient(replica));
-    try {
-      await client.connect();
-    } catch (error) {
-      await client.end().catch(() => undefined);
-      throw error;
-    }
-    return client;
+    return connectPgClient(
+      {
+        ...pgClientConfig(replica.connection, undefined, 'clearmark-replica-probe'),
+        connectionTimeoutMillis: this.probeTimeoutMs,
+        statement_timeout: this.probeTimeoutMs,
+      },
+      () => void this.dropProbeClient(replica),
+    );
   }
 
   private async dropProbeClient(replica: Replica): Promise<void> {
