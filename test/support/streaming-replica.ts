@@ -4,7 +4,7 @@ import { appendFile, chmod, chown, copyFile, lstat, mkdir, readdir, readFile, re
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { freePort, postgresBinaries, postgresUserIds, type PostgresBinaries } from '../../libs/database/src/embedded/embedded-postgres';
+import { freePort, isAlive, postgresBinaries, postgresUserIds, type PostgresBinaries } from '../../libs/database/src/embedded/embedded-postgres';
 import { waitFor } from './wait-for';
 
 /**
@@ -63,15 +63,6 @@ const STOP_DEADLINE_MS = 30_000;
  */
 const SKIPPED_FILES = new Set(['postmaster.pid', 'postmaster.opts', 'backup_label', 'tablespace_map', 'standby.signal', 'recovery.signal']);
 const EMPTIED_FOLDERS = new Set(['pg_wal', 'pg_replslot', 'pg_dynshmem', 'pg_notify', 'pg_serial', 'pg_snapshots', 'pg_stat_tmp', 'pg_subtrans']);
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The uid/gid to run PostgreSQL as: the `postgres` user when root (created if missing), else none. */
 function serverIds(): { uid: number; gid: number } | Record<string, never> {
