@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { Sequelize } from 'sequelize-typescript';
+import { MATCH_RULES } from '@app/copyrights/content/matching';
 import { CopyrightContentRepository } from '@app/copyrights/copyright-content.repository';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -120,8 +121,20 @@ describe('copyright content and near-copy detection (e2e)', () => {
     });
     expect((res.body.content as Json).fingerprintCount).toBeGreaterThan(50);
     expect(res.body.matches).toEqual([]);
-    const rows = await sql.query('SELECT count(*)::int AS n FROM copyright_text_fingerprints f JOIN copyright_contents c ON c.id = f.content_id WHERE c.copyright_id = $1', [id]);
-    expect(rows.rows[0].n).toBeGreaterThan(50);
+    // All fingerprints in one row; only the index hashes (a small share of them) as postings.
+    const stored = (
+      await sql.query<{ fingerprints: number; index_hashes: number; postings: number }>(
+        `SELECT length(s.fingerprints) / 20 AS fingerprints, cardinality(s.index_hashes) AS index_hashes,
+                (SELECT count(*)::int FROM copyright_text_postings p WHERE p.content_id = c.id) AS postings
+           FROM copyright_contents c JOIN copyright_text_fingerprint_sets s ON s.content_id = c.id WHERE c.copyright_id = $1`,
+        [id],
+      )
+    ).rows;
+    expect(stored).toHaveLength(1);
+    expect(stored[0].fingerprints).toBeGreaterThanOrEqual((res.body.content as Json).fingerprintCount as number);
+    expect(stored[0].postings).toBe(stored[0].index_hashes);
+    expect(stored[0].postings).toBeGreaterThan(0);
+    expect(stored[0].postings).toBeLessThan(stored[0].fingerprints / 2);
     // The deposit copy holds the bytes; no temporary file is left.
     const files = await readdir(contentDir);
     expect(files.filter((f) => f.startsWith('.upload-'))).toEqual([]);
@@ -262,6 +275,26 @@ describe('copyright content and near-copy detection (e2e)', () => {
     expect(words(anthology.slice(longest.upload.start, longest.upload.end))).toBe(words(original.slice(longest.work.start, longest.work.end)));
   });
 
+  it('finds a copy inside a long upload through the index hashes alone', async () => {
+    const original = story(50, 12);
+    const aliceWork = await newWork(alice.accessToken, 'Winter Orchard');
+    await upload(alice.accessToken, aliceWork, Buffer.from(original), 'orchard.txt');
+    await register(alice.accessToken, aliceWork, 'TX0000000103');
+    // A long book (more fingerprints than an upload looks up one by one) with a third of the work inside.
+    const excerpt = original.slice(Math.floor(original.length * 0.3), Math.floor(original.length * 0.63));
+    const book = `${story(51, 40)}\n\n${excerpt}\n\n${story(52, 40)}`;
+    const bobWork = await newWork(bob.accessToken, 'Collected Seasons');
+    const res = await upload(bob.accessToken, bobWork, Buffer.from(book), 'book.txt');
+    expect(res.status).toBe(201);
+    expect((res.body.content as Json).fingerprintCount).toBeGreaterThan(MATCH_RULES.text.lookupAllUpTo);
+    const match = (res.body.matches as Match[]).find((m) => m.work.title === 'Winter Orchard');
+    expect(match).toMatchObject({ kind: 'text', alert: 'possible copy of a registered work' });
+    expect(match!.details.containmentOfWork).toBeGreaterThan(0.25);
+    const [longest] = match!.details.passages as Array<{ upload: { start: number; end: number }; work: { start: number; end: number } }>;
+    const words = (s: string) => s.split(/\W+/).filter(Boolean).join(' ');
+    expect(words(book.slice(longest.upload.start, longest.upload.end))).toBe(words(original.slice(longest.work.start, longest.work.end)));
+  });
+
   it('detects a resized, re-encoded copy of an image', async () => {
     const png = await picture(7);
     const aliceWork = await newWork(alice.accessToken, 'Red Circle', 'visual');
@@ -307,10 +340,7 @@ describe('copyright content and near-copy detection (e2e)', () => {
       ).rows[0].id;
       // Hash 0 is in every content (more postings than the cap), the others in some.
       const has = hashes.filter((_, i) => i === 0 || (i + w) % 3 !== 0 || i % (w + 2) === 0);
-      await sql.query(
-        `INSERT INTO copyright_text_fingerprints (content_id, position, hash, char_start, char_end) SELECT $1, g, h, g, g + 1 FROM unnest($2::bigint[]) WITH ORDINALITY AS u(h, g)`,
-        [content, has.map(String)],
-      );
+      await sql.query(`INSERT INTO copyright_text_postings (hash, content_id) SELECT h, $1 FROM unnest($2::bigint[]) AS h`, [content, has.map(String)]);
       works.push({ work, content, has });
     }
     const excluded = works[0];
@@ -353,16 +383,30 @@ describe('copyright content and near-copy detection (e2e)', () => {
   });
 
   it('removes a content’s fingerprints with it (directly, or through its deleted work)', async () => {
-    const fingerprintsOf = async (id: string) => Number((await sql.query('SELECT count(*) AS n FROM copyright_text_fingerprints f JOIN copyright_contents c ON c.id = f.content_id WHERE c.copyright_id = $1', [id])).rows[0].n);
-    const orphans = async () => Number((await sql.query('SELECT count(*) AS n FROM copyright_text_fingerprints f WHERE NOT EXISTS (SELECT 1 FROM copyright_contents c WHERE c.id = f.content_id)')).rows[0].n);
+    const fingerprintsOf = async (id: string) =>
+      Number((await sql.query('SELECT sum(length(f.fingerprints) / 20) AS n FROM copyright_text_fingerprint_sets f JOIN copyright_contents c ON c.id = f.content_id WHERE c.copyright_id = $1', [id])).rows[0].n ?? 0);
+    const postingsOf = async (id: string) => Number((await sql.query('SELECT count(*) AS n FROM copyright_text_postings f JOIN copyright_contents c ON c.id = f.content_id WHERE c.copyright_id = $1', [id])).rows[0].n);
+    const orphans = async () =>
+      Number(
+        (
+          await sql.query(
+            `SELECT (SELECT count(*) FROM copyright_text_fingerprint_sets f WHERE NOT EXISTS (SELECT 1 FROM copyright_contents c WHERE c.id = f.content_id))
+                  + (SELECT count(*) FROM copyright_text_postings f WHERE NOT EXISTS (SELECT 1 FROM copyright_contents c WHERE c.id = f.content_id)) AS n`,
+          )
+        ).rows[0].n,
+      );
     const work = await newWork(bob.accessToken, 'Replaced Twice');
     expect((await upload(bob.accessToken, work, Buffer.from(story(41)), 'a.txt')).status).toBe(201);
     expect(await fingerprintsOf(work)).toBeGreaterThan(10);
     expect((await upload(bob.accessToken, work, Buffer.from(story(42)), 'b.txt')).status).toBe(201);
     const stored = Number((await sql.query(`SELECT fingerprint_count AS n FROM copyright_contents WHERE copyright_id = $1`, [work])).rows[0].n);
     expect(await fingerprintsOf(work)).toBeGreaterThanOrEqual(stored);
+    const postings = await postingsOf(work);
+    expect(postings).toBeGreaterThan(0);
+    expect(postings).toBe(Number((await sql.query(`SELECT cardinality(s.index_hashes) AS n FROM copyright_text_fingerprint_sets s JOIN copyright_contents c ON c.id = s.content_id WHERE c.copyright_id = $1`, [work])).rows[0].n));
     expect(await orphans()).toBe(0);
     await sql.query('DELETE FROM copyrights WHERE id = $1', [work]);
+    expect(await fingerprintsOf(work)).toBe(0);
     expect(await orphans()).toBe(0);
   });
 });

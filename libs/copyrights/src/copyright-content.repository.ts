@@ -1,18 +1,14 @@
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/sequelize';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { Op, QueryTypes } from 'sequelize';
 import type { KeysetPosition } from '@app/common';
 import { findKeysetPage, type DbTransaction } from '@app/database';
 import type { CopyrightStatus } from './copyright-lifecycle';
 import type { ContentKind } from './content/content-analyzer';
+import { packFingerprints } from './content/fingerprint-pack';
 import type { TextFingerprint } from './content/winnowing';
 import { CopyrightContent } from './models/copyright-content.model';
 import { CopyrightMatch } from './models/copyright-match.model';
-import { CopyrightTextFingerprint } from './models/copyright-text-fingerprint.model';
 
 export interface ContentRecord {
   id: string;
@@ -51,11 +47,10 @@ export interface CandidateContent {
   dhash: bigint | null;
 }
 
-export interface StoredFingerprint {
-  hash: number;
-  position: number;
-  start: number;
-  end: number;
+/** A text's fingerprints as stored: all of them, and the index hashes that go into the hash -> work index. */
+export interface TextFingerprintWrite {
+  fingerprints: readonly TextFingerprint[];
+  indexHashes: readonly number[];
 }
 
 export interface MatchRecord {
@@ -110,29 +105,10 @@ function toMatch(m: CopyrightMatch): MatchRecord {
   };
 }
 
-/** Fingerprint rows per COPY chunk handed to the stream. */
-const COPY_CHUNK_ROWS = 5_000;
-
-/** The fingerprints streamed in with COPY (several times faster than INSERTs for tens of thousands of rows). */
-async function copyFingerprints(transaction: DbTransaction, contentId: string, fingerprints: TextFingerprint[]): Promise<void> {
-  const client = (transaction as unknown as { connection?: PoolClient }).connection;
-  if (!client) throw new Error('The transaction has no connection to COPY on');
-  const copy = client.query(copyFrom('COPY copyright_text_fingerprints (content_id, position, hash, char_start, char_end) FROM STDIN'));
-  function* rows(): Generator<string> {
-    for (let i = 0; i < fingerprints.length; i += COPY_CHUNK_ROWS) {
-      let chunk = '';
-      for (const f of fingerprints.slice(i, i + COPY_CHUNK_ROWS)) chunk += `${contentId}\t${f.position}\t${f.hash}\t${f.start}\t${f.end}\n`;
-      yield chunk;
-    }
-  }
-  await pipeline(Readable.from(rows()), copy);
-}
-
 @Injectable()
 export class CopyrightContentRepository {
   constructor(
     @InjectModel(CopyrightContent) private readonly contents: typeof CopyrightContent,
-    @InjectModel(CopyrightTextFingerprint) private readonly fingerprints: typeof CopyrightTextFingerprint,
     @InjectModel(CopyrightMatch) private readonly matches: typeof CopyrightMatch,
   ) {}
 
@@ -153,8 +129,11 @@ export class CopyrightContentRepository {
     return row ? toContent(row) : null;
   }
 
-  /** Replaces the work's content (its old fingerprints and matches go with it) and writes the new fingerprints. */
-  async replace(content: ContentWrite, fingerprints: TextFingerprint[], transaction: DbTransaction): Promise<ContentRecord> {
+  /**
+   * Replaces the work's content (its old fingerprints and matches go with it) and writes the new
+   * fingerprints: one row holding them all, and one posting per index hash (one statement).
+   */
+  async replace(content: ContentWrite, text: TextFingerprintWrite | null, transaction: DbTransaction): Promise<ContentRecord> {
     await this.contents.destroy({ where: { copyrightId: content.copyrightId }, transaction });
     const { phashBands, dhashBands, phash, dhash, ...rest } = content;
     const row = await this.contents.create(
@@ -167,13 +146,23 @@ export class CopyrightContentRepository {
       },
       { transaction },
     );
-    if (fingerprints.length > 0) await copyFingerprints(transaction, row.id, fingerprints);
+    if (text && text.fingerprints.length > 0) {
+      // In B-tree order: consecutive inserts touch neighbouring index pages.
+      const indexHashes = Array.from(Float64Array.from(new Set(text.indexHashes)).sort(), String);
+      await this.sequelize.query(
+        `WITH s AS (
+           INSERT INTO copyright_text_fingerprint_sets (content_id, fingerprints, index_hashes) VALUES ($1::uuid, $2, $3::bigint[]) RETURNING index_hashes
+         )
+         INSERT INTO copyright_text_postings (hash, content_id) SELECT h, $1::uuid FROM s CROSS JOIN LATERAL unnest(s.index_hashes) AS h`,
+        { bind: [row.id, packFingerprints(text.fingerprints), indexHashes], transaction, type: QueryTypes.INSERT },
+      );
+    }
     return toContent(row);
   }
 
   /**
-   * Contents of other works sharing at least `minShared` distinct hashes with `hashes`, most
-   * shared first. Each hash counts at most `perHash` postings (the first by content id, as the
+   * Contents of other works with postings (index hashes) of at least `minShared` distinct hashes
+   * of `hashes`, most shared first. Each hash counts at most `perHash` postings (the first by content id, as the
    * B-tree has them): a phrase found in very many works says little and must not make the
    * lookup a scan.
    *
@@ -186,7 +175,7 @@ export class CopyrightContentRepository {
    * The work `excludeCopyrightId` (the uploading one) is never a candidate.
    */
   async textCandidates(
-    hashes: number[],
+    hashes: readonly number[],
     excludeCopyrightId: string,
     options: { perHash: number; minShared: number; limit: number },
     transaction?: DbTransaction,
@@ -198,7 +187,7 @@ export class CopyrightContentRepository {
     const cap = options.perHash * sorted.length;
     const [scan] = await this.sequelize.query<{ read: string; shared: Array<{ content_id: string; shared: number }> }>(
       `WITH hits AS MATERIALIZED (
-         SELECT f.hash, f.content_id FROM copyright_text_fingerprints f
+         SELECT f.hash, f.content_id FROM copyright_text_postings f
           WHERE f.hash = ANY($1::bigint[]) AND ${others}
           LIMIT $6
        )
@@ -219,7 +208,7 @@ export class CopyrightContentRepository {
         `SELECT p.content_id, count(DISTINCT q.hash)::int AS shared
            FROM unnest($1::bigint[]) AS q(hash)
            CROSS JOIN LATERAL (
-             SELECT f.content_id FROM copyright_text_fingerprints f WHERE f.hash = q.hash AND ${others} ORDER BY f.content_id LIMIT $3
+             SELECT f.content_id FROM copyright_text_postings f WHERE f.hash = q.hash AND ${others} ORDER BY f.content_id LIMIT $3
            ) p
           GROUP BY p.content_id
          HAVING count(DISTINCT q.hash) >= $4
@@ -319,14 +308,14 @@ export class CopyrightContentRepository {
     }));
   }
 
-  /** A content's fingerprints with one of these hashes, in position order. */
-  async fingerprintsWithHashes(contentId: string, hashes: number[], transaction?: DbTransaction): Promise<StoredFingerprint[]> {
-    const rows = await this.sequelize.query<{ hash: string; position: number; char_start: number; char_end: number }>(
-      `SELECT hash, position, char_start, char_end FROM copyright_text_fingerprints
-        WHERE content_id = $1 AND hash = ANY($2::bigint[]) ORDER BY position`,
-      { bind: [contentId, hashes.map(String)], transaction, type: QueryTypes.SELECT },
+  /** The packed fingerprint sets (content/fingerprint-pack.ts) of these contents; a content without fingerprints has none. */
+  async fingerprintSets(contentIds: string[], transaction?: DbTransaction): Promise<Map<string, Buffer>> {
+    if (contentIds.length === 0) return new Map();
+    const rows = await this.sequelize.query<{ content_id: string; fingerprints: Buffer }>(
+      'SELECT content_id, fingerprints FROM copyright_text_fingerprint_sets WHERE content_id = ANY($1::uuid[])',
+      { bind: [contentIds], transaction, type: QueryTypes.SELECT },
     );
-    return rows.map((r) => ({ hash: Number(r.hash), position: r.position, start: r.char_start, end: r.char_end }));
+    return new Map(rows.map((r) => [r.content_id, r.fingerprints]));
   }
 
   async addMatches(rows: Array<Omit<MatchRecord, 'id' | 'createdAt'>>, transaction: DbTransaction): Promise<MatchRecord[]> {

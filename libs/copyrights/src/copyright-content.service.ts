@@ -10,7 +10,8 @@ import { NotificationsService } from '@app/notifications';
 import { isEditable } from './copyright-lifecycle';
 import { analyzeContent, ContentTooLargeError, UndecodableContentError, type ContentAnalysis } from './content/content-analyzer';
 import { bandNeighbours, bands, fromSigned64, hashHex, toSigned64 } from './content/image-hash';
-import { bandRadius, imageVerdict, MATCH_RULES, passages, textVerdict } from './content/matching';
+import { unpackFingerprints } from './content/fingerprint-pack';
+import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict } from './content/matching';
 import { CopyrightContentRepository, type CandidateContent, type ContentRecord, type MatchRecord } from './copyright-content.repository';
 import { COPYRIGHTS_CONFIG, type CopyrightsConfig } from './copyrights.config';
 import { CopyrightStateError } from './copyrights.errors';
@@ -142,9 +143,16 @@ export class CopyrightContentService {
         if (!work) throw new NotFoundError('The work does not exist');
         if (!isEditable(work.status)) throw new CopyrightStateError('uploading content', work.status);
         await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
-        // Other works sharing the text's hashes, looked up before this upload's own thousands of
-        // fingerprints are in the index (the lookup would read and skip each of them).
-        const shared = await this.contents.textCandidates(uploadHashes, copyrightId, { ...MATCH_RULES.text, limit: MATCH_RULES.candidates }, transaction);
+        // Other works with postings of the text's hashes, looked up before this upload's own
+        // postings are in the index (the lookup would read and skip each of them).
+        const shared = analysis.text
+          ? await this.contents.textCandidates(
+              lookupHashes(uploadHashes, analysis.text.indexHashes),
+              copyrightId,
+              { perHash: MATCH_RULES.text.perHash, minShared: MATCH_RULES.text.minIndexShared, limit: MATCH_RULES.candidates },
+              transaction,
+            )
+          : [];
         const storedCopy = deposit ? join(this.config.contentDir!, `${copyrightId}-${analysis.sha256}`) : null;
         const content = await this.contents.replace(
           {
@@ -166,7 +174,7 @@ export class CopyrightContentService {
             height: analysis.image?.height ?? null,
             storedCopy,
           },
-          analysis.text?.fingerprints ?? [],
+          analysis.text ?? null,
           transaction,
         );
         const found = await this.findMatches(content, analysis, uploadHashes, shared, transaction);
@@ -256,13 +264,19 @@ export class CopyrightContentService {
     const exact = await this.contents.candidates(await this.contents.sameBytes(content.sha256, content.id, MATCH_RULES.candidates, transaction), transaction);
     for (const candidate of exact) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
 
-    if (analysis.text && uploadHashes.length > 0) {
-      const sharedBy = new Map(shared.map((s) => [s.contentId, s.shared]));
-      for (const candidate of await this.contents.candidates(shared.map((s) => s.contentId), transaction)) {
-        if (found.has(candidate.contentId)) continue;
-        const verdict = textVerdict(sharedBy.get(candidate.contentId)!, uploadHashes.length, candidate.fingerprintCount);
+    if (analysis.text && uploadHashes.length > 0 && shared.length > 0) {
+      // The index found works sharing some index hashes; their whole fingerprint sets decide
+      // (shared fingerprints, containment both ways, passages).
+      const mine = new Set(uploadHashes);
+      const ids = shared.map((s) => s.contentId);
+      const candidates = await this.contents.candidates(ids, transaction);
+      const sets = await this.contents.fingerprintSets(ids, transaction);
+      for (const candidate of candidates) {
+        const packed = sets.get(candidate.contentId);
+        if (found.has(candidate.contentId) || !packed) continue;
+        const theirs = unpackFingerprints(packed, (hash) => mine.has(hash));
+        const verdict = textVerdict(new Set(theirs.map((f) => f.hash)).size, uploadHashes.length, candidate.fingerprintCount);
         if (!verdict.match) continue;
-        const theirs = await this.contents.fingerprintsWithHashes(candidate.contentId, uploadHashes, transaction);
         const { match: _m, score, ...rest } = verdict;
         found.set(candidate.contentId, { candidate, kind: 'text', score, details: { ...rest, passages: passages(analysis.text.fingerprints, theirs) } });
       }

@@ -1,4 +1,4 @@
-import { bandRadius, imageVerdict, MATCH_RULES, passages, textVerdict } from './matching';
+import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict } from './matching';
 import { winnow } from './winnowing';
 
 const WORDS = 'alder birch cedar dogwood elm fir ginkgo hazel juniper larch maple oak pine rowan spruce walnut willow yew'.split(' ');
@@ -54,5 +54,15 @@ describe('match rules', () => {
     expect(shared1).toContain(upload.slice(first.upload.start, first.upload.end));
     expect(shared2).toContain(upload.slice(second.upload.start, second.upload.end));
     expect(passages(u, [])).toEqual([]);
+  });
+
+  it('looks up every fingerprint of a small upload, only the index hashes of a larger one', () => {
+    const small = winnow(text(300, 11));
+    const large = winnow(text(5000, 12));
+    const distinct = (set: ReturnType<typeof winnow>) => [...new Set(set.fingerprints.map((f) => f.hash))];
+    expect(distinct(small).length).toBeLessThanOrEqual(MATCH_RULES.text.lookupAllUpTo);
+    expect(lookupHashes(distinct(small), small.indexHashes)).toEqual(distinct(small));
+    expect(distinct(large).length).toBeGreaterThan(MATCH_RULES.text.lookupAllUpTo);
+    expect(lookupHashes(distinct(large), large.indexHashes)).toEqual(large.indexHashes);
   });
 });

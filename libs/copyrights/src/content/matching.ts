@@ -13,6 +13,14 @@ export const MATCH_RULES = {
     minContainment: 0.15,
     /** Postings read per hash in the lookup. */
     perHash: 64,
+    /** Shared index hashes that make a work a candidate (its fingerprints then decide). */
+    minIndexShared: 1,
+    /**
+     * An upload with at most this many distinct fingerprints looks all of them up in the index
+     * (cheap at that size): besides the index hashes' guarantee this finds most shared runs
+     * shorter than WINNOW_INDEX_GUARANTEE tokens. Larger uploads look up their index hashes.
+     */
+    lookupAllUpTo: 512,
   },
   image: {
     /** Hamming distances (of 64 bits) for a near copy: both hashes agree... */
@@ -29,6 +37,11 @@ export const MATCH_RULES = {
 /** Band search radius so that every hash within `maxDistance` bits is a candidate (pigeonhole over HASH_BANDS bands). */
 export function bandRadius(maxDistance: number): number {
   return Math.max(0, Math.ceil((maxDistance + 1) / HASH_BANDS) - 1);
+}
+
+/** The hashes an upload looks up in the hash -> work index (see MATCH_RULES.text.lookupAllUpTo). */
+export function lookupHashes(distinctFingerprints: readonly number[], indexHashes: readonly number[]): readonly number[] {
+  return distinctFingerprints.length <= MATCH_RULES.text.lookupAllUpTo ? distinctFingerprints : indexHashes;
 }
 
 export interface TextVerdict {

@@ -1,4 +1,4 @@
-import { normalizeToken, winnow, Winnower, WINNOW_GUARANTEE, WINNOW_K, WINNOW_W } from './winnowing';
+import { normalizeToken, winnow, Winnower, WINNOW_GUARANTEE, WINNOW_INDEX_GUARANTEE, WINNOW_INDEX_W, WINNOW_K, WINNOW_W } from './winnowing';
 
 const WORDS = 'amber basin cedar delta ember fable garnet harbor island jasper kettle lantern meadow nectar orchard pebble quarry river saffron timber umber valley willow yonder zephyr'.split(' ');
 
@@ -52,6 +52,40 @@ describe('winnowing', () => {
     const a = hashes(`${text(300, 1)} ${short} ${text(300, 2)}`);
     const b = hashes(`${text(300, 3)} ${short} ${text(300, 4)}`);
     expect([...a].filter((h) => b.has(h))).toEqual([]);
+  });
+
+  it('selects index hashes among the fingerprints, about 2/(W_INDEX+1) of the k-grams', () => {
+    for (let seed = 1; seed <= 20; seed++) {
+      const { fingerprints, indexHashes, tokenCount } = winnow(text(400 + seed * 97, seed));
+      const all = new Set(fingerprints.map((f) => f.hash));
+      expect(indexHashes.filter((h) => !all.has(h))).toEqual([]);
+      expect(new Set(indexHashes).size).toBe(indexHashes.length);
+      if (seed === 20) {
+        const density = indexHashes.length / (tokenCount - WINNOW_K + 1);
+        expect(density).toBeGreaterThan(1.5 / (WINNOW_INDEX_W + 1));
+        expect(density).toBeLessThan(2.5 / (WINNOW_INDEX_W + 1));
+      }
+    }
+    // A text shorter than one index window still has one (its minimum k-gram).
+    expect(winnow(text(WINNOW_K + 3, 9)).indexHashes).toHaveLength(1);
+    expect(winnow(text(WINNOW_K - 1, 9)).indexHashes).toEqual([]);
+  });
+
+  it('always shares an index hash over a shared run of W_INDEX + k - 1 tokens', () => {
+    let sharedBelow = 0;
+    for (let seed = 1; seed <= 50; seed++) {
+      const index = (t: string) => new Set(winnow(t).indexHashes);
+      const shared = text(WINNOW_INDEX_GUARANTEE, 3000 + seed);
+      const a = index(`${text(300, seed)} ${shared} ${text(300, seed + 77)}`);
+      const b = index(`${text(250, seed + 500)} ${shared} ${text(280, seed + 900)}`);
+      expect([...a].filter((h) => b.has(h)).length).toBeGreaterThan(0);
+      // A run of only t = w + k - 1 tokens (the fingerprints' guarantee) is not guaranteed one, and is sometimes missed.
+      const shorter = text(WINNOW_GUARANTEE, 3000 + seed);
+      const c = index(`${text(300, seed)} ${shorter} ${text(300, seed + 77)}`);
+      const d = index(`${text(250, seed + 500)} ${shorter} ${text(280, seed + 900)}`);
+      if ([...c].some((h) => d.has(h))) sharedBelow++;
+    }
+    expect(sharedBelow).toBeLessThan(50);
   });
 
   it('keeps the character offsets of each selected k-gram', () => {

@@ -13,6 +13,14 @@
  * keeps the token position and the character offsets (in the extracted text) of its k-gram, so
  * matched passages can be reported.
  *
+ * Index hashes: the same k-gram hashes winnowed a second time with a wider window (W_INDEX
+ * k-grams) select about 2/(W_INDEX + 1) of the k-grams; these alone go into the hash -> work
+ * index (copyright_text_postings), the full set is stored per work in one row. Any run of at
+ * least W_INDEX + k - 1 tokens shared by two texts yields a shared index hash (the same
+ * guarantee, one level up), and every index hash is also a fingerprint (the rightmost minimum
+ * of a wide window is the rightmost minimum of each w-window inside it that contains it), so
+ * the exact comparison runs on the fingerprints of the works the index finds.
+ *
  * The tokenizer and the winnower are incremental: text is fed chunk by chunk as it streams in.
  */
 
@@ -22,6 +30,10 @@ export const WINNOW_K = 5;
 export const WINNOW_W = 8;
 /** t = w + k - 1: the shared run length (in tokens) that is always detected. */
 export const WINNOW_GUARANTEE = WINNOW_W + WINNOW_K - 1;
+/** W_INDEX: k-grams per window of the second (index) winnowing. */
+export const WINNOW_INDEX_W = 32;
+/** The shared run length (in tokens) that always yields a shared index hash. */
+export const WINNOW_INDEX_GUARANTEE = WINNOW_INDEX_W + WINNOW_K - 1;
 /** Longer runs of letters are cut into tokens of this length (a file of one endless "word" stays bounded). */
 const MAX_TOKEN_CHARS = 64;
 
@@ -37,6 +49,8 @@ export interface TextFingerprint {
 
 export interface TextFingerprintSet {
   fingerprints: TextFingerprint[];
+  /** The distinct hashes selected by the index winnowing (each also a fingerprint's hash), in first-selection order. */
+  indexHashes: number[];
   tokenCount: number;
   /** Extracted text length in characters (UTF-16 code units). */
   charCount: number;
@@ -98,6 +112,13 @@ export class Winnower {
   private readonly dequeEnd: Float64Array;
   private dequeHead = 0;
   private dequeSize = 0;
+  // The same for the index winnowing's window (hashes and positions only).
+  private readonly indexDequeHash: Float64Array;
+  private readonly indexDequePosition: Float64Array;
+  private indexDequeHead = 0;
+  private indexDequeSize = 0;
+  private lastIndexSelected = -1;
+  private readonly indexHashes = new Set<number>();
   private kgramCount = 0;
   private lastSelected = -1;
   private truncated = false;
@@ -106,6 +127,7 @@ export class Winnower {
     private readonly k = WINNOW_K,
     private readonly w = WINNOW_W,
     private readonly maxFingerprints = 200_000,
+    private readonly indexW = WINNOW_INDEX_W,
   ) {
     this.ringA = new Uint32Array(k);
     this.ringB = new Uint32Array(k);
@@ -115,6 +137,8 @@ export class Winnower {
     this.dequePosition = new Float64Array(w);
     this.dequeStart = new Float64Array(w);
     this.dequeEnd = new Float64Array(w);
+    this.indexDequeHash = new Float64Array(indexW);
+    this.indexDequePosition = new Float64Array(indexW);
   }
 
   /** Feeds the next piece of text (any split: a word cut between two pushes is joined). */
@@ -142,7 +166,8 @@ export class Winnower {
     this.carry = '';
     // A text shorter than one window still gets its minimum (or its only k-gram).
     if (this.kgramCount > 0 && this.kgramCount < this.w && this.dequeSize > 0) this.select(this.dequeHead);
-    return { fingerprints: this.fingerprints, tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
+    if (this.kgramCount > 0 && this.kgramCount < this.indexW && this.indexDequeSize > 0) this.selectIndex(this.indexDequeHead);
+    return { fingerprints: this.fingerprints, indexHashes: [...this.indexHashes], tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
   }
 
   private scan(text: string, base: number): void {
@@ -228,7 +253,30 @@ export class Winnower {
     this.dequeEnd[tail] = this.ringEnd[newest];
     this.dequeSize++;
     this.kgramCount++;
+    this.addIndexKgram(hash, position);
     if (this.kgramCount >= w) this.select(this.dequeHead);
+  }
+
+  /** The index winnowing: the same monotonic deque over a window of indexW k-grams. */
+  private addIndexKgram(hash: number, position: number): void {
+    const w = this.indexW;
+    while (this.indexDequeSize > 0 && this.indexDequeHash[(this.indexDequeHead + this.indexDequeSize - 1) % w] >= hash) this.indexDequeSize--;
+    if (this.indexDequeSize > 0 && this.indexDequePosition[this.indexDequeHead] <= position - w) {
+      this.indexDequeHead = (this.indexDequeHead + 1) % w;
+      this.indexDequeSize--;
+    }
+    const tail = (this.indexDequeHead + this.indexDequeSize) % w;
+    this.indexDequeHash[tail] = hash;
+    this.indexDequePosition[tail] = position;
+    this.indexDequeSize++;
+    if (this.kgramCount >= w) this.selectIndex(this.indexDequeHead);
+  }
+
+  private selectIndex(slot: number): void {
+    const position = this.indexDequePosition[slot];
+    if (position === this.lastIndexSelected) return;
+    this.lastIndexSelected = position;
+    this.indexHashes.add(this.indexDequeHash[slot]);
   }
 
   private select(slot: number): void {
