@@ -17,7 +17,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { NiceClassifier, PlainBm25Ranker } from '../libs/recommendations/src/classes/classifier';
-import { CLASS_MODEL_FILE, DEV_SET_FILE, heldOutSplits, loadOrTrainModel, readDescriptions, readTrainingData, type LabelledDescription } from '../libs/recommendations/src/classes/training-data';
+import { CLASS_MODEL_FILE, DEV_SET_FILE, heldOutSplits, heldOutTermSplits, loadOrTrainModel, readDescriptions, readTrainingData, type LabelledDescription } from '../libs/recommendations/src/classes/training-data';
 
 function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
@@ -100,7 +100,7 @@ function main(): void {
   });
 
   // Held-out splits of the official data, each with a model trained without that part.
-  const splits = heldOutSplits(training);
+  const splits = [...heldOutSplits(training), ...heldOutTermSplits(training)];
   out.push('');
   out.push('Held-out splits of the official data (model trained without the part scored):');
   out.push('');

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NiceClassifier } from './classifier';
 import { trainClassModel, type NiceClassInfo, type TrainingDoc } from './model';
-import { fitCalibration, readTrainingData, type CalibrationPoint } from './training-data';
+import { fitCalibration, heldOutTermRows, readTrainingData, type CalibrationPoint } from './training-data';
 
 const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -85,5 +85,43 @@ describe('Nice-class confidence calibration', () => {
     expect(fitted.relative).toBeCloseTo(truth.relative, 1);
     expect(fitted.b).toBeCloseTo(truth.b, 1);
     expect(fitCalibration([...points])).toEqual(fitted);
+  });
+});
+
+describe('Held-out indications of the alphabetical list', () => {
+  const training = readTrainingData();
+  const kind = new Map(training.classes.map((c) => [c.class, c.kind]));
+
+  it('leaves about one indication in five out of training, with its synonyms, the same ones on every run', () => {
+    const { trainingDocs, heldOut } = heldOutTermRows(training, 50, 0);
+    const terms = training.docs.filter((d) => d.source === 'term').length;
+    expect(heldOut.length / terms).toBeGreaterThan(0.15);
+    expect(heldOut.length / terms).toBeLessThan(0.25);
+    const leftOutNumbers = new Set(heldOut.map((d) => d.basicNumber));
+    expect(trainingDocs.some((d) => leftOutNumbers.has(d.basicNumber))).toBe(false);
+    expect(trainingDocs.length + heldOut.length).toBe(training.docs.length);
+    expect(hash(heldOutTermRows(training, 50, 0))).toBe(hash({ trainingDocs, heldOut, splits: heldOutTermRows(training, 50, 0).splits }));
+    // Another fold leaves out other indications.
+    const other = new Set(heldOutTermRows(training, 50, 1).heldOut.map((d) => d.basicNumber));
+    expect([...leftOutNumbers].some((n) => other.has(n))).toBe(false);
+  });
+
+  it('builds descriptions only from held-out indications: mixes of distinct classes with a service, services said with their verb', () => {
+    const { heldOut, splits } = heldOutTermRows(training, 50, 0);
+    const texts = new Set(heldOut.map((d) => d.text));
+    const [singles, mixes, verbs] = splits;
+    expect(singles!.rows).toHaveLength(50);
+    for (const row of singles!.rows) expect(texts.has(row.description)).toBe(true);
+    expect(mixes!.rows).toHaveLength(50);
+    for (const row of mixes!.rows) {
+      expect(new Set(row.classes).size).toBe(row.classes.length);
+      expect(row.classes.filter((c) => kind.get(c) === 'service')).toHaveLength(1);
+    }
+    expect(verbs!.rows.length).toBeGreaterThan(20);
+    for (const row of verbs!.rows) {
+      expect(row.description).toMatch(/, and we [a-z]+ /);
+      expect(row.classes.map((c) => kind.get(c))).toEqual(['good', 'service']);
+    }
+    expect(verbs!.rows.map((r) => r.description)).toEqual(expect.arrayContaining([expect.stringMatching(/, and we rent /)]));
   });
 });

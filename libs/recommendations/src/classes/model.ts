@@ -7,6 +7,8 @@ export interface TrainingDoc {
   text: string;
   /** `term` (alphabetical list), `heading`, `includes` (positive) or `excludes` (negative evidence). */
   source: 'term' | 'heading' | 'includes' | 'excludes';
+  /** A `term`'s WIPO basic number with its class (`37-0123`): an indication and its synonyms share it. */
+  basicNumber?: string;
 }
 
 export interface NiceClassInfo {
