@@ -1,4 +1,4 @@
-import { clauses, contentLemmas, expansions, features, HEAD_WEIGHT, heads, lemma, normalizeText, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, contentLemmas, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, lemma, normalizeText, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -34,6 +34,16 @@ describe('Nice recommender text features', () => {
   it('reaches the activity from the agent noun through WordNet derivations (cleaner -> clean)', () => {
     expect(new Map(expansions('cleaner')).get('clean')).toBeCloseTo(0.8);
     expect(new Map(expansions('printer')).get('print')).toBeCloseTo(0.8);
+  });
+
+  it('reaches the activity noun the services are listed by from an agent noun (dry cleaner -> dry cleaning)', () => {
+    // Through the agent's verb (CLEANER -> clean -> cleaning), else the -er -> -ing form WordNet knows.
+    expect(new Map(expansions(lemma('cleaner'))).get(lemma('cleaning'))).toBeCloseTo(EXPANSION_WEIGHTS.activity);
+    expect(new Map(expansions(lemma('groomer'))).get(lemma('grooming'))).toBeCloseTo(EXPANSION_WEIGHTS.activity);
+    expect(new Map(expansions(lemma('landscaper'))).get(lemma('landscaping'))).toBeCloseTo(EXPANSION_WEIGHTS.activity);
+    // Only agent nouns: a thing or an activity is not expanded to another activity.
+    expect(new Map(expansions(lemma('cleaning'))).has('cleaning')).toBe(false);
+    expect([...new Map(expansions(lemma('repair'))).keys()].some((k) => k.endsWith('ing') && k.startsWith('repair'))).toBe(false);
   });
 
   it('carries a prefix stem for long words, full weight in a term, lower in a description', () => {

@@ -11,9 +11,10 @@ import { LRUCache } from 'lru-cache';
  * Version of the feature extraction below (and of the artifact's format): part of the artifact,
  * so that an artifact trained by an older extraction is retrained instead of being scored with
  * features it was not built from. 7: WordNet compounds expanded, hyphenated compounds' pieces
- * out of term coverage, the calibration takes the score relative to the first suggestion.
+ * out of term coverage, the calibration takes the score relative to the first suggestion. 8: an
+ * agent noun (`cleaner`, `groomer`) is expanded to its activity (`cleaning`, `grooming`).
  */
-export const FEATURES_VERSION = 7;
+export const FEATURES_VERSION = 8;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -104,7 +105,7 @@ export function contentLemmas(text: string): string[] {
 }
 
 /** Weights of the expansions, relative to a word the text itself uses (1). */
-export const EXPANSION_WEIGHTS = { derived: 0.8, synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 } as const;
+export const EXPANSION_WEIGHTS = { derived: 0.8, activity: 0.64, synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 } as const;
 
 /**
  * A description word the official terms never use (`vet`, `kombucha`) carries no evidence of its
@@ -144,6 +145,16 @@ export function expansions(word: string): Array<[string, number]> {
   const pos = baseForms('noun', word).length > 0 ? 'noun' : 'verb';
   // Derivationally related forms: the agent noun's activity (CLEANER -> clean, PRINTER -> print).
   for (const d of [...derivedForms('noun', word), ...derivedForms('verb', word)]) add(d, EXPANSION_WEIGHTS.derived);
+  // An agent (`cleaner`, `roaster`, `groomer`) is known by its activity (`cleaning`, `roasting`,
+  // `grooming`), which is how the services are listed: the activity nouns of the agent's verb,
+  // else the `-er` -> `-ing` form WordNet knows.
+  if (word.length > 5 && /(?:er|or)$/.test(word)) {
+    for (const verb of derivedForms('noun', word).filter((v) => hasLemma('verb', v))) {
+      for (const d of derivedForms('verb', verb)) if (d.endsWith('ing') || d.endsWith('ion')) add(d, EXPANSION_WEIGHTS.activity);
+    }
+    const activity = `${word.slice(0, -2)}ing`;
+    if (word.endsWith('er') && (hasLemma('noun', activity) || baseForms('verb', activity).length > 0)) add(activity, EXPANSION_WEIGHTS.activity);
+  }
   for (const s of [...closeSynonyms(word), ...senseLemmas(pos, word, 1)]) add(s, EXPANSION_WEIGHTS.synonym);
   const levels = hypernymLevels(pos, word, 1, 2);
   for (const h of levels[0] ?? []) add(h, EXPANSION_WEIGHTS.hypernym1);
