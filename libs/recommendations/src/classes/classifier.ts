@@ -48,6 +48,12 @@ export class NiceClassifier {
    */
   private readonly lemmaStart: Int32Array;
   private readonly lemmaIds: Int32Array;
+  /**
+   * How many lemmas each doc negates (`metal` in `fences, not of metal`): they count in the term's
+   * length for coverage, and no text covers them, so `buildings` covers half of `buildings, not of
+   * metal` as it does of `buildings of metal`, while the text's `metal` no longer matches the first.
+   */
+  private readonly negatedCount: Uint8Array;
   private readonly docClass: Int32Array;
   /** Naive Bayes log-likelihoods, one row of one value per class per feature (the unseen floor filled in). */
   private readonly likelihoodRow = new Map<string, number>();
@@ -93,6 +99,7 @@ export class NiceClassifier {
     this.postingDocs = new Int32Array(total);
     this.postingTf = new Float64Array(total);
     this.lemmaStart = new Int32Array(docs.length + 1);
+    this.negatedCount = new Uint8Array(docs.length);
     const lemmaIds: number[] = [];
     docs.forEach((d, i) => {
       const tf = (K1 + 1) / (1 + K1 * (1 - B + (B * d.features.length) / avgDocLength));
@@ -103,8 +110,9 @@ export class NiceClassifier {
         const at = next[id]!++;
         this.postingDocs[at] = i;
         this.postingTf[at] = tf;
-        if (f.charCodeAt(1) !== 58 /* not b:, h:, p: */ && f !== 'service' && !d.pieces?.includes(f)) lemmaIds.push(id);
+        if (f.charCodeAt(1) !== 58 /* not b:, h:, n:, p: */ && f !== 'service' && !d.pieces?.includes(f)) lemmaIds.push(id);
       }
+      this.negatedCount[i] = d.features.filter((f) => f.startsWith('n:')).length;
     });
     this.lemmaStart[docs.length] = lemmaIds.length;
     this.lemmaIds = Int32Array.from(lemmaIds);
@@ -206,7 +214,7 @@ export class NiceClassifier {
       if (to > from) {
         let covered = 0;
         for (let j = from; j < to; j++) covered += this.inQuery[this.lemmaIds[j]!]!;
-        s = (s * covered) / (to - from);
+        s = (s * covered) / (to - from + this.negatedCount[doc]!);
       }
       if (s <= 0) continue;
       const cls = this.docClass[doc]!;

@@ -65,6 +65,21 @@ describe('Nice-class model training', () => {
     expect(ranked[0]!.class).toBe(37);
     expect(ranked[0]!.matchedTerms[0]).toBe('knife sharpening');
   });
+
+  it("takes a term's negation as the opposite of its word: metal fences are not 'fences, not of metal'", () => {
+    // Class numbers chosen so that a tie would go to the wrong class (the lower number).
+    const tiny: NiceClassInfo[] = [
+      { class: 6, kind: 'good', heading: 'Not metal' },
+      { class: 19, kind: 'good', heading: 'Metal' },
+    ];
+    const data: TrainingDoc[] = [
+      { class: 6, text: 'fences, not of metal', source: 'term' },
+      { class: 19, text: 'fences of metal', source: 'term' },
+    ];
+    const ranked = new NiceClassifier(trainClassModel(tiny, data)).rank('metal fences');
+    expect(ranked.map((s) => s.class)).toEqual([19, 6]);
+    expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score * 1.5);
+  });
 });
 
 describe('Nice-class confidence calibration', () => {

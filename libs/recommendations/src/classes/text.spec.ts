@@ -1,4 +1,4 @@
-import { clauses, contentLemmas, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, lemma, normalizeText, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, contentLemmas, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, lemma, normalizeText, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -44,6 +44,27 @@ describe('Nice recommender text features', () => {
     // Only agent nouns: a thing or an activity is not expanded to another activity.
     expect(new Map(expansions(lemma('cleaning'))).has('cleaning')).toBe(false);
     expect([...new Map(expansions(lemma('repair'))).keys()].some((k) => k.endsWith('ing') && k.startsWith('repair'))).toBe(false);
+  });
+
+  it("does not expand a verb to its agent or instrument: what a business does is a service, not the tool (print -> printing, not printer)", () => {
+    const print = new Map(expansions(lemma('print')));
+    expect(print.get('printing')).toBeCloseTo(EXPANSION_WEIGHTS.derived);
+    expect(print.has('printer')).toBe(false);
+    expect(new Map(expansions(lemma('open'))).has('opener')).toBe(false);
+  });
+
+  it('keeps what a negation governs apart: the goods are not that (fences, not of metal; non-electric kettles)', () => {
+    expect(splitNegated('fences, not of metal')).toEqual({ words: ['fence'], negated: ['metal'] });
+    expect(splitNegated('non-electric kettles')).toEqual({ words: ['kettle'], negated: ['electric'] });
+    expect(splitNegated('salt for preserving, other than for foodstuffs')).toEqual({ words: ['salt', 'preserve'], negated: ['foodstuff'] });
+    expect(splitNegated('concrete preservatives, except paints and oils').negated).toEqual(['paint', 'oil']);
+    // The negation ends with its phrase.
+    expect(splitNegated('not of metal, garden fences')).toEqual({ words: ['garden', 'fence'], negated: ['metal'] });
+    const fences = features('fences, not of metal', false);
+    expect(fences.get('n:metal')).toBe(1);
+    expect(fences.has('metal')).toBe(false);
+    expect(heads('fences, not of metal')).toEqual(['fence']);
+    expect(heads('non-electric kettles')).toEqual(['kettle']);
   });
 
   it('carries a prefix stem for long words, full weight in a term, lower in a description', () => {

@@ -12,7 +12,8 @@ import { LRUCache } from 'lru-cache';
  * so that an artifact trained by an older extraction is retrained instead of being scored with
  * features it was not built from. 7: WordNet compounds expanded, hyphenated compounds' pieces
  * out of term coverage, the calibration takes the score relative to the first suggestion. 8: an
- * agent noun (`cleaner`, `groomer`) is expanded to its activity (`cleaning`, `grooming`).
+ * agent noun (`cleaner`, `groomer`) is expanded to its activity (`cleaning`, `grooming`), a verb
+ * no longer to its agent (`print` -> printer), and negated words are features of their own (`n:metal`).
  */
 export const FEATURES_VERSION = 8;
 
@@ -104,6 +105,38 @@ export function contentLemmas(text: string): string[] {
     .map(lemma);
 }
 
+/** Words that open a negated phrase: what follows in the phrase is what the goods are not. */
+const NEGATIONS = new Set(['not', 'non', 'except', 'without', 'excluding']);
+
+/**
+ * The content lemmas of a text, in order, apart from those a negation governs (`fences, not of
+ * metal`, `non-electric kettles`, `other than for medical purposes`): a negation runs to the end
+ * of its phrase (a comma, semicolon or bracket), except `non`, which negates the next word only.
+ * The negated lemmas are features of their own (`n:metal`): `fences, not of metal` must not
+ * match `metal` as `fences of metal` does.
+ */
+export function splitNegated(text: string): { words: string[]; negated: string[] } {
+  const words: string[] = [];
+  const negated: string[] = [];
+  for (const phrase of text.split(/[,;()[\]]/)) {
+    const tokens = tokenize(phrase);
+    let scope = false;
+    let next = false;
+    tokens.forEach((t, i) => {
+      if (NEGATIONS.has(t) || (t === 'other' && tokens[i + 1] === 'than')) {
+        if (t === 'non') next = true;
+        else scope = true;
+        return;
+      }
+      if (isStopword(t)) return;
+      if (scope || next) negated.push(lemma(t));
+      else words.push(lemma(t));
+      next = false;
+    });
+  }
+  return { words, negated };
+}
+
 /** Weights of the expansions, relative to a word the text itself uses (1). */
 export const EXPANSION_WEIGHTS = { derived: 0.8, activity: 0.64, synonym: 0.5, hypernym1: 0.4, hypernym2: 0.2 } as const;
 
@@ -144,7 +177,10 @@ export function expansions(word: string): Array<[string, number]> {
   };
   const pos = baseForms('noun', word).length > 0 ? 'noun' : 'verb';
   // Derivationally related forms: the agent noun's activity (CLEANER -> clean, PRINTER -> print).
-  for (const d of [...derivedForms('noun', word), ...derivedForms('verb', word)]) add(d, EXPANSION_WEIGHTS.derived);
+  // Not a verb's agent or instrument (open -> opener, print -> printer): a description's verb says
+  // what the business does, a service, not the tool it does it with.
+  for (const d of derivedForms('noun', word)) add(d, EXPANSION_WEIGHTS.derived);
+  for (const d of derivedForms('verb', word)) if (!/(?:er|or)$/.test(d)) add(d, EXPANSION_WEIGHTS.derived);
   // An agent (`cleaner`, `roaster`, `groomer`) is known by its activity (`cleaning`, `roasting`,
   // `grooming`), which is how the services are listed: the activity nouns of the agent's verb,
   // else the `-er` -> `-ing` form WordNet knows.
@@ -175,11 +211,12 @@ const expansionCache = new LRUCache<string, Array<[string, number]>>({ max: 50_0
  * `known` says the terms never use (UNKNOWN_WORD_BOOST).
  */
 export function features(text: string, expand: boolean, known?: (lemma: string) => boolean): Map<string, number> {
-  const words = contentLemmas(text);
+  const { words, negated } = splitNegated(text);
   const out = new Map<string, number>();
   const add = (f: string, w: number): void => {
     out.set(f, Math.max(out.get(f) ?? 0, w));
   };
+  for (const w of negated) add(`n:${w}`, 1);
   // A compound written with a hyphen in one text and closed up in another (co-working, coworking).
   for (const m of normalizeHyphens(text).matchAll(/\b([a-z]+)-([a-z]+)\b/g)) {
     const joined = lemma(m[1]! + m[2]!);
@@ -224,7 +261,10 @@ export function heads(text: string): string[] {
   const out: string[] = [];
   for (const segment of text.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ').split(/[,;:.!?\u2013\u2014]|\s-\s|\band\b|\bor\b|\bplus\b/i)) {
     const run: string[] = [];
-    for (const w of tokenize(segment)) {
+    const tokens = tokenize(segment);
+    // What a negation governs is what the goods are not (`fences, not of metal`): no head there.
+    const negation = tokens.findIndex((t, i) => (NEGATIONS.has(t) && t !== 'non') || (t === 'other' && tokens[i + 1] === 'than'));
+    for (const w of (negation >= 0 ? tokens.slice(0, negation) : tokens).filter((t, i, all) => t !== 'non' && all[i - 1] !== 'non')) {
       if (isStopword(w)) {
         if (run.length > 0) break;
         continue;
