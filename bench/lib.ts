@@ -21,7 +21,8 @@ export const ROOT = resolve(__dirname, '..', '..');
 export const API_MAIN = join(ROOT, 'dist', 'apps', 'api', 'src', 'main.js');
 export const BARE_SERVER = join(__dirname, 'bare-server.js');
 export const OUT_DIR = join(ROOT, 'bench', 'out');
-const READY_TIMEOUT_MS = 60_000;
+/** How long an API may take to answer 200 on /health/ready (BENCH_READY_TIMEOUT_S; a first start migrates, slower on a busy machine). */
+const READY_TIMEOUT_MS = intFromEnv('BENCH_READY_TIMEOUT_S', 60, 5) * 1000;
 const STOP_TIMEOUT_MS = 20_000;
 
 export function intFromEnv(name: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
