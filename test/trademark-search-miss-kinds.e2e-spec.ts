@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { analyzeMark, lookalikeKeys, searchKeys } from '../libs/trademarks/src/search/analyzer';
+import { COMMON_KEY_RECORDS } from '../libs/trademarks/src/search/trademark-search.repository';
 import { client, type Tokens } from './support/auth-client';
 import { startTestApp, type TestApp } from './support/test-app';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -19,7 +20,12 @@ const SEED: Array<[serial: string, mark: string, classes: number[]]> = [
   ['91000008', 'PMW', [24]],
   ['91000009', 'ESPRITA', [3]],
   ['91000010', 'TORVALO', [33]],
+  ['91000011', 'KESTREL FOODS', [29]],
+  ['91000012', 'HARROWGATE', [16]],
 ];
+
+/** Filler records that make KESTREL and FOODS crowded words (their sound codes carried by more than COMMON_KEY_RECORDS records). */
+const CROWDED_FILLER = COMMON_KEY_RECORDS + 100;
 
 describe('Clearance search: the kinds of miss (e2e)', () => {
   let db: TestDatabase;
@@ -36,6 +42,20 @@ describe('Clearance search: the kinds of miss (e2e)', () => {
       INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, classes, source)
       SELECT 'g' || i, 'GENMARK ' || md5(i::text), 'genmark ' || md5(i::text), ARRAY['G' || (i % 5000)::text], true, ARRAY[(i % 45) + 1], 'test'
         FROM generate_series(1, 5000) AS i`);
+    // KESTREL ... and ... FOODS marks (with made-up second words), keyed as the importer keys them:
+    // the registry statistics then count both words as crowded, and the search gives them no branch alone.
+    const filler = Array.from({ length: 2 * CROWDED_FILLER }, (_, i) => {
+      const coined = i.toString(36).replace(/[0-9]/g, (d) => 'qwxzjvbnmp'[Number(d)]);
+      const mark = i % 2 === 0 ? `KESTREL ZZ${coined.toUpperCase()}` : `QQ${coined.toUpperCase()} FOODS`;
+      const analysis = analyzeMark(mark);
+      return { serial_number: `c${i}`, mark, normalized_mark: analysis.normalized, phonetic_keys: searchKeys(analysis, mark), lookalike_keys: lookalikeKeys(analysis) };
+    });
+    await pg.query(
+      `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, lookalike_keys, live, classes, source)
+       SELECT x.serial_number, x.mark, x.normalized_mark, x.phonetic_keys, x.lookalike_keys, true, ARRAY[29], 'test'
+         FROM json_populate_recordset(NULL::trademark_records, $1::json) AS x`,
+      [JSON.stringify(filler)],
+    );
     // Keyed as the importer keys them (MarkKeysProvider).
     for (const [serial, mark, classes] of SEED) {
       const analysis = analyzeMark(mark);
@@ -94,6 +114,22 @@ describe('Clearance search: the kinds of miss (e2e)', () => {
     expect(r.reasons.map((x) => x.kind)).toContain('initials');
     const longer = await expectFirst('PELHAM MOOR WEAVING STUDIO', [24], '91000008');
     expect(longer.reasons.map((x) => x.kind)).toContain('initials');
+  });
+
+  it('a long mark of crowded words, one of them mistyped, by the pair of its words (no trigram scan)', async () => {
+    const counts = (await pg.query<{ key: string; records: number }>(`SELECT key, records FROM trademark_key_stats WHERE key IN ('KSTRL', 'FT')`)).rows;
+    expect(counts.map((c) => c.records)).toEqual([expect.any(Number), expect.any(Number)]);
+    for (const c of counts) expect(c.records).toBeGreaterThan(COMMON_KEY_RECORDS);
+    await expectFirst('KSETREL FOODS', [29], '91000011');
+    // With a word the record lacks, the whole mark's sound differs: only the pair of crowded words
+    // (by their look-alike word keys, then by their sound codes) brings the record in.
+    await expectFirst('KSETREL FOODS NORTH', [29], '91000011');
+    await expectFirst('CASTREL FOODS NORTH', [29], '91000011');
+  });
+
+  it('a long single word one letter off, by its whole-word keys', async () => {
+    await expectFirst('HAROWGATE', [16], '91000012');
+    await expectFirst('HARROWGATES', [16], '91000012');
   });
 
   it("elided and foreign articles (L', LE, LA, IL, EL, THE) in front of a sound-alike word", async () => {

@@ -5,7 +5,7 @@ import { analyzeMark, encodeAnalysis, lookalikeKeys, searchKeys } from '../searc
 export interface MarkKeys {
   normalizedMark: string | null;
   phoneticKeys: string[];
-  /** The look-alike deletion keys of a short mark (lookalikeKeys), null for a longer one or none. */
+  /** The look-alike keys of the mark (lookalikeKeys: whole-mark and per-word deletion keys), null when it has none. */
   lookalikeKeys: string[] | null;
   /** The analysis in its stored form (encodeAnalysis), for trademark_mark_analyses; null without a mark. */
   analysis: string | null;

@@ -19,7 +19,7 @@ export interface ParsedRecord {
 export interface StagedRecord extends ParsedRecord {
   normalizedMark: string | null;
   phoneticKeys: string[];
-  /** Look-alike deletion keys of a short mark (search/analyzer lookalikeKeys), else null. */
+  /** Look-alike keys of the mark (search/analyzer lookalikeKeys), else null. */
   lookalikeKeys: string[] | null;
   /** The mark's analysis in its stored form (search/analyzer encodeAnalysis), null without a mark. */
   analysis: string | null;

@@ -9,9 +9,10 @@ import { INITIALS_KEY_PREFIX, initialsOf, markWords, MEANING_KEY_PREFIX, normali
 /**
  * Bumped whenever the analysis of a text or the keys stored with it change; stored analyses of
  * another version are ignored by the search and rewritten (with the record's keys) by
- * `registry:reanalyze`. 2: look-alike deletion keys (lookalikeKeys).
+ * `registry:reanalyze`. 2: look-alike deletion keys (lookalikeKeys). 3: look-alike keys per word
+ * of a multi-word mark (wordLookalikeKeys), and the whole-mark keys of single words of any length.
  */
-export const ANALYZER_VERSION = 2;
+export const ANALYZER_VERSION = 3;
 
 export interface AnalyzedMark {
   v: number;
@@ -188,26 +189,85 @@ export function searchKeys(analysis: AnalyzedMark, text: string): string[] {
 
 /**
  * Marks up to this many letters (the compact form) find their look-alikes by exact lookups of
- * lookalikeKeys instead of a trigram scan; longer marks keep the trigram scan, where one changed
- * letter costs only a small share of the trigrams. Records store keys up to one letter more, so
- * that a query of this length meets the records one letter longer.
+ * lookalikeKeys; records store keys up to one letter more, so that a query of this length meets
+ * the records one letter longer. A single word is keyed as a whole at any length (up to
+ * LOOKALIKE_MAX_WORD_LETTERS), and a mark of several words also per word (wordLookalikeKeys).
  */
 export const LOOKALIKE_MAX_LETTERS = 8;
 
+/** Longer single words (and words of a mark) get no deletion keys: one edit in 25 letters is left to the other signals. */
+export const LOOKALIKE_MAX_WORD_LETTERS = 24;
+
+/** Prefix of a word look-alike key (`~kestrel`, `~kstrel`): a word of a mark of several words, not a whole mark. */
+export const WORD_KEY_PREFIX = '~';
+
+/** Words shorter than this get no word keys (2-letter words are initials, articles or noise). */
+export const WORD_KEY_MIN_LETTERS = 3;
+
+/** Words shorter than this get their exact key only: the deletions of a 3-letter word (2 letters) would match nearly anything. */
+export const WORD_DELETION_MIN_LETTERS = 4;
+
+/** A form and each of its one-letter deletions (the deletion neighbourhood), in order. */
+function deletionNeighbourhood(form: string, into: Set<string>, prefix = ''): void {
+  into.add(prefix + form);
+  for (let i = 0; i < form.length; i++) into.add(prefix + form.slice(0, i) + form.slice(i + 1));
+}
+
 /**
- * The one-letter deletion neighbourhood of a short mark (the `lookalike_keys` column, matched with
- * `&&`): its compact form (and its visual form, digits as letters, when that differs) and each of
- * them less one letter. Two forms within one edit (a substituted, inserted or deleted letter, or
- * two neighbours swapped) always share one of these keys, so a GIN lookup finds every such pair:
- * LYSIS/LYZIS, ZUMA/ZUMO, KESTREL/KSETREL, B0LT/BOLT. Empty (null in the column) for marks longer than
- * LOOKALIKE_MAX_LETTERS + 1. Deterministic order.
+ * The look-alike keys of one word as a word of a longer mark: `~word` and, for words of
+ * WORD_DELETION_MIN_LETTERS or more, `~` each one-letter deletion (also of its visual form, digits
+ * as letters). Two words within one edit share one of these keys, as whole marks do (lookalikeKeys).
+ * Empty for words shorter than WORD_KEY_MIN_LETTERS or longer than LOOKALIKE_MAX_WORD_LETTERS.
+ */
+export function wordLookalikeKeys(word: string): string[] {
+  const keys = new Set<string>();
+  for (const form of new Set([word, visualWord(word)])) {
+    if (form.length < WORD_KEY_MIN_LETTERS || form.length > LOOKALIKE_MAX_WORD_LETTERS) continue;
+    if (form.length < WORD_DELETION_MIN_LETTERS) keys.add(WORD_KEY_PREFIX + form);
+    else deletionNeighbourhood(form, keys, WORD_KEY_PREFIX);
+  }
+  return [...keys];
+}
+
+/**
+ * The keys of a word read as a whole mark (what a record made of that word alone stores): its
+ * one-letter deletion neighbourhood, also of its visual form (the word alone for a word of 3 letters;
+ * none for a shorter one). A query of several words looks these
+ * up to meet the records that are one of its words alone (KESTREL FOODS and KESTREL).
+ */
+export function wholeWordKeys(word: string): string[] {
+  const keys = new Set<string>();
+  for (const form of new Set([word, visualWord(word)])) {
+    if (form.length < WORD_KEY_MIN_LETTERS || form.length > LOOKALIKE_MAX_WORD_LETTERS) continue;
+    if (form.length < WORD_DELETION_MIN_LETTERS) keys.add(form);
+    else deletionNeighbourhood(form, keys);
+  }
+  return [...keys];
+}
+
+/**
+ * The look-alike keys of a mark (the `lookalike_keys` column, matched with `&&`):
+ *
+ * - the whole mark's one-letter deletion neighbourhood: its compact form (and its visual form,
+ *   digits as letters, when that differs) and each of them less one letter, for a mark of up to
+ *   LOOKALIKE_MAX_LETTERS + 1 letters or a single word of any length (up to
+ *   LOOKALIKE_MAX_WORD_LETTERS). Two forms within one edit (a substituted, inserted or deleted
+ *   letter, or two neighbours swapped) always share one of these keys, so a GIN lookup finds every
+ *   such pair: LYSIS/LYZIS, ZUMA/ZUMO, KESTREL/KSETREL, B0LT/BOLT;
+ * - a longer mark of several words keeps its compact form alone (LIGHT HOUSE meets LIGHTHOUSE);
+ * - a mark of several words also has each word's keys (wordLookalikeKeys, `~` keys), so that a
+ *   query sharing a look-alike word finds it by exact lookups instead of a trigram scan.
+ *
+ * Deterministic order.
  */
 export function lookalikeKeys(analysis: AnalyzedMark): string[] {
   const keys = new Set<string>();
+  const single = analysis.words.length <= 1;
   for (const form of [analysis.compact, analysis.visual]) {
-    if (form.length < 2 || form.length > LOOKALIKE_MAX_LETTERS + 1) continue;
-    keys.add(form);
-    for (let i = 0; i < form.length; i++) keys.add(form.slice(0, i) + form.slice(i + 1));
+    if (form.length < 2) continue;
+    if (form.length <= LOOKALIKE_MAX_LETTERS + 1 || (single && form.length <= LOOKALIKE_MAX_WORD_LETTERS)) deletionNeighbourhood(form, keys);
+    else if (!single) keys.add(form);
   }
+  if (!single) for (const word of analysis.words) for (const key of wordLookalikeKeys(word)) keys.add(key);
   return [...keys];
 }

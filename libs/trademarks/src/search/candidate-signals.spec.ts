@@ -1,7 +1,17 @@
-import { analyzeMark, LOOKALIKE_MAX_LETTERS, lookalikeKeys } from './analyzer';
+import { analyzeMark, LOOKALIKE_MAX_LETTERS, lookalikeKeys, WORD_KEY_PREFIX, wholeWordKeys, wordLookalikeKeys } from './analyzer';
 import { editDistance } from './features';
 import { phoneticCode, singularWord } from './normalize';
-import { COMMON_KEY_RECORDS, TRIGRAM_THRESHOLD, candidateSql, distinctiveSignals, needsTrigramScan, trigramThreshold } from './trademark-search.repository';
+import {
+  BRANCH_SCAN_ROWS,
+  COMMON_KEY_RECORDS,
+  TRIGRAM_THRESHOLD,
+  candidateSql,
+  distinctiveSignals,
+  lookalikeWordsOf,
+  needsTrigramScan,
+  trigramThreshold,
+  wholeMarkKeysOf,
+} from './trademark-search.repository';
 
 const keysOf = (mark: string): string[] => lookalikeKeys(analyzeMark(mark));
 const meet = (a: string, b: string): boolean => keysOf(a).some((k) => keysOf(b).includes(k));
@@ -40,18 +50,86 @@ describe('lookalikeKeys (one-letter deletion neighbourhood)', () => {
     }
   });
 
-  it('leaves marks longer than the limit (plus one) to the trigram scan', () => {
-    expect(keysOf('GRANITEXAS')).toEqual([]);
-    expect(keysOf('GRANITEXA').length).toBeGreaterThan(0);
+  it('keys a mark of several words as a whole only up to the limit (plus one), and then by its compact form alone', () => {
+    const plain = (mark: string): string[] => keysOf(mark).filter((k) => !k.startsWith(WORD_KEY_PREFIX));
+    expect(plain('GRANITE XAS')).toEqual(['granitexas']);
+    expect(plain('GRANITE XA').length).toBeGreaterThan(1);
     expect(keysOf('X')).toEqual([]);
+  });
+
+  it('keys a single word as a whole at any length, so a long word finds its look-alikes without a trigram scan', () => {
+    expect(meet('LIGHTHOUSES', 'LIGHTHOUSE')).toBe(true);
+    expect(meet('GRANITEXAS', 'GRANITEXOS')).toBe(true);
+    expect(meet('LIGHTHOUSE', 'LIGHT HOUSE')).toBe(true); // the compact form of the split mark
+  });
+});
+
+describe('word look-alike keys (marks of several words)', () => {
+  const wordMeet = (a: string, b: string): boolean => wordLookalikeKeys(a).some((k) => keysOf(b).includes(k));
+
+  it.each([
+    ['kestrel', 'KSETREL FOODS'], // two neighbours swapped
+    ['kestrel', 'KESTRAL FOODS'], // a substituted letter
+    ['foods', 'KESTREL FOOD'], // a deleted letter
+    ['moon', 'MOONS RIVER'], // an inserted letter (a 4-letter word)
+    ['bolt', 'B0LT WORKS'], // a digit for the letter it looks like
+    ['sun', 'SUN VALLEY'], // a 3-letter word, exact
+  ])('the word %s meets %s', (word, mark) => {
+    expect(wordMeet(word, mark)).toBe(true);
+  });
+
+  it('two words or more edits apart, or a 3-letter word one edit apart, do not meet', () => {
+    expect(wordMeet('kestrel', 'KASTRAL FOODS')).toBe(false);
+    expect(wordMeet('sun', 'SON VALLEY')).toBe(false);
+  });
+
+  it('a single-word mark stores no word keys, and a mark of several words stores them for each word', () => {
+    expect(keysOf('KESTREL').some((k) => k.startsWith(WORD_KEY_PREFIX))).toBe(false);
+    const keys = keysOf('KESTREL FOODS');
+    for (const key of [...wordLookalikeKeys('kestrel'), ...wordLookalikeKeys('foods')]) expect(keys).toContain(key);
+  });
+
+  it('a word of a query meets the record that is that word alone through its whole-mark keys', () => {
+    expect(wholeWordKeys('kestrel').some((k) => keysOf('KESTRAL').includes(k))).toBe(true);
+    expect(wholeWordKeys('sun')).toEqual(['sun']);
+    expect(wordLookalikeKeys('of')).toEqual([]);
+  });
+});
+
+describe('lookalikeWordsOf', () => {
+  it('keeps distinct content words of 3 letters or more, at most four', () => {
+    expect(lookalikeWordsOf(['kestrel', 'of', 'the', 'foods', 'kestrel']).map((w) => w.word)).toEqual(['kestrel', 'foods']);
+    expect(lookalikeWordsOf(['aaa', 'bbb', 'ccc', 'ddd', 'eee'])).toHaveLength(4);
+    const [kestrel] = lookalikeWordsOf(['kestrels']);
+    expect(kestrel.code).toBe(phoneticCode('kestrel'));
+    expect(kestrel.wordKeys).toEqual(wordLookalikeKeys('kestrels'));
+    expect(kestrel.markKeys).toEqual(wholeWordKeys('kestrels'));
+  });
+});
+
+describe('wholeMarkKeysOf', () => {
+  const queryOf = (mark: string) => {
+    const analysis = analyzeMark(mark);
+    return { lookalikeKeys: lookalikeKeys(analysis), words: analysis.words, compact: analysis.compact };
+  };
+
+  it('leaves out the word keys', () => {
+    expect(wholeMarkKeysOf(queryOf('SUN FOX')).some((k) => k.startsWith(WORD_KEY_PREFIX))).toBe(false);
+    expect(wholeMarkKeysOf(queryOf('SUN FOX'))).toContain('sunfox');
+  });
+
+  it('asks a long mark of several words for the deletions of its compact form: the split form meets the compound one letter shorter', () => {
+    const keys = wholeMarkKeysOf(queryOf('STORM VALES'));
+    expect(keysOf('STORMVALE').some((k) => keys.includes(k))).toBe(true);
+    expect(keysOf('STORMVALESX').some((k) => keys.includes(k))).toBe(true);
   });
 });
 
 describe('needsTrigramScan', () => {
-  it('only for marks longer than the look-alike keys cover', () => {
-    expect(needsTrigramScan({ normalized: 'lyzis', letters: 5, lookalikeKeys: keysOf('LYZIS') })).toBe(false);
-    expect(needsTrigramScan({ normalized: 'kestrel foods', letters: 12, lookalikeKeys: [] })).toBe(true);
-    expect(needsTrigramScan({ normalized: 'x', letters: 1, lookalikeKeys: [] })).toBe(true);
+  it('only for a query with no look-alike keys at all', () => {
+    expect(needsTrigramScan({ lookalikeKeys: keysOf('LYZIS'), lookalikeWords: lookalikeWordsOf(['lyzis']) })).toBe(false);
+    expect(needsTrigramScan({ lookalikeKeys: ['kestrelfoods'], lookalikeWords: lookalikeWordsOf(['kestrel', 'foods']) })).toBe(false);
+    expect(needsTrigramScan({ lookalikeKeys: [], lookalikeWords: [] })).toBe(true);
   });
 });
 
@@ -91,7 +169,12 @@ describe('distinctiveSignals', () => {
   });
 
   it('treats a key no record carries as rare', () => {
-    expect(distinctiveSignals({ keys: ['ZZQ'], words: ['zebraflux'] }, new Map())).toEqual({ keys: ['ZZQ'], words: ['zebraflux'] });
+    expect(distinctiveSignals({ keys: ['ZZQ'], words: ['zebraflux'] }, new Map())).toEqual({ keys: ['ZZQ'], words: ['zebraflux'], crowdedWords: [] });
+  });
+
+  it('marks a look-alike word crowded when its sound code is common', () => {
+    const counts = new Map([[kestrel, COMMON_KEY_RECORDS + 1]]);
+    expect(distinctiveSignals({ keys: [], words: [], lookalikeWords: lookalikeWordsOf(['kestrel', 'zebraflux']) }, counts).crowdedWords).toEqual(['kestrel']);
   });
 });
 
@@ -105,11 +188,55 @@ describe('candidateSql', () => {
 
   it('looks a short mark’s look-alikes up by their keys instead of a trigram scan', () => {
     const lookalike = keysOf('LYZIS');
-    const { sql, bind } = candidateSql({ normalized: 'lyzis', keys: ['LSS'], lookalikeKeys: lookalike, letters: 5, words: ['lyzis'], classes: [], status: 'all' });
+    const { sql, bind } = candidateSql({ normalized: 'lyzis', keys: ['LSS'], lookalikeKeys: lookalike, words: ['lyzis'], classes: [], status: 'all' });
     expect(sql).not.toContain('% $1');
     expect(sql).toContain('r.lookalike_keys && $5::text[]');
     expect(sql.match(/LIMIT \$4/g)).toHaveLength(3);
     expect(bind).toEqual(['lyzis', ['LSS'], [], 200, lookalike, '%lyzis%']);
+  });
+
+  it('gives a one-word query a branch of its word keys, for the records of several words that contain a look-alike of it', () => {
+    const words = lookalikeWordsOf(['lyzis']);
+    const { sql, bind } = candidateSql({ normalized: 'lyzis', keys: [], lookalikeKeys: keysOf('LYZIS'), lookalikeWords: words, words: [], classes: [], status: 'all' });
+    expect(sql).toContain('r.lookalike_keys && $6::text[]');
+    expect(bind[5]).toEqual(words[0].wordKeys);
+    expect(sql).toContain(`LIMIT ${BRANCH_SCAN_ROWS}) r`);
+  });
+
+  it('finds a long mark of rare words by per-word keys, with no trigram scan', () => {
+    const words = lookalikeWordsOf(['kestrel', 'zebraflux']);
+    const { sql, bind } = candidateSql({ normalized: 'kestrel zebraflux', keys: [], lookalikeKeys: ['kestrelzebraflux'], lookalikeWords: words, words: [], classes: [], status: 'all' });
+    expect(sql).not.toContain('% $1');
+    expect(bind.slice(5)).toEqual([
+      [...words[0].wordKeys, ...words[0].markKeys],
+      [...words[1].wordKeys, ...words[1].markKeys],
+    ]);
+    expect(sql).not.toContain('@>');
+  });
+
+  it('gives crowded words no branch alone: only their whole-mark keys and each pair with another word, by word keys and by sound', () => {
+    const words = lookalikeWordsOf(['kestrel', 'foods']);
+    const { sql, bind } = candidateSql({
+      normalized: 'kestrel foods',
+      keys: [],
+      lookalikeKeys: ['kestrelfoods'],
+      lookalikeWords: words,
+      crowdedWords: ['kestrel', 'foods'],
+      words: [],
+      classes: [],
+      status: 'all',
+    });
+    expect(sql).not.toContain('% $1');
+    expect(bind[5]).toEqual([...words[0].markKeys, ...words[1].markKeys]);
+    expect(sql).toContain('r.lookalike_keys && $7::text[] AND r.lookalike_keys && $8::text[]');
+    expect(bind.slice(6, 8)).toEqual([words[0].wordKeys, words[1].wordKeys]);
+    expect(sql).toContain('r.phonetic_keys @> $9::text[]');
+    expect(bind[8]).toEqual([words[0].code, words[1].code]);
+  });
+
+  it('keeps the trigram scan, bounded, for a query without look-alike keys', () => {
+    const { sql } = candidateSql({ normalized: 'x', keys: [], lookalikeKeys: [], lookalikeWords: [], words: [], classes: [], status: 'all' });
+    expect(sql).toContain(`WHERE r.normalized_mark % $1  LIMIT ${BRANCH_SCAN_ROWS}) r`);
   });
 
   it('gives initials and meaning keys a branch of their own', () => {

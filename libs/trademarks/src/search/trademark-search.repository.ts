@@ -4,7 +4,7 @@ import { literal, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequ
 import { ReadReplicas, type DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
-import { ANALYZER_VERSION, LOOKALIKE_MAX_LETTERS } from './analyzer';
+import { ANALYZER_VERSION, LOOKALIKE_MAX_LETTERS, WORD_KEY_MIN_LETTERS, WORD_KEY_PREFIX, wholeWordKeys, wordLookalikeKeys } from './analyzer';
 import { INITIALS_KEY_PREFIX, MEANING_KEY_PREFIX, phoneticCode, singularWord, STOP_WORDS } from './normalize';
 import { TrademarkSearch } from './models/trademark-search.model';
 import type { PreparedQuery } from './scoring.util';
@@ -37,13 +37,26 @@ export function trigramThreshold(normalized: string): number {
  */
 export const COMMON_KEY_RECORDS = 3_000;
 
+/** One word of a query of several words, with the keys that find records sharing a look-alike of it. */
+export interface LookalikeWord {
+  word: string;
+  /** Sound code of its singular: its trademark_key_stats count tells whether the word is crowded. */
+  code: string;
+  /** `~` keys (wordLookalikeKeys): the records with a look-alike word among others. */
+  wordKeys: string[];
+  /** Whole-mark keys of the word alone (wholeWordKeys): the records that are a look-alike of this word alone. */
+  markKeys: string[];
+}
+
 export interface CandidateQuery {
   normalized: string;
   keys: string[];
-  /** Look-alike deletion keys (analyzer lookalikeKeys); none for a mark longer than they cover. */
+  /** The query's whole-mark look-alike keys (analyzer lookalikeKeys less the `~` word keys). */
   lookalikeKeys?: string[];
-  /** Letters of the query's compact form: up to LOOKALIKE_MAX_LETTERS, look-alikes come from the keys, not a trigram scan. */
-  letters?: number;
+  /** Each content word's look-alike keys (lookalikeWordsOf): one or two words per branch instead of a trigram scan. */
+  lookalikeWords?: LookalikeWord[];
+  /** Of lookalikeWords, those too crowded for a branch of their own (distinctiveSignals sets it). */
+  crowdedWords?: string[];
   /** Distinctive words (4+ letters) a compound mark may contain (LIVINGREEN contains GREEN). */
   words: string[];
   classes: number[];
@@ -83,8 +96,8 @@ export function candidateQueryOf(query: PreparedQuery, classes: number[], status
   return {
     normalized: query.normalized,
     keys: query.keys,
-    lookalikeKeys: query.lookalikeKeys,
-    letters: query.compact.length,
+    lookalikeKeys: wholeMarkKeysOf(query),
+    lookalikeWords: lookalikeWordsOf(query.words),
     words: containmentWords(query.words),
     classes,
     status,
@@ -97,18 +110,44 @@ export function containmentWords(words: readonly string[]): string[] {
 }
 
 /**
+ * The whole-mark look-alike keys a query asks for: its own (lookalikeKeys less the `~` word keys)
+ * and, for a mark of several words too long for whole-mark deletion keys, also the deletions of its
+ * compact form, so that STORM VALES meets the single word STORMVALE one letter shorter (the record
+ * side stores a long mark of several words by its compact form alone).
+ */
+export function wholeMarkKeysOf(query: Pick<PreparedQuery, 'lookalikeKeys' | 'words' | 'compact'>): string[] {
+  const keys = new Set(query.lookalikeKeys.filter((key) => !key.startsWith(WORD_KEY_PREFIX)));
+  if (query.words.length > 1 && query.compact.length > LOOKALIKE_MAX_LETTERS + 1) for (const key of wholeWordKeys(query.compact)) keys.add(key);
+  return [...keys];
+}
+
+/** Most words of a query that get look-alike branches (a query of more words is rare, and its first words carry it). */
+export const LOOKALIKE_WORDS = 4;
+
+/**
+ * The words of a query worth look-alike branches: distinct content words (no stop words) of
+ * WORD_KEY_MIN_LETTERS or more, at most LOOKALIKE_WORDS, with their keys. Also for a one-word query,
+ * whose word keys find the records of several words that contain a look-alike of it.
+ */
+export function lookalikeWordsOf(words: readonly string[]): LookalikeWord[] {
+  const distinct = [...new Set(words.filter((w) => !STOP_WORDS.has(w) && w.length >= WORD_KEY_MIN_LETTERS))].slice(0, LOOKALIKE_WORDS);
+  return distinct.map((word) => ({ word, code: phoneticCode(singularWord(word)), wordKeys: wordLookalikeKeys(word), markKeys: wholeWordKeys(word) }));
+}
+
+/**
  * The signals worth a branch, given how many records carry each search key (`trademark_key_stats`):
  * keys carried by at most COMMON_KEY_RECORDS records, and the containment words whose own sound
  * code (of the singular) is that rare. A key no record carries counts as rare (it costs nothing).
  */
 export function distinctiveSignals(
-  query: Pick<CandidateQuery, 'keys' | 'words'>,
+  query: Pick<CandidateQuery, 'keys' | 'words' | 'lookalikeWords'>,
   keyRecords: ReadonlyMap<string, number>,
-): { keys: string[]; words: string[] } {
+): { keys: string[]; words: string[]; crowdedWords: string[] } {
   const rare = (key: string): boolean => (keyRecords.get(key) ?? 0) <= COMMON_KEY_RECORDS;
   return {
     keys: query.keys.filter(rare),
     words: query.words.filter((word) => rare(phoneticCode(singularWord(word)))),
+    crowdedWords: (query.lookalikeWords ?? []).filter((w) => !rare(w.code)).map((w) => w.word),
   };
 }
 
@@ -116,16 +155,24 @@ export function distinctiveSignals(
 export const CANDIDATES_PER_SIGNAL = 200;
 
 /**
- * Whether a query needs the trigram scan for its look-alikes: only a mark longer than the look-alike
- * keys cover (LOOKALIKE_MAX_LETTERS), where one changed letter costs a small share of the trigrams
- * and the scan's higher threshold keeps it selective. A short mark's look-alikes within one edit
- * all share a deletion key, and its other neighbours (sound-alikes, shared words) come from the
- * phonetic keys; the trigram scan of a short, common-lettered mark reads tens of thousands of
- * index entries to find what those lookups find.
+ * Rows a look-alike branch may read before it ranks them (an inner LIMIT before the ORDER BY): a
+ * bound on the work of one branch whatever the registry holds, so that no search can run into the
+ * statement timeout. A branch of a rare word or of two words together meets far fewer rows; a
+ * trigram scan's recheck stops here too.
  */
-export function needsTrigramScan(query: Pick<CandidateQuery, 'normalized' | 'letters' | 'lookalikeKeys'>): boolean {
-  const letters = query.letters ?? query.normalized.replace(/ /g, '').length;
-  return letters > LOOKALIKE_MAX_LETTERS || (query.lookalikeKeys ?? []).length === 0;
+export const BRANCH_SCAN_ROWS = 3_000;
+
+/**
+ * Whether a query needs the trigram scan for its look-alikes: only when it has no look-alike keys
+ * at all (no whole-mark keys and no word of WORD_KEY_MIN_LETTERS letters). Every other query finds
+ * its look-alikes by exact key lookups: the whole mark's deletion keys (a short mark, or one word
+ * of any length), and per word (a look-alike word alone, with another of the query's words, or
+ * as the whole of a record); sound-alikes, shared words, initials and concepts come from the
+ * phonetic keys. The trigram scan of a long mark of common words read thousands of rows (1.87 s
+ * for KESTREL FOODS S.A. at 1M records).
+ */
+export function needsTrigramScan(query: Pick<CandidateQuery, 'lookalikeKeys' | 'lookalikeWords'>): boolean {
+  return (query.lookalikeKeys ?? []).length === 0 && (query.lookalikeWords ?? []).length === 0;
 }
 
 /** An initials (#) or meaning (=) key: a match says more than a shared sound, and has no trigram similarity to rank it by. */
@@ -133,16 +180,30 @@ function isExactKey(key: string): boolean {
   return key.startsWith(INITIALS_KEY_PREFIX) || key.startsWith(MEANING_KEY_PREFIX);
 }
 
+/** Pairs of look-alike words (of the first three) that get a branch of their own, at most. */
+const WORD_PAIRS = 3;
+
 /**
- * The candidate query. One branch per signal (trigram similarity `%` for long marks, look-alike
- * deletion keys `&&` for short ones, phonetic key overlap `&&`, each distinctive word contained in
- * the mark), each served by its own GIN index and pre-ranked
- * (same class, live, similarity) with its own limit, then merged and deduplicated. Branches rather
- * than one OR: the planner prices an OR of several GIN scans above a sequential scan of a small
- * table, and a per-signal limit keeps a common word from crowding out the others.
+ * The candidate query. One branch per signal, each served by its own GIN index and pre-ranked
+ * (same class, live, similarity) with its own limit, then merged and deduplicated:
+ *
+ * - phonetic key overlap `&&` (sound codes of the words and of the whole mark, rare ones only);
+ * - initials and meaning keys;
+ * - the whole mark's look-alike keys `&&` (a short mark, or a single word of any length);
+ * - per look-alike word (lookalikeWords) that is not crowded: its `~` word keys, and for a query of
+ *   several words also the word's whole-mark keys (the records that are that word alone);
+ * - for a query of several words with a crowded word: each pair of words (one of them crowded)
+ *   together, by their `~` keys (`&& a AND && b`, a GIN bitmap AND that reads a handful of rows)
+ *   and by their sound codes (`@>`), and the crowded words' whole-mark keys;
+ * - each distinctive word contained in the mark (LIKE);
+ * - the trigram scan (`%`) only for a query with no look-alike keys at all (needsTrigramScan).
+ *
+ * Branches rather than one OR: the planner prices an OR of several GIN scans above a sequential
+ * scan, and a per-signal limit keeps a common word from crowding out the others. The look-alike
+ * word branches and the trigram scan read at most BRANCH_SCAN_ROWS rows before ranking.
  * Bind parameters: $1 normalized query, $2 sound keys, $3 classes, $4 per-signal limit, then the
- * initials and meaning keys and the look-alike keys when there are some, then the words as LIKE patterns. The merged candidates carry their stored analysis (of ANALYZER_VERSION) when
- * they have one.
+ * rest in the order of the branches. The merged candidates carry their stored analysis (of
+ * ANALYZER_VERSION) when they have one.
  */
 export function candidateSql(query: CandidateQuery): {
   sql: string;
@@ -153,30 +214,58 @@ export function candidateSql(query: CandidateQuery): {
   // places to pre-ranking by trigram similarity, which initials and translations do not have.
   const exact = query.keys.filter(isExactKey);
   const bind: unknown[] = [query.normalized, query.keys.filter((k) => !isExactKey(k)), query.classes, query.perSignal ?? CANDIDATES_PER_SIGNAL];
-  const signals = needsTrigramScan(query) ? ['r.normalized_mark % $1', 'r.phonetic_keys && $2::text[]'] : ['r.phonetic_keys && $2::text[]'];
-  if (exact.length > 0) {
-    bind.push(exact);
-    signals.push(`r.phonetic_keys && $${bind.length}::text[]`);
+  const param = (value: unknown): string => {
+    bind.push(value);
+    return `$${bind.length}`;
+  };
+  const signals: Array<{ where: string; bounded: boolean }> = [{ where: 'r.phonetic_keys && $2::text[]', bounded: false }];
+  if (needsTrigramScan(query)) signals.push({ where: 'r.normalized_mark % $1', bounded: true });
+  if (exact.length > 0) signals.push({ where: `r.phonetic_keys && ${param(exact)}::text[]`, bounded: false });
+  if ((query.lookalikeKeys ?? []).length > 0) signals.push({ where: `r.lookalike_keys && ${param(query.lookalikeKeys)}::text[]`, bounded: false });
+  const words = query.lookalikeWords ?? [];
+  const several = words.length > 1;
+  const crowded = new Set(query.crowdedWords ?? []);
+  for (const word of words) {
+    if (crowded.has(word.word)) continue;
+    const keys = several ? [...word.wordKeys, ...word.markKeys] : word.wordKeys;
+    if (keys.length > 0) signals.push({ where: `r.lookalike_keys && ${param(keys)}::text[]`, bounded: true });
   }
-  if ((query.lookalikeKeys ?? []).length > 0) {
-    bind.push(query.lookalikeKeys);
-    signals.push(`r.lookalike_keys && $${bind.length}::text[]`);
+  if (several && crowded.size > 0) {
+    const crowdedMarkKeys = words.filter((w) => crowded.has(w.word)).flatMap((w) => w.markKeys);
+    if (crowdedMarkKeys.length > 0) signals.push({ where: `r.lookalike_keys && ${param(crowdedMarkKeys)}::text[]`, bounded: true });
+    const wordKeyParams = new Map<string, string>();
+    const wordKeysOf = (w: LookalikeWord): string => {
+      let at = wordKeyParams.get(w.word);
+      if (at === undefined) wordKeyParams.set(w.word, (at = param(w.wordKeys)));
+      return at;
+    };
+    const first = words.slice(0, 3);
+    const pairs: Array<[LookalikeWord, LookalikeWord]> = [];
+    for (let i = 0; i < first.length; i++) for (let j = i + 1; j < first.length; j++) if (crowded.has(first[i].word) || crowded.has(first[j].word)) pairs.push([first[i], first[j]]);
+    for (const [a, b] of pairs.slice(0, WORD_PAIRS)) {
+      if (a.wordKeys.length > 0 && b.wordKeys.length > 0) {
+        signals.push({ where: `r.lookalike_keys && ${wordKeysOf(a)}::text[] AND r.lookalike_keys && ${wordKeysOf(b)}::text[]`, bounded: true });
+      }
+      if (a.code.length >= 2 && b.code.length >= 2 && a.code !== b.code) {
+        signals.push({ where: `r.phonetic_keys @> ${param([a.code, b.code])}::text[]`, bounded: true });
+      }
+    }
   }
-  for (const word of query.words) {
-    bind.push(`%${word}%`);
-    signals.push(`r.normalized_mark LIKE $${bind.length}`);
-  }
+  for (const word of query.words) signals.push({ where: `r.normalized_mark LIKE ${param(`%${word}%`)}`, bounded: false });
   const status = query.status === 'live' ? 'AND r.live' : query.status === 'dead' ? 'AND NOT r.live' : '';
   const preRank = `(r.classes && $3::int[]) DESC, r.live DESC, similarity(r.normalized_mark, $1) DESC, r.serial_number`;
-  const branches = signals.map(
-    (signal) => `(
-      SELECT r.id, r.serial_number, r.registration_number, r.mark, r.status_code, r.live, r.classes, r.owner, r.filing_date,
-             r.normalized_mark, r.phonetic_keys, similarity(r.normalized_mark, $1) AS trigram
-        FROM trademark_records r
-       WHERE ${signal} ${status}
+  const columns = 'r.id, r.serial_number, r.registration_number, r.mark, r.status_code, r.live, r.classes, r.owner, r.filing_date, r.normalized_mark, r.phonetic_keys';
+  const branches = signals.map(({ where, bounded }) => {
+    // A bounded branch ranks at most BRANCH_SCAN_ROWS of its rows (the first the index yields).
+    const from = bounded
+      ? `(SELECT ${columns} FROM trademark_records r WHERE ${where} ${status} LIMIT ${BRANCH_SCAN_ROWS}) r`
+      : `trademark_records r WHERE ${where} ${status}`;
+    return `(
+      SELECT ${columns}, similarity(r.normalized_mark, $1) AS trigram
+        FROM ${from}
        ORDER BY ${preRank}
-       LIMIT $4)`,
-  );
+       LIMIT $4)`;
+  });
   // The stored analyses are joined for the merged candidates only (by primary key), never scanned.
   const sql = `
     SELECT d.*, a.analysis

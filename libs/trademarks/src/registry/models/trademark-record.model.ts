@@ -11,7 +11,7 @@ import { Column, DataType, Model, Table } from 'sequelize-typescript';
     // Created by the search migration (202611250410): the candidate signals of a clearance search.
     { name: 'trademark_records_normalized_mark_trgm_idx', using: 'gin', fields: [{ name: 'normalized_mark', operator: 'gin_trgm_ops' }] },
     { name: 'trademark_records_phonetic_keys_gin_idx', using: 'gin', fields: ['phonetic_keys'] },
-    // Created by 202612050110: the look-alike deletion keys of short marks (search/analyzer lookalikeKeys).
+    // Created by 202612050110: the look-alike keys (search/analyzer lookalikeKeys: whole-mark and per-word deletion keys).
     { name: 'trademark_records_lookalike_keys_gin_idx', using: 'gin', fields: ['lookalike_keys'], where: { lookalike_keys: { [Op.ne]: null } } },
   ],
 })
