@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { WatchesService } from '@app/trademarks';
-import { normalizeMark, phoneticKeys } from '../libs/trademarks/src/search';
+import { analyzeMark, lookalikeKeys, searchKeys } from '../libs/trademarks/src/search/analyzer';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
 import { client, type Tokens } from './support/auth-client';
@@ -12,11 +12,14 @@ describe('trademark watches (e2e)', () => {
   let api: ReturnType<typeof client>;
   let owner: Tokens;
 
+  /** A registry record, keyed as the importer keys it (MarkKeysProvider: the analyzer's search and look-alike keys). */
   async function record(serial: string, mark: string, classes: number[], live = true): Promise<void> {
+    const analysis = analyzeMark(mark);
+    const lookalike = lookalikeKeys(analysis);
     await sql.query(
-      `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, status_code, classes, source)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, 'test')`,
-      [serial, mark, normalizeMark(mark), phoneticKeys(mark), live, live ? '700' : '710', classes],
+      `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, lookalike_keys, live, status_code, classes, source)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'test')`,
+      [serial, mark, analysis.normalized, searchKeys(analysis, mark), lookalike.length > 0 ? lookalike : null, live, live ? '700' : '710', classes],
     );
   }
 

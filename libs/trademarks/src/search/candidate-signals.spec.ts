@@ -214,7 +214,7 @@ describe('candidateSql', () => {
     expect(sql).not.toContain('@>');
   });
 
-  it('gives crowded words no branch alone: only their whole-mark keys and each pair with another word, by word keys and by sound', () => {
+  it('gives crowded words no branch alone: only the records that are exactly that word, and each pair with another word, by word keys and by sound', () => {
     const words = lookalikeWordsOf(['kestrel', 'foods']);
     const { sql, bind } = candidateSql({
       normalized: 'kestrel foods',
@@ -227,7 +227,7 @@ describe('candidateSql', () => {
       status: 'all',
     });
     expect(sql).not.toContain('% $1');
-    expect(bind[5]).toEqual([...words[0].markKeys, ...words[1].markKeys]);
+    expect(bind[5]).toEqual(['kestrel', 'foods']); // the records that are exactly one of the crowded words
     expect(sql).toContain('r.lookalike_keys && $7::text[] AND r.lookalike_keys && $8::text[]');
     expect(bind.slice(6, 8)).toEqual([words[0].wordKeys, words[1].wordKeys]);
     expect(sql).toContain('r.phonetic_keys @> $9::text[]');

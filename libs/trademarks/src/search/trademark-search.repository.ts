@@ -160,7 +160,7 @@ export const CANDIDATES_PER_SIGNAL = 200;
  * statement timeout. A branch of a rare word or of two words together meets far fewer rows; a
  * trigram scan's recheck stops here too.
  */
-export const BRANCH_SCAN_ROWS = 3_000;
+export const BRANCH_SCAN_ROWS = 1_000;
 
 /**
  * Whether a query needs the trigram scan for its look-alikes: only when it has no look-alike keys
@@ -194,7 +194,7 @@ const WORD_PAIRS = 3;
  *   several words also the word's whole-mark keys (the records that are that word alone);
  * - for a query of several words with a crowded word: each pair of words (one of them crowded)
  *   together, by their `~` keys (`&& a AND && b`, a GIN bitmap AND that reads a handful of rows)
- *   and by their sound codes (`@>`), and the crowded words' whole-mark keys;
+ *   and by their sound codes (`@>`), and the records that are exactly one of the crowded words;
  * - each distinctive word contained in the mark (LIKE);
  * - the trigram scan (`%`) only for a query with no look-alike keys at all (needsTrigramScan).
  *
@@ -231,7 +231,9 @@ export function candidateSql(query: CandidateQuery): {
     if (keys.length > 0) signals.push({ where: `r.lookalike_keys && ${param(keys)}::text[]`, bounded: true });
   }
   if (several && crowded.size > 0) {
-    const crowdedMarkKeys = words.filter((w) => crowded.has(w.word)).flatMap((w) => w.markKeys);
+    // A crowded word alone is a common mark: only the records that are exactly that word (not its
+    // one-letter variants, mostly other words: CRANE -> CANE, CRAN) are worth reading here.
+    const crowdedMarkKeys = words.filter((w) => crowded.has(w.word)).flatMap((w) => w.markKeys.filter((key) => key.length === w.word.length));
     if (crowdedMarkKeys.length > 0) signals.push({ where: `r.lookalike_keys && ${param(crowdedMarkKeys)}::text[]`, bounded: true });
     const wordKeyParams = new Map<string, string>();
     const wordKeysOf = (w: LookalikeWord): string => {
@@ -317,8 +319,13 @@ export async function queryCandidatesWithStats(
   transaction: DbTransaction,
 ): Promise<{ candidates: Candidate[]; keyRecords: Map<string, number> }> {
   // One round trip: the look-alike threshold for this transaction, and how common each key is.
-  const [settings] = await sequelize.query<{ records: Record<string, number> }>(
+  // Sequential scans off for the candidate query: every branch is served by an index, but under a
+  // bounded branch's inner LIMIT (BRANCH_SCAN_ROWS) the planner, misjudging how many rows share an
+  // array key, may prefer a sequential scan that stops early, and then reads the whole table when
+  // few rows match (seconds, not milliseconds). Restored after the query for the caller's transaction.
+  const [settings] = await sequelize.query<{ records: Record<string, number>; seqscan: string }>(
     `SELECT set_config('pg_trgm.similarity_threshold', $1, true) AS threshold,
+            current_setting('enable_seqscan') AS seqscan, set_config('enable_seqscan', 'off', true) AS off,
             COALESCE((SELECT json_object_agg(key, records) FROM trademark_key_stats WHERE key = ANY($2::text[])), '{}') AS records`,
     { bind: [String(trigramThreshold(query.normalized)), query.keys], type: QueryTypes.SELECT, transaction },
   );
@@ -326,6 +333,7 @@ export async function queryCandidatesWithStats(
   const signals = distinctiveSignals(query, keyRecords);
   const { sql, bind } = candidateSql({ ...query, ...signals });
   const rows = await sequelize.query<CandidateRow>(sql, { bind, type: QueryTypes.SELECT, transaction });
+  await sequelize.query(`SELECT set_config('enable_seqscan', $1, true)`, { bind: [settings?.seqscan ?? 'on'], type: QueryTypes.SELECT, transaction });
   const candidates = rows.map((row) => ({
     record: {
       serialNumber: row.serial_number,
