@@ -125,6 +125,29 @@ describe('wholeMarkKeysOf', () => {
   });
 });
 
+describe('wholeMarkKeysOf: a compound with a suffix of its own', () => {
+  const queryOf = (mark: string) => {
+    const analysis = analyzeMark(mark);
+    return { lookalikeKeys: lookalikeKeys(analysis), words: analysis.words, compact: analysis.compact };
+  };
+
+  it.each([
+    ['SILVERPINEER', 'SILVER PINE'],
+    ['PRIMEFRESHER', 'PRIME FRESH'],
+    ['SUNPINEERS', 'SUN PINE'],
+    ['SUNPINEER', 'SUN PINE'],
+  ])('%s meets %s', (query, record) => {
+    const keys = wholeMarkKeysOf(queryOf(query));
+    expect(keysOf(record).some((k) => keys.includes(k))).toBe(true);
+  });
+
+  it('not for a short word, nor for a suffix of four letters', () => {
+    expect(wholeMarkKeysOf(queryOf('KESTREL'))).toEqual(keysOf('KESTREL'));
+    const keys = wholeMarkKeysOf(queryOf('SILVERPINEXXXX'));
+    expect(keysOf('SILVER PINE').some((k) => keys.includes(k))).toBe(false);
+  });
+});
+
 describe('needsTrigramScan', () => {
   it('only for a query with no look-alike keys at all', () => {
     expect(needsTrigramScan({ lookalikeKeys: keysOf('LYZIS'), lookalikeWords: lookalikeWordsOf(['lyzis']) })).toBe(false);

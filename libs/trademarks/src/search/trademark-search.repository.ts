@@ -110,16 +110,26 @@ export function containmentWords(words: readonly string[]): string[] {
 }
 
 /**
- * The whole-mark look-alike keys a query asks for: its own (lookalikeKeys less the `~` word keys)
- * and, for a mark of several words too long for whole-mark deletion keys, also the deletions of its
+ * The whole-mark look-alike keys a query asks for: its own (lookalikeKeys less the `~` word keys);
+ * for a mark of several words too long for whole-mark deletion keys, also the deletions of its
  * compact form, so that STORM VALES meets the single word STORMVALE one letter shorter (the record
- * side stores a long mark of several words by its compact form alone).
+ * side stores a long mark of several words by its compact form alone); for a long single word, its
+ * compact form less a short suffix.
  */
 export function wholeMarkKeysOf(query: Pick<PreparedQuery, 'lookalikeKeys' | 'words' | 'compact'>): string[] {
   const keys = new Set(query.lookalikeKeys.filter((key) => !key.startsWith(WORD_KEY_PREFIX)));
   if (query.words.length > 1 && query.compact.length > LOOKALIKE_MAX_LETTERS + 1) for (const key of wholeWordKeys(query.compact)) keys.add(key);
+  // A compound with a suffix of its own (SILVERPINEER, PRIMEFRESHER) meets the split mark it
+  // comes from (SILVER PINE, stored by its compact form) by the compound less its last two or
+  // three letters (less one is a deletion key already).
+  if (query.words.length === 1 && query.compact.length >= COMPOUND_SUFFIX_MIN_LETTERS) {
+    for (const cut of [2, 3]) if (query.compact.length - cut >= COMPOUND_SUFFIX_MIN_LETTERS - 2) keys.add(query.compact.slice(0, -cut));
+  }
   return [...keys];
 }
+
+/** A one-word query of this many letters or more also looks up its compact form less a 2- or 3-letter suffix (wholeMarkKeysOf). */
+export const COMPOUND_SUFFIX_MIN_LETTERS = 8;
 
 /** Most words of a query that get look-alike branches (a query of more words is rare, and its first words carry it). */
 export const LOOKALIKE_WORDS = 4;
