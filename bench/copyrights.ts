@@ -36,7 +36,7 @@ import { Client } from 'pg';
 import sharp from 'sharp';
 import { analyzeContent } from '../libs/copyrights/src/content/content-analyzer';
 import { packFingerprints } from '../libs/copyrights/src/content/fingerprint-pack';
-import { imageVerdict, lookupHashes, MATCH_RULES, textVerdict } from '../libs/copyrights/src/content/matching';
+import { imageVerdict, lookupHashes, MATCH_RULES, textVerdict, worthComparing } from '../libs/copyrights/src/content/matching';
 import { winnow, WINNOW_INDEX_W, WINNOW_W } from '../libs/copyrights/src/content/winnowing';
 import {
   commandLine,
@@ -67,7 +67,7 @@ const settings = {
 };
 /** BENCH_PARTS: which of quality, throughput, latency to run (default all), so that each locked run stays short. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'quality,throughput,latency').split(',').map((p) => p.trim()));
-const VARIABLES = ['BENCH_PARTS', 'BENCH_SEED_ONLY', 'BENCH_DATABASE_URL', 'BENCH_WORKS', 'BENCH_FINGERPRINTS_PER_WORK', 'BENCH_TEXT_ORIGINALS', 'BENCH_IMAGE_ORIGINALS', 'BENCH_UNRELATED', 'BENCH_UPLOAD_FILES', 'BENCH_PROBES'];
+const VARIABLES = ['BENCH_API_NODE_ARGS', 'BENCH_PARTS', 'BENCH_SEED_ONLY', 'BENCH_DATABASE_URL', 'BENCH_WORKS', 'BENCH_FINGERPRINTS_PER_WORK', 'BENCH_TEXT_ORIGINALS', 'BENCH_IMAGE_ORIGINALS', 'BENCH_UNRELATED', 'BENCH_UPLOAD_FILES', 'BENCH_PROBES'];
 
 // ---------------------------------------------------------------- generated texts
 
@@ -233,8 +233,10 @@ async function textQuality(): Promise<{ rows: QualityRow[]; unrelated: number; f
       for (const h of mine) if (theirs.all.has(h)) shared++;
       if (!textVerdict(shared, mine.size, theirs.all.size).match) return;
       accepted++;
-      if (!theirs.index.some((h) => set.indexHashes.includes(h))) missedByIndexHashesAlone++;
-      if (theirs.index.some((h) => lookup.has(h))) found.push(i);
+      const aloneShared = theirs.index.filter((h) => set.indexHashes.includes(h)).length;
+      if (aloneShared === 0 || !worthComparing(aloneShared, set.indexHashes.length, theirs.all.size)) missedByIndexHashesAlone++;
+      const indexShared = theirs.index.filter((h) => lookup.has(h)).length;
+      if (indexShared > 0 && worthComparing(indexShared, set.indexHashes.length, theirs.all.size)) found.push(i);
       else missedByIndex++;
     });
     return found;
@@ -482,7 +484,9 @@ runMain(async () => {
   const started = new Date();
   const database = await provideDatabase();
   log('starting the API (migrates the database)');
-  const api = await startApi(database.url, { AUTH_RATE_LIMIT_MAX: '100000', RATE_LIMIT_MAX: '1000000' });
+  // BENCH_API_NODE_ARGS: extra node options for the API (e.g. --cpu-prof --cpu-prof-dir=...), which NODE_OPTIONS refuses.
+  const apiNodeArgs = (process.env.BENCH_API_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const api = await startApi(database.url, { AUTH_RATE_LIMIT_MAX: '100000', RATE_LIMIT_MAX: '1000000' }, apiNodeArgs);
   const probeText = render(document(77, 6)).slice(0, 5000);
   const probePng = await scene(78, 320, 240);
   const probeHashes = (await analyzeContent(once(probePng), { maxBytes: 1e8 })).image!;

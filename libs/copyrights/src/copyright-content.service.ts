@@ -11,7 +11,7 @@ import { isEditable } from './copyright-lifecycle';
 import { analyzeContent, ContentTooLargeError, UndecodableContentError, type ContentAnalysis } from './content/content-analyzer';
 import { bandNeighbours, bands, fromSigned64, hashHex, toSigned64 } from './content/image-hash';
 import { unpackFingerprints } from './content/fingerprint-pack';
-import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict } from './content/matching';
+import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './content/matching';
 import { CopyrightContentRepository, type CandidateContent, type ContentRecord, type MatchRecord } from './copyright-content.repository';
 import { COPYRIGHTS_CONFIG, type CopyrightsConfig } from './copyrights.config';
 import { CopyrightStateError } from './copyrights.errors';
@@ -268,9 +268,12 @@ export class CopyrightContentService {
       // The index found works sharing some index hashes; their whole fingerprint sets decide
       // (shared fingerprints, containment both ways, passages).
       const mine = new Set(uploadHashes);
-      const ids = shared.map((s) => s.contentId);
-      const candidates = await this.contents.candidates(ids, transaction);
-      const sets = await this.contents.fingerprintSets(ids, transaction);
+      const indexShared = new Map(shared.map((s) => [s.contentId, s.shared]));
+      const uploadIndexHashes = analysis.text.indexHashes.length;
+      const candidates = (await this.contents.candidates([...indexShared.keys()], transaction)).filter(
+        (c) => !found.has(c.contentId) && worthComparing(indexShared.get(c.contentId)!, uploadIndexHashes, c.fingerprintCount),
+      );
+      const sets = await this.contents.fingerprintSets(candidates.map((c) => c.contentId), transaction);
       for (const candidate of candidates) {
         const packed = sets.get(candidate.contentId);
         if (found.has(candidate.contentId) || !packed) continue;

@@ -1,4 +1,4 @@
-import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict } from './matching';
+import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './matching';
 import { winnow } from './winnowing';
 
 const WORDS = 'alder birch cedar dogwood elm fir ginkgo hazel juniper larch maple oak pine rowan spruce walnut willow yew'.split(' ');
@@ -64,5 +64,22 @@ describe('match rules', () => {
     expect(lookupHashes(distinct(small), small.indexHashes)).toEqual(distinct(small));
     expect(distinct(large).length).toBeGreaterThan(MATCH_RULES.text.lookupAllUpTo);
     expect(lookupHashes(distinct(large), large.indexHashes)).toEqual(large.indexHashes);
+  });
+
+  it('compares a candidate on its whole set only when enough of its index hashes were hit', () => {
+    // Two long texts (about 4,500 index hashes each): a few stock phrases are not enough...
+    expect(worthComparing(3, 4500, 16500)).toBe(false);
+    // ...a quarter of what a 15% containment predicts is.
+    expect(worthComparing(Math.floor(4500 * MATCH_RULES.text.minContainment * MATCH_RULES.text.indexEvidence), 4500, 16500)).toBe(true);
+    // A short work inside a long upload: its own few index hashes set the bar.
+    expect(worthComparing(1, 4500, 60)).toBe(true);
+    expect(worthComparing(0, 4500, 60)).toBe(false);
+    // Real copies pass: a third of a text inside a long other text.
+    const original = text(3000, 21);
+    const copy = `${text(6000, 22)} ${original.split(' ').slice(1000, 2000).join(' ')} ${text(6000, 23)}`;
+    const a = winnow(original);
+    const b = winnow(copy);
+    const hitsOfA = a.indexHashes.filter((h) => new Set(b.indexHashes).has(h)).length;
+    expect(worthComparing(hitsOfA, b.indexHashes.length, new Set(a.fingerprints.map((f) => f.hash)).size)).toBe(true);
   });
 });

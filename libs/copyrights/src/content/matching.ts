@@ -1,5 +1,5 @@
 import { hammingDistance, HASH_BANDS } from './image-hash';
-import { WINNOW_K, WINNOW_W, type TextFingerprint } from './winnowing';
+import { WINNOW_INDEX_W, WINNOW_K, WINNOW_W, type TextFingerprint } from './winnowing';
 
 /**
  * When two contents count as near copies (thresholds measured by `npm run bench:copyrights` on
@@ -21,6 +21,14 @@ export const MATCH_RULES = {
      * shorter than WINNOW_INDEX_GUARANTEE tokens. Larger uploads look up their index hashes.
      */
     lookupAllUpTo: 512,
+    /**
+     * The index hashes sample the fingerprints, so a work that shares a share c of the smaller
+     * side's fingerprints shares about c of its index hashes too. A candidate's whole set is
+     * fetched and compared only when its shared index hashes reach this fraction of what
+     * minContainment predicts (room for sampling noise): a few stock phrases shared with a long
+     * work do not cost a fetch of its whole set.
+     */
+    indexEvidence: 0.25,
   },
   image: {
     /** Hamming distances (of 64 bits) for a near copy: both hashes agree... */
@@ -42,6 +50,20 @@ export function bandRadius(maxDistance: number): number {
 /** The hashes an upload looks up in the hash -> work index (see MATCH_RULES.text.lookupAllUpTo). */
 export function lookupHashes(distinctFingerprints: readonly number[], indexHashes: readonly number[]): readonly number[] {
   return distinctFingerprints.length <= MATCH_RULES.text.lookupAllUpTo ? distinctFingerprints : indexHashes;
+}
+
+/**
+ * Whether a candidate the index found is worth comparing on its whole fingerprint set (see
+ * MATCH_RULES.text.indexEvidence): `indexShared` of its postings were hit; the upload has
+ * `uploadIndexHashes` index hashes, the candidate `theirFingerprints` fingerprints (its index
+ * hashes estimated from the two densities; contents migrated with every hash posted have more,
+ * which only lowers the bar).
+ */
+export function worthComparing(indexShared: number, uploadIndexHashes: number, theirFingerprints: number): boolean {
+  const rules = MATCH_RULES.text;
+  const theirIndexHashes = (theirFingerprints * (WINNOW_W + 1)) / (WINNOW_INDEX_W + 1);
+  const expected = Math.min(uploadIndexHashes, theirIndexHashes) * rules.minContainment;
+  return indexShared >= Math.max(rules.minIndexShared, Math.floor(expected * rules.indexEvidence));
 }
 
 export interface TextVerdict {
