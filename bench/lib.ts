@@ -471,14 +471,5 @@ export function deleteRunDataOnCleanup(database: Database, runId: string, userAg
   });
 }
 
-/** Mulberry32: a small deterministic PRNG, so every run generates the same data. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Mulberry32 (libs/common): every run generates the same data. */
+export { prng } from '../libs/common/src/util/prng';

@@ -18,12 +18,10 @@
  * Targets: API p95 < 100 ms at 1 client; API req/s >= 0.5 x bare req/s.
  */
 import autocannon from 'autocannon';
-import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, relative } from 'node:path';
-import { Client } from 'pg';
 import { normalizeMark } from '../libs/trademarks/src/search/normalize';
 import {
   assertClean,
@@ -45,6 +43,7 @@ import {
   startBare,
   stopChild,
 } from './lib';
+import { ensureGeneratedRegistry, FIRST_SERIAL, withClient } from './registry';
 
 const settings = {
   records: intFromEnv('BENCH_SEARCH_RECORDS', 1_000_000, 1_000, 9_000_000),
@@ -54,9 +53,6 @@ const settings = {
   connections: intFromEnv('BENCH_CONNECTIONS', 8, 2),
 };
 const TARGETS = { p95At1Ms: 100, throughputRatio: 0.5 };
-const FIRST_SERIAL = 80_000_000;
-const CLI_MAIN = join(ROOT, 'dist', 'apps', 'cli', 'src', 'main.js');
-const DATA_MAIN = join(__dirname, 'registry-data.js');
 
 type Server = 'api' | 'bare';
 interface Run {
@@ -68,66 +64,6 @@ interface Run {
   /** Answers other than 2xx, by status code. */
   failed: Record<string, number>;
   latencies: Float64Array;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Registry
-
-async function withClient<T>(url: string, work: (client: Client) => Promise<T>): Promise<T> {
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
-
-/** How many of the generated serial numbers 80000000 .. 80000000 + N - 1 the table holds. */
-async function generatedCount(url: string, records: number): Promise<number> {
-  return withClient(url, async (client) => {
-    const { rows } = await client.query<{ n: string }>(
-      `SELECT count(*) AS n FROM trademark_records WHERE serial_number >= $1 AND serial_number <= $2 AND length(serial_number) = 8`,
-      [String(FIRST_SERIAL), String(FIRST_SERIAL + records - 1)],
-    );
-    return Number(rows[0]?.n ?? 0);
-  });
-}
-
-async function ensureRegistry(url: string): Promise<{ imported: boolean; total: number; importS: number }> {
-  const have = await generatedCount(url, settings.records);
-  let imported = false;
-  let importS = 0;
-  if (have >= settings.records) {
-    log(`trademark_records already holds the ${fmtInt(have)} generated records: no import`);
-  } else {
-    const file = join(OUT_DIR, `registry-${settings.records}.xml`);
-    if (existsSync(file)) {
-      log(`reusing ${relative(ROOT, file)}`);
-    } else {
-      log(`generating ${fmtInt(settings.records)} records (bench/registry-data.ts)`);
-      execFileSync(process.execPath, [DATA_MAIN, '--records', String(settings.records), '--out', file], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
-    }
-    log(`importing ${relative(ROOT, file)} (registry:import; about 12,000 records/s)`);
-    const started = Date.now();
-    execFileSync(process.execPath, [CLI_MAIN, 'registry:import', file], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'warn', LOG_PRETTY: 'false' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    importS = (Date.now() - started) / 1000;
-    imported = true;
-    const now = await generatedCount(url, settings.records);
-    if (now < settings.records) throw new Error(`after the import trademark_records holds ${now} of ${settings.records} generated records`);
-  }
-  log('ANALYZE trademark_records');
-  const total = await withClient(url, async (client) => {
-    await client.query('ANALYZE trademark_records');
-    const { rows } = await client.query<{ n: string }>('SELECT count(*) AS n FROM trademark_records');
-    return Number(rows[0]?.n ?? 0);
-  });
-  return { imported, total, importS };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -317,7 +253,7 @@ async function main(): Promise<void> {
   };
   log('starting the API (migrates the database) and waiting for /health/ready');
   let api = await startApi(database.url, { ...apiEnv, JWT_SECRET: randomBytes(36).toString('base64') });
-  const registry = await ensureRegistry(database.url);
+  const registry = await ensureGeneratedRegistry(database.url, settings.records);
   log(`trademark_records: ${fmtInt(registry.total)} rows`);
   if (registry.imported) {
     // A fresh process after the import and ANALYZE: no plan or cache left from the empty table.

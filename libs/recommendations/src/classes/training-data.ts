@@ -4,6 +4,7 @@ import type { Calibration, ClassModel, NiceClassInfo, TrainingDoc } from './mode
 import { trainClassModel } from './model';
 import { NiceClassifier } from './classifier';
 import { baseForms, derivedForms, hasLemma } from '@app/common/language/wordnet';
+import { prng } from '@app/common/util/prng';
 import { FEATURES_VERSION } from './text';
 
 const RUNNING_TYPESCRIPT = __filename.endsWith('.ts');
@@ -131,7 +132,7 @@ export function heldOutTermRows(
   const kind = new Map(classes.map((c) => [c.class, c.kind]));
   const isHeldOut = (d: TrainingDoc): boolean => d.source === 'term' && d.basicNumber !== undefined && fnv1a(d.basicNumber) % Math.round(1 / HELD_OUT_TERM_SHARE) === fold;
   const left = docs.filter(isHeldOut);
-  const random = mulberry32(13 + fold);
+  const random = prng(13 + fold);
   const pick = <T>(from: T[]): T => from[Math.floor(random() * from.length)]!;
   const goods = left.filter((d) => kind.get(d.class) === 'good');
   const services = left.filter((d) => kind.get(d.class) === 'service');
@@ -185,17 +186,6 @@ function fnv1a(text: string): number {
   return h;
 }
 
-/** A small seeded PRNG (mulberry32): the held-out rows are the same on every run. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One top-5 suggestion of a held-out description: its score, its score over the first one's, whether it is right. */
 export interface CalibrationPoint {
