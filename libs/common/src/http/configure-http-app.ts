@@ -52,8 +52,9 @@ export async function configureHttpApp(app: NestFastifyApplication): Promise<voi
   // multipart/form-data for file uploads: nothing is parsed until a handler asks for the file
   // (request.file()), and handlers set their own size limits; bodies stay JSON everywhere else.
   await app.register(multipart as never, { limits: { files: 1, fields: 10, parts: 12 } });
-  fastify.addHook('preValidation', async (request) => {
-    if (request.isMultipart() && !acceptsMultipart(request)) throw new MultipartNotAcceptedError();
+  // Callback-style: an async hook costs every request a promise.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    done(request.isMultipart() && !acceptsMultipart(request) ? new MultipartNotAcceptedError() : undefined);
   });
   const lifecycle = app.get(LifecycleService);
   fastify.addHook('onRequest', (request, reply, done) => {

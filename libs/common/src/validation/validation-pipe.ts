@@ -42,7 +42,14 @@ export function fieldErrors(errors: ValidationError[], parent = '', location: 'b
  * text field of every lib gets the rule without a decorator.
  */
 export class AppValidationPipe extends ValidationPipe {
-  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+  override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    // A custom parameter decorator's value (@CurrentUser()) comes from the server, not the client:
+    // nothing to check, and no async call per authenticated request for it.
+    if (metadata.type === 'custom') return Promise.resolve(value);
+    return this.check(value, metadata);
+  }
+
+  private async check(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type === 'body' || metadata.type === 'query' || metadata.type === 'param') {
       const errors = controlCharacterErrors(value, metadata.data ?? '');
       if (errors.length > 0) throw new ValidationFailedError(errors);
