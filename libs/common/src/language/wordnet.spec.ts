@@ -1,4 +1,4 @@
-import { baseForms, coordinateTerms, derivedForms, hasLemma, hypernymLevels, senseLemmas } from './wordnet';
+import { AGENT_LEX_FILES, baseForms, coordinateTerms, derivedForms, hasLemma, hypernymLevels, senseDerivations, senseLemmas, senseLexFiles, tagCounts } from './wordnet';
 
 describe('WordNet base forms, senses and hypernyms', () => {
   it('finds base forms by the detachment rules, the word first when it is a lemma itself', () => {
@@ -31,6 +31,27 @@ describe('WordNet relations', () => {
     expect(derivedForms('noun', 'printer')).toContain('print');
     expect(derivedForms('noun', 'zebraflux')).toEqual([]);
     expect(derivedForms('noun', 'cleaner')).not.toContain('cleaner');
+  });
+
+  it('derivations carry the sense they come from: a planter is linked to plant only as a pot, a cleaner as a person', () => {
+    expect(senseLexFiles('noun', 'planter')).toEqual([18, 18, 6]);
+    expect(senseDerivations('noun', 'planter')).toEqual([{ word: 'plant', pos: 'verb', lexFile: 6, sense: 3 }]);
+    const cleaner = senseDerivations('noun', 'cleaner').filter((d) => d.pos === 'verb' && AGENT_LEX_FILES.has(d.lexFile));
+    expect(cleaner.map((d) => d.word)).toContain('clean');
+    expect(senseDerivations('noun', 'zebraflux')).toEqual([]);
+    expect(senseLexFiles('noun', 'zebraflux')).toEqual([]);
+  });
+
+  it('tag counts tell the usual reading of a word that is a noun and an adjective', () => {
+    const electric = tagCounts('electric');
+    expect(electric.adj).toBeGreaterThan(0);
+    expect(electric.noun).toBe(0);
+    const metal = tagCounts('metal');
+    expect(metal.noun).toBeGreaterThan(metal.adj);
+    // A lemma that is a prefix of others (dog, dogwood) counts its own senses only.
+    expect(tagCounts('dog').noun).toBeGreaterThan(0);
+    expect(tagCounts('dog').adj).toBe(0);
+    expect(tagCounts('zebraflux')).toEqual({ noun: 0, verb: 0, adj: 0, adv: 0 });
   });
 
   it('coordinate terms are siblings under the first sense hypernym, never the word or its synonyms', () => {

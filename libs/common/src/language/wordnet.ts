@@ -24,6 +24,8 @@ interface PartOfSpeech {
 
 /** One synset as the data file has it: its one-word-or-more lemmas, its hypernym and hyponym offsets. */
 interface Synset {
+  /** The lexicographer file (WordNet's coarse sense class): 18 noun.person, 14 noun.group, 6 noun.artifact... */
+  lexFile: number;
   lemmas: string[];
   hypernyms: number[];
   hyponyms: number[];
@@ -141,7 +143,7 @@ function synset(pos: WordnetPos, offset: number): Synset {
     if (symbol === '@' || symbol === '@i') hypernyms.push(target);
     else if (symbol === '~' || symbol === '~i') hyponyms.push(target);
   }
-  const result = { lemmas, hypernyms, hyponyms, derivations };
+  const result = { lexFile: Number(fields[1] ?? '-1'), lemmas, hypernyms, hyponyms, derivations };
   synsetCache.set(key, result);
   return result;
 }
@@ -257,6 +259,105 @@ export function derivedForms(pos: WordnetPos, lemma: string, senses = 2): string
     }
   }
   return found;
+}
+
+/** A derivationally related form of a lemma, with the lexicographer file of the lemma's sense it is linked from. */
+export interface SenseDerivation {
+  word: string;
+  pos: WordnetPos;
+  /** The lexicographer file of the source sense: 18 noun.person, 14 noun.group, 6 noun.artifact, 4 noun.act... */
+  lexFile: number;
+  /** The source sense's rank (1 the most frequent). */
+  sense: number;
+}
+
+/** WordNet's lexicographer files of the noun senses that name who does something: noun.person and noun.group (a moving company). */
+export const AGENT_LEX_FILES: ReadonlySet<number> = new Set([18, 14]);
+
+/**
+ * The derivationally related forms of a lemma from every sense of one part of speech, each with
+ * the lexicographer file of the sense it is linked from, in WordNet's order: PLANTER -> plant
+ * from `a decorative pot` (noun.artifact) only, none from its person senses; CLEANER -> clean from
+ * `someone whose occupation is cleaning` (noun.person). What tells an agent noun from an
+ * instrument or an object of the same verb.
+ */
+export function senseDerivations(pos: WordnetPos, lemma: string): SenseDerivation[] {
+  const found: SenseDerivation[] = [];
+  senseOffsets(pos, lemma).forEach((offset, i) => {
+    const own = synset(pos, offset);
+    const index = own.lemmas.indexOf(lemma) + 1;
+    for (const d of own.derivations) {
+      if (d.source !== index) continue;
+      const word = synset(d.pos, d.offset).lemmas[d.target - 1];
+      if (word && word !== lemma && !found.some((f) => f.word === word && f.pos === d.pos && f.sense === i + 1)) found.push({ word, pos: d.pos, lexFile: own.lexFile, sense: i + 1 });
+    }
+  });
+  return found;
+}
+
+/** The lexicographer files of a lemma's senses in one part of speech, most frequent sense first (empty when WordNet does not know it). */
+export function senseLexFiles(pos: WordnetPos, lemma: string): number[] {
+  return senseOffsets(pos, lemma).map((offset) => synset(pos, offset).lexFile);
+}
+
+/** How often the senses of a lemma were tagged in WordNet's sense-tagged corpus, per part of speech (adjective satellites with adjectives). */
+export interface TagCounts {
+  noun: number;
+  verb: number;
+  adj: number;
+  adv: number;
+}
+
+let senseIndex: Buffer | undefined;
+const tagCountCache = new LRUCache<string, TagCounts>({ max: CACHE_SIZE });
+const SS_TYPE: Record<string, keyof TagCounts> = { '1': 'noun', '2': 'verb', '3': 'adj', '4': 'adv', '5': 'adj' };
+
+/**
+ * The tag counts of a lower-case lemma (words joined by `_`) from index.sense (`electric`: noun 0,
+ * adjective 16; `metal`: noun 21, adjective 5): which reading of a word that is both a noun and an
+ * adjective is the usual one. Zeros for a word WordNet does not know. The file (7 MB, sorted by
+ * sense key `lemma%ss_type:...`) is read whole on first use and searched by binary search.
+ */
+export function tagCounts(lemma: string): TagCounts {
+  const cached = tagCountCache.get(lemma);
+  if (cached) return cached;
+  senseIndex ??= readFileSync(join(wordnetDictPath(), 'index.sense'));
+  const index = senseIndex;
+  const prefix = `${lemma}%`;
+  const counts: TagCounts = { noun: 0, verb: 0, adj: 0, adv: 0 };
+  // Lower bound: the first line whose key is not below the prefix (byte order, as the file is sorted).
+  let lo = 0;
+  let hi = index.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const lineStart = mid === 0 ? 0 : index.lastIndexOf(0x0a, mid - 1) + 1;
+    if (comparePrefix(index, lineStart, prefix) < 0) {
+      const lineEnd = index.indexOf(0x0a, lineStart);
+      lo = lineEnd < 0 ? index.length : lineEnd + 1;
+    } else hi = lineStart;
+  }
+  for (let at = lo; at < index.length && comparePrefix(index, at, prefix) === 0; ) {
+    const lineEnd = index.indexOf(0x0a, at);
+    const end = lineEnd < 0 ? index.length : lineEnd;
+    // sense_key synset_offset sense_number tag_cnt; sense_key = lemma%ss_type:lex_filenum:...
+    const fields = index.toString('latin1', at, end).split(' ');
+    const type = SS_TYPE[fields[0]!.charAt(prefix.length)];
+    if (type) counts[type] += Number(fields[3] ?? '0') || 0;
+    at = end + 1;
+  }
+  tagCountCache.set(lemma, counts);
+  return counts;
+}
+
+/** Compares the bytes of the line at `start` with `prefix` over the prefix's length (-1, 0, 1). */
+function comparePrefix(buffer: Buffer, start: number, prefix: string): number {
+  for (let i = 0; i < prefix.length; i++) {
+    const at = start + i;
+    const a = at < buffer.length && buffer[at] !== 0x0a ? buffer[at]! : -1;
+    const b = prefix.charCodeAt(i);
+    if (a !== b) return a < b ? -1 : 1;
+  }
+  return 0;
 }
 
 /** WordNet's detachment rules (morphy): suffix -> replacement, per part of speech. */
