@@ -46,6 +46,17 @@ describe('Nice recommender text features', () => {
     expect([...new Map(expansions(lemma('repair'))).keys()].some((k) => k.endsWith('ing') && k.startsWith('repair'))).toBe(false);
   });
 
+  it('reads a noun in -er as an agent of its activity only when WordNet has it as one (planter: a pot, not planting)', () => {
+    // PLANTER's person senses link no verb; the verb plant is linked to `a decorative pot` only.
+    const planter = new Map(expansions(lemma('planters')));
+    expect(planter.has(lemma('planting'))).toBe(false);
+    expect(features('concrete planters', true).has(lemma('planting'))).toBe(false);
+    // ROASTER is also `a cook who roasts food`: an agent, so roasting stays.
+    expect(new Map(expansions(lemma('roaster'))).get(lemma('roasting'))).toBeCloseTo(EXPANSION_WEIGHTS.activity);
+    // A device in -er (HEATER) is no heating by its form either.
+    expect(new Map(expansions(lemma('heater'))).has(lemma('heating'))).toBe(false);
+  });
+
   it("does not expand a verb to its agent or instrument: what a business does is a service, not the tool (print -> printing, not printer)", () => {
     const print = new Map(expansions(lemma('print')));
     expect(print.get('printing')).toBeCloseTo(EXPANSION_WEIGHTS.derived);

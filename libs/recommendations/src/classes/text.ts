@@ -1,4 +1,4 @@
-import { baseForms, closeSynonyms, derivedForms, hasLemma, hypernymLevels, senseLemmas } from '@app/common/language/wordnet';
+import { AGENT_LEX_FILES, baseForms, closeSynonyms, derivedForms, hasLemma, hypernymLevels, senseDerivations, senseLemmas, senseLexFiles } from '@app/common/language/wordnet';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -15,9 +15,10 @@ import { LRUCache } from 'lru-cache';
  * agent noun (`cleaner`, `groomer`) is expanded to its activity (`cleaning`, `grooming`), a verb
  * no longer to its agent (`print` -> printer), and negated words are features of their own (`n:metal`).
  * 9: the same features, the calibration also fitted on held-out indications (an artifact of 8
- * would keep the old one).
+ * would keep the old one). 10: a noun in -er reaches an activity only as an agent (`planter`, a pot,
+ * is no longer read as planting).
  */
-export const FEATURES_VERSION = 9;
+export const FEATURES_VERSION = 10;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -187,11 +188,11 @@ export function expansions(word: string): Array<[string, number]> {
   // `grooming`), which is how the services are listed: the activity nouns of the agent's verb,
   // else the `-er` -> `-ing` form WordNet knows.
   if (word.length > 5 && /(?:er|or)$/.test(word)) {
-    for (const verb of derivedForms('noun', word).filter((v) => hasLemma('verb', v))) {
+    for (const verb of agentVerbs(word)) {
       for (const d of derivedForms('verb', verb)) if (d.endsWith('ing') || d.endsWith('ion')) add(d, EXPANSION_WEIGHTS.activity);
     }
     const activity = `${word.slice(0, -2)}ing`;
-    if (word.endsWith('er') && (hasLemma('noun', activity) || baseForms('verb', activity).length > 0)) add(activity, EXPANSION_WEIGHTS.activity);
+    if (word.endsWith('er') && onlyAgent(word) && (hasLemma('noun', activity) || baseForms('verb', activity).length > 0)) add(activity, EXPANSION_WEIGHTS.activity);
   }
   for (const s of [...closeSynonyms(word), ...senseLemmas(pos, word, 1)]) add(s, EXPANSION_WEIGHTS.synonym);
   const levels = hypernymLevels(pos, word, 1, 2);
@@ -200,6 +201,31 @@ export function expansions(word: string): Array<[string, number]> {
   const result = [...out.entries()];
   expansionCache.set(word, result);
   return result;
+}
+
+/** Senses of a noun that count for reading it as an agent: WordNet's first two (the usual readings). */
+const AGENT_SENSES = 2;
+
+/**
+ * The verbs whose doer a noun in -er/-or names: those WordNet links to the noun's person or group
+ * senses among its first AGENT_SENSES (CLEANER `someone whose occupation is cleaning` -> clean,
+ * ROASTER `a cook who roasts food` -> roast). Not the verbs it links only to a thing: a PLANTER
+ * is `a decorative pot for house plants` (the verb plant), its person senses link no verb, so a
+ * planter is no planting.
+ */
+function agentVerbs(noun: string): string[] {
+  const verbs = senseDerivations('noun', noun).filter((d) => d.pos === 'verb' && d.sense <= AGENT_SENSES && AGENT_LEX_FILES.has(d.lexFile));
+  return [...new Set(verbs.map((d) => d.word))];
+}
+
+/**
+ * Whether a noun in -er is an agent and nothing else as far as WordNet knows: it has no sense
+ * outside the person and group files (LANDSCAPER), or WordNet does not know it (GROOMER). Only
+ * then is its activity guessed by its form (`-er` -> `-ing`) without a link: a PLANTER (also a
+ * pot) or a HEATER (a device) is not read as planting or heating.
+ */
+function onlyAgent(noun: string): boolean {
+  return senseLexFiles('noun', noun).every((file) => AGENT_LEX_FILES.has(file));
 }
 
 /** Expanded words: a description is expanded whole and clause by clause, and words recur across descriptions. */
