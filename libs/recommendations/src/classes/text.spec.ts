@@ -1,4 +1,4 @@
-import { clauses, contentLemmas, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, lemma, normalizeText, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, contentLemmas, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -104,6 +104,45 @@ describe('Nice recommender text features', () => {
     expect(clauses('drum kits, plus drum lessons')).toEqual(['drum kits', 'drum lessons']);
   });
 
+  it('keeps the qualifiers of an official term in its clause: a comma inside a term is no clause break', () => {
+    expect(clauses('blenders, electric, for household purposes')).toEqual(['blenders, electric, for household purposes']);
+    expect(clauses('signs, non-luminous and non-mechanical, of metal')).toEqual(['signs, non-luminous and non-mechanical, of metal']);
+    expect(clauses('toner cartridges, filled, for printers')).toEqual(['toner cartridges, filled, for printers']);
+    expect(clauses('screwdrivers, non-electric')).toEqual(['screwdrivers, non-electric']);
+    expect(clauses('software, namely games')).toEqual(['software, namely games']);
+    expect(clauses('sewing thread, sold wholesale to factories')).toEqual(['sewing thread, sold wholesale to factories']);
+    // Terms joined in one description still part where each begins.
+    expect(clauses('lamps, electric and fences, not of metal, plus rental of boats')).toEqual(['lamps, electric', 'fences, not of metal', 'rental of boats']);
+    expect(clauses('fish, live - aquarium tanks too')).toEqual(['fish, live', 'aquarium tanks too']);
+    // Goods after a comma, or a clause with its own subject, are clauses of their own.
+    expect(clauses('cat litter, grain free cat food and catnip toys')).toEqual(['cat litter', 'grain free cat food', 'catnip toys']);
+    expect(clauses('hookah lounge, we also sell hookahs')).toEqual(['hookah lounge', 'sell hookahs']);
+    expect(clauses('coffee beans, in our cafe we serve breakfast')).toEqual(['coffee beans', 'in our cafe we serve breakfast']);
+  });
+
+  it('splits at a dash between words, not at the hyphen of a compound', () => {
+    expect(clauses('clip-in hair extensions and wigs')).toEqual(['clip-in hair extensions', 'wigs']);
+    expect(clauses('hand tools - hammers, wrenches')).toEqual(['hand tools', 'hammers', 'wrenches']);
+    expect(clauses('coworking space \u2013 private offices')).toEqual(['coworking space', 'private offices']);
+  });
+
+  it('tells a qualifier from a phrase that names goods: adjectives and participles, negations, a preposition after a comma', () => {
+    expect(readsAsModifier('electric')).toBe(true); // adjective 16 tags, noun 0
+    expect(readsAsModifier('metal')).toBe(false); // noun 21, adjective 5
+    expect(readsAsModifier('filled')).toBe(true);
+    expect(readsAsModifier('downloadable')).toBe(true); // unknown to WordNet, an adjective's suffix
+    expect(readsAsModifier('lamps')).toBe(false);
+    expect(readsAsModifier('kombucha')).toBe(false);
+    expect(isQualifier(' hand-operated', ',')).toBe(true);
+    expect(isQualifier(' not for medical purposes', ',')).toBe(true);
+    expect(isQualifier(' for household purposes', ',')).toBe(true);
+    // A preposition opens a qualifier only after a comma; after a clause separator it is a clause.
+    expect(isQualifier(' for household purposes', ';')).toBe(false);
+    expect(isQualifier(' for household purposes', 'and')).toBe(false);
+    expect(isQualifier(' fresh pastries', ',')).toBe(false);
+    expect(isQualifier(' electric', 'plus')).toBe(false);
+  });
+
   it('finds the head noun of each phrase: what is offered, not what it is for', () => {
     expect(heads('swim school for toddlers')).toEqual(['school']);
     expect(heads('school bags')).toEqual(['bag']);
@@ -114,6 +153,10 @@ describe('Nice recommender text features', () => {
     expect(heads('rings [jewellery]')).toEqual(['ring']);
     expect(heads('wallpaper, area rugs and curtains')).toEqual(['wallpaper', 'rug', 'curtain']);
     expect(features('swim school', false).get('h:school')).toBe(HEAD_WEIGHT);
+    // A term's qualifiers have no head of their own.
+    expect(heads('lamps, electric')).toEqual(['lamp']);
+    expect(heads('blenders, electric, for household purposes')).toEqual(['blender']);
+    expect(heads('statues of stone, concrete or marble')).toEqual(['statue', 'concrete', 'marble']);
   });
 
   it('closes up hyphenated compounds so that co-working meets coworking', () => {

@@ -1,4 +1,4 @@
-import { AGENT_LEX_FILES, baseForms, closeSynonyms, derivedForms, hasLemma, hypernymLevels, senseDerivations, senseLemmas, senseLexFiles } from '@app/common/language/wordnet';
+import { AGENT_LEX_FILES, baseForms, closeSynonyms, derivedForms, hasLemma, hypernymLevels, senseDerivations, senseLemmas, senseLexFiles, tagCounts } from '@app/common/language/wordnet';
 import { LRUCache } from 'lru-cache';
 
 /**
@@ -16,9 +16,11 @@ import { LRUCache } from 'lru-cache';
  * no longer to its agent (`print` -> printer), and negated words are features of their own (`n:metal`).
  * 9: the same features, the calibration also fitted on held-out indications (an artifact of 8
  * would keep the old one). 10: a noun in -er reaches an activity only as an agent (`planter`, a pot,
- * is no longer read as planting).
+ * is no longer read as planting). 11: a qualifier after a comma (`lamps, electric`, `blenders,
+ * electric, for household purposes`) has no head of its own and stays in its term's clause; a
+ * hyphen inside a word (`non-electric`, `clip-in`) no longer splits clauses.
  */
-export const FEATURES_VERSION = 10;
+export const FEATURES_VERSION = 11;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -283,11 +285,16 @@ const GENERIC_HEADS = new Set(['service', 'services']);
  * The head nouns of a text's phrases: in every segment (between punctuation marks), the last
  * word of its first run of content words (`swim school for toddlers` -> school, `knife
  * sharpening` -> sharpen, `rental of apartments` -> rental), a generic `services` giving way to
- * the word before it. Bracketed glosses of the official terms (`rings [jewellery]`) are left out.
+ * the word before it. Bracketed glosses of the official terms (`rings [jewellery]`) are left out,
+ * and so are the qualifiers that follow a noun (`lamps, electric`, `blenders, electric, for
+ * household purposes`: the head is lamp, blender; see isQualifier).
  */
 export function heads(text: string): string[] {
   const out: string[] = [];
-  for (const segment of text.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ').split(/[,;:.!?\u2013\u2014]|\s-\s|\band\b|\bor\b|\bplus\b/i)) {
+  const pieces = text.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ').split(/([,;:.!?\u2013\u2014]|\s-\s|\band\b|\bor\b|\bplus\b)/i);
+  for (let p = 0; p < pieces.length; p += 2) {
+    const segment = pieces[p]!;
+    if (p > 0 && isQualifier(segment, pieces[p - 1]!)) continue;
     const run: string[] = [];
     const tokens = tokenize(segment);
     // What a negation governs is what the goods are not (`fences, not of metal`): no head there.
@@ -307,12 +314,89 @@ export function heads(text: string): string[] {
 }
 
 /**
+ * Where a description splits into clauses: punctuation, a dash between spaces (not the hyphen
+ * of `non-electric` or `co-working`), and the words that join clauses. One capturing group, so
+ * that split() keeps the separators.
+ */
+const CLAUSE_SEPARATOR = /([,;:()\u2013\u2014/+&.!?]|(?<![\p{L}\p{N}])-|-(?![\p{L}\p{N}])|\band\b|\bplus\b|\balso\b|\bwith\b|\bas well as\b)/iu;
+
+/**
  * The clauses of a description: a business spanning goods and services usually says so in
  * separate clauses ("we roast coffee and run two cafés"), so each is also scored on its own.
+ * A qualifier after a comma or `and` (`lamps, electric`, `fences, not of metal`, `blenders,
+ * electric, for household purposes`, `signs, non-luminous and non-mechanical`) names no goods of
+ * its own: it stays with the clause before it, as in the official terms it comes from.
  */
 export function clauses(text: string): string[] {
-  return text
-    .split(/[,;:()\-–—/+&.!?]|\band\b|\bplus\b|\balso\b|\bwith\b|\bas well as\b/i)
-    .map((c) => c.trim())
-    .filter((c) => contentLemmas(c).length > 0);
+  const pieces = text.split(CLAUSE_SEPARATOR);
+  const out: string[] = [];
+  let current = pieces[0] ?? '';
+  for (let p = 1; p + 1 < pieces.length; p += 2) {
+    const separator = pieces[p]!;
+    const segment = pieces[p + 1]!;
+    if (contentLemmas(current).length > 0 && isQualifier(segment, separator)) current += separator + segment;
+    else {
+      out.push(current);
+      current = segment;
+    }
+  }
+  out.push(current);
+  return out.map((c) => c.trim()).filter((c) => contentLemmas(c).length > 0);
+}
+
+/** Words that open a phrase qualifying the noun before it after a comma (`, for household purposes`, `, of metal`, `, namely ...`, `, sold wholesale`). */
+const QUALIFIER_OPENERS = new Set(['for', 'of', 'in', 'on', 'at', 'to', 'from', 'by', 'namely', 'including', 'especially', 'particularly', 'being', 'made', 'sold', 'built', 'grown']);
+
+/** Subject pronouns: a segment that has one is a clause of its own (`, we also sell hookahs`). */
+const SUBJECTS = new Set(['we', 'i', 'you', 'they', 'he', 'she']);
+
+/**
+ * Whether a segment after `separator` qualifies the noun before it instead of naming goods or
+ * services of its own: a negation (`not of metal`, `other than for medical purposes`,
+ * `non-electric`), after a comma a phrase opened by a preposition (`for household purposes`),
+ * or words that all read as adjectives or participles (`electric`, `fresh`, `hand-operated`,
+ * `filled`; see readsAsModifier). A segment with a subject pronoun is a clause.
+ */
+export function isQualifier(segment: string, separator: string): boolean {
+  const tokens = normalizeHyphens(segment)
+    .split(/[^a-z0-9-]+/)
+    .map((t) => t.replace(/^-+|-+$/g, ''))
+    .filter((t) => t !== '');
+  const first = tokens[0];
+  if (first === undefined || tokens.some((t) => SUBJECTS.has(t))) return false;
+  const sep = separator.trim().toLowerCase();
+  if (sep !== ',' && sep !== 'and' && sep !== 'or') return false;
+  const opener = first.split('-')[0]!;
+  if (NEGATIONS.has(opener) || (opener === 'other' && tokens[1] === 'than')) return true;
+  if (sep === ',' && QUALIFIER_OPENERS.has(opener)) return true;
+  const content = tokens.map((t) => t.split('-').pop()!).filter((t) => !isStopword(t));
+  return content.length > 0 && content.every(readsAsModifier);
+}
+
+/** Words read (a description's words recur, arbitrary ones must not grow the cache without bound). */
+const modifierCache = new LRUCache<string, boolean>({ max: 50_000 });
+
+/**
+ * Whether a word (lower case, inflected) usually reads as an adjective or a participle rather
+ * than a noun: a word that is both (`electric`, `metal`) by the tag counts of WordNet's sense-tagged
+ * corpus (electric: adjective 16, noun 0; metal: noun 21, adjective 5); a plural is a noun, an
+ * `-ed`/`-en` form of a verb a participle (`filled`, `preserved`); a word WordNet does not know
+ * by an adjective's suffix (`downloadable`).
+ */
+export function readsAsModifier(word: string): boolean {
+  const cached = modifierCache.get(word);
+  if (cached !== undefined) return cached;
+  let result: boolean;
+  if (hasLemma('noun', word)) {
+    if (hasLemma('adj', word)) {
+      const counts = tagCounts(word);
+      result = counts.adj > counts.noun || counts.noun === 0;
+    } else result = false;
+  } else if (baseForms('noun', word).length > 0) result = hasLemma('adj', word);
+  else if (baseForms('adj', word).length > 0) result = true;
+  else if (/(?:ed|en)$/.test(word) && baseForms('verb', word).length > 0) result = true;
+  else if (baseForms('verb', word).length > 0) result = false;
+  else result = /(?:able|ible|ous|ive|ful|less|al|ic)$/.test(word);
+  modifierCache.set(word, result);
+  return result;
 }
