@@ -409,4 +409,55 @@ describe('copyright content and near-copy detection (e2e)', () => {
     expect(await fingerprintsOf(work)).toBe(0);
     expect(await orphans()).toBe(0);
   });
+
+  it('finds a replaced or deleted content’s matches (both ways) through an index, not a scan of all matches', async () => {
+    const owner = await api.register();
+    // 1,000 contents and 20,000 matches between them (own ones: no alarm lists change).
+    await sql.query(
+      `INSERT INTO copyrights (user_id, title, work_type, creation_date) SELECT $1, 'Cascade ' || g, 'literary', '2015-01-01' FROM generate_series(1, 1000) g`,
+      [owner.user.id],
+    );
+    await sql.query(
+      `INSERT INTO copyright_contents (copyright_id, media_type, kind, size_bytes, sha256)
+       SELECT id, 'text/plain', 'text', 1, md5(id::text) FROM copyrights WHERE user_id = $1`,
+      [owner.user.id],
+    );
+    const contents = (
+      await sql.query<{ id: string; copyright_id: string }>(
+        'SELECT c.id, c.copyright_id FROM copyright_contents c JOIN copyrights w ON w.id = c.copyright_id WHERE w.user_id = $1 ORDER BY c.id',
+        [owner.user.id],
+      )
+    ).rows;
+    expect(contents).toHaveLength(1000);
+    await sql.query(
+      `INSERT INTO copyright_matches (copyright_id, content_id, matched_copyright_id, matched_content_id, own, matched_status, kind, score)
+       SELECT ($2::uuid[])[a], ($1::uuid[])[a], ($2::uuid[])[b], ($1::uuid[])[b], true, 'draft', 'text', 0.5
+         FROM generate_series(0, 19999) g CROSS JOIN LATERAL (SELECT g % 1000 + 1 AS a, (g * 7 + g / 1000) % 1000 + 1 AS b) pair`,
+      [contents.map((c) => c.id), contents.map((c) => c.copyright_id)],
+    );
+    await sql.query('VACUUM ANALYZE copyright_matches');
+    // The statements the two foreign keys' ON DELETE CASCADE run (as PostgreSQL's referential
+    // triggers word them), planned generically like their cached plans.
+    await sql.query('SET plan_cache_mode = force_generic_plan');
+    try {
+      for (const column of ['content_id', 'matched_content_id']) {
+        await sql.query(`PREPARE cascade_${column} (uuid) AS DELETE FROM ONLY copyright_matches WHERE $1 OPERATOR(pg_catalog.=) ${column}`);
+        const plan = JSON.stringify((await sql.query(`EXPLAIN (FORMAT JSON) EXECUTE cascade_${column} ('${contents[0].id}')`)).rows);
+        await sql.query(`DEALLOCATE cascade_${column}`);
+        expect(plan).toContain(`copyright_matches_${column}_idx`);
+        expect(plan).not.toContain('Seq Scan');
+      }
+    } finally {
+      await sql.query('RESET plan_cache_mode');
+    }
+    // And the cascade removes exactly the deleted content's matches, both ways.
+    const gone = contents[3].id;
+    const count = async (where: string) => Number((await sql.query(`SELECT count(*) AS n FROM copyright_matches WHERE ${where}`, [gone])).rows[0].n);
+    const involving = await count('content_id = $1 OR matched_content_id = $1');
+    expect(involving).toBeGreaterThan(20);
+    const total = Number((await sql.query('SELECT count(*) AS n FROM copyright_matches')).rows[0].n);
+    await sql.query('DELETE FROM copyright_contents WHERE id = $1', [gone]);
+    expect(await count('content_id = $1 OR matched_content_id = $1')).toBe(0);
+    expect(Number((await sql.query('SELECT count(*) AS n FROM copyright_matches')).rows[0].n)).toBe(total - involving);
+  });
 });

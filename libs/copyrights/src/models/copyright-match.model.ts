@@ -9,6 +9,9 @@ import { Column, DataType, Model, Table } from 'sequelize-typescript';
     { name: 'copyright_matches_copyright_id_created_at_idx', fields: ['copyright_id', { name: 'created_at', order: 'DESC' }, { name: 'id', order: 'DESC' }] },
     { name: 'copyright_matches_alarms_created_at_idx', fields: [{ name: 'created_at', order: 'DESC' }, { name: 'id', order: 'DESC' }], where: { own: false } },
     { name: 'copyright_matches_matched_copyright_id_idx', fields: ['matched_copyright_id'] },
+    // The cascades from copyright_contents (a content replaced or deleted) find its matches by these.
+    { name: 'copyright_matches_content_id_idx', fields: ['content_id'] },
+    { name: 'copyright_matches_matched_content_id_idx', fields: ['matched_content_id'] },
   ],
 })
 export class CopyrightMatch extends Model {
