@@ -313,6 +313,43 @@ describe('copyright content and near-copy detection (e2e)', () => {
     expect((await upload(bob.accessToken, other, await picture(8), 'other.png')).body.matches).toEqual([]);
   });
 
+  it('stores an upload that matches another owner’s registered work in a dozen statements, text or image', async () => {
+    const sequelize = t.app.get(Sequelize);
+    const original = story(50, 8);
+    const png = await picture(11);
+    const textWork = await newWork(alice.accessToken, 'Counted Text');
+    expect((await upload(alice.accessToken, textWork, Buffer.from(original), 'counted.txt')).status).toBe(201);
+    await register(alice.accessToken, textWork, 'TX0000000301');
+    const imageWork = await newWork(alice.accessToken, 'Counted Picture', 'visual');
+    expect((await upload(alice.accessToken, imageWork, png, 'counted.png')).status).toBe(201);
+    await register(alice.accessToken, imageWork, 'VA0000000301');
+    /** The statements of one upload by Bob, and how many other owners' works it matched (each notified). */
+    const statementsOf = async (id: string, data: Buffer, filename: string, expected: string) => {
+      const spy = jest.spyOn(sequelize, 'query');
+      try {
+        const res = await upload(bob.accessToken, id, data, filename);
+        expect(res.status).toBe(201);
+        const matches = res.body.matches as Match[];
+        expect(matches).toContainEqual(expect.objectContaining({ own: false, alert: 'possible copy of a registered work', work: expect.objectContaining({ title: expected }) }));
+        // The request log is written in batches, apart from any request.
+        const statements = spy.mock.calls.map(([statement]) => (typeof statement === 'string' ? statement : (statement as { query: string }).query)).filter((statement) => !statement.includes('api_logs'));
+        return { statements, notified: matches.filter((m) => !m.own).length };
+      } finally {
+        spy.mockRestore();
+      }
+    };
+    const paragraphs = original.split('\n\n');
+    const copy = Buffer.from([paragraphs[2], paragraphs[0], 'A sentence of my own.', ...paragraphs.slice(3)].join('\n\n'));
+    // The draft check before the body is read; BEGIN, the work locked, the lookup, the store (with
+    // the exact copies), [text: the candidates' fingerprint sets], the matches, the history row,
+    // its audit event, one notification per other owner's work, the request's audit event, COMMIT.
+    const text = await statementsOf(await newWork(bob.accessToken, 'Counted Copy'), copy, 'copy.txt', 'Counted Text');
+    expect(text.statements).toHaveLength(11 + text.notified);
+    const image = await statementsOf(await newWork(bob.accessToken, 'Counted Photo', 'visual'), await sharp(png).resize(300).jpeg({ quality: 50 }).toBuffer(), 'copy.jpg', 'Counted Picture');
+    expect(image.statements).toHaveLength(10 + image.notified);
+    expect(image.statements.filter((statement) => /^\s*INSERT INTO "notifications"/.test(statement))).toHaveLength(image.notified);
+  });
+
   it('reports matches of one’s own works as own, without alarm, and never reports another owner’s drafts', async () => {
     const text = Buffer.from(story(30));
     const first = await newWork(alice.accessToken, 'Draft One');
@@ -361,7 +398,10 @@ describe('copyright content and near-copy detection (e2e)', () => {
     const probed = jest.spyOn(sequelize, 'query');
     const lookup = async (query: number[], perHash: number, minShared: number) => {
       probed.mockClear();
-      const answer = await repository.textCandidates(query, excluded.work, { perHash, minShared, limit: 50 });
+      const candidates = await repository.textCandidates(query, excluded.work, { perHash, minShared, limit: 50 });
+      // Each with its work, as matching needs it.
+      for (const c of candidates) expect(c).toMatchObject({ copyrightId: works.find((w) => w.content === c.contentId)!.work, ownerId: me, status: 'draft', kind: 'text' });
+      const answer = candidates.map(({ contentId, shared }) => ({ contentId, shared }));
       return { answer, probedEachHash: probed.mock.calls.some(([statement]) => String(statement).includes('CROSS JOIN LATERAL')) };
     };
     try {
@@ -413,20 +453,10 @@ describe('copyright content and near-copy detection (e2e)', () => {
   it('finds a replaced or deleted content’s matches (both ways) through an index, not a scan of all matches', async () => {
     const owner = await api.register();
     // 1,000 contents and 20,000 matches between them (own ones: no alarm lists change).
-    await sql.query(
-      `INSERT INTO copyrights (user_id, title, work_type, creation_date) SELECT $1, 'Cascade ' || g, 'literary', '2015-01-01' FROM generate_series(1, 1000) g`,
-      [owner.user.id],
-    );
-    await sql.query(
-      `INSERT INTO copyright_contents (copyright_id, media_type, kind, size_bytes, sha256)
-       SELECT id, 'text/plain', 'text', 1, md5(id::text) FROM copyrights WHERE user_id = $1`,
-      [owner.user.id],
-    );
+    await sql.query(`INSERT INTO copyrights (user_id, title, work_type, creation_date) SELECT $1, 'Cascade ' || g, 'literary', '2015-01-01' FROM generate_series(1, 1000) g`, [owner.user.id]);
+    await sql.query(`INSERT INTO copyright_contents (copyright_id, media_type, kind, size_bytes, sha256) SELECT id, 'text/plain', 'text', 1, md5(id::text) FROM copyrights WHERE user_id = $1`, [owner.user.id]);
     const contents = (
-      await sql.query<{ id: string; copyright_id: string }>(
-        'SELECT c.id, c.copyright_id FROM copyright_contents c JOIN copyrights w ON w.id = c.copyright_id WHERE w.user_id = $1 ORDER BY c.id',
-        [owner.user.id],
-      )
+      await sql.query<{ id: string; copyright_id: string }>('SELECT c.id, c.copyright_id FROM copyright_contents c JOIN copyrights w ON w.id = c.copyright_id WHERE w.user_id = $1 ORDER BY c.id', [owner.user.id])
     ).rows;
     expect(contents).toHaveLength(1000);
     await sql.query(

@@ -11,7 +11,7 @@ import { isEditable } from './copyright-lifecycle';
 import { analyzeContent, ContentTooLargeError, UndecodableContentError, type ContentAnalysis } from './content/content-analyzer';
 import { bandNeighbours, bands, fromSigned64, hashHex, toSigned64 } from './content/image-hash';
 import { unpackFingerprints } from './content/fingerprint-pack';
-import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './content/matching';
+import { bandRadii, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './content/matching';
 import { CopyrightContentRepository, type CandidateContent, type ContentRecord, type MatchRecord } from './copyright-content.repository';
 import { COPYRIGHTS_CONFIG, type CopyrightsConfig } from './copyrights.config';
 import { CopyrightStateError } from './copyrights.errors';
@@ -75,11 +75,22 @@ export class UndecodableContentProblem extends AppError {
   }
 }
 
-/** statement_timeout inside an upload's transaction (bulk fingerprint writes and the lookup over all of them). */
+/** statement_timeout inside a long text's upload transaction (bulk fingerprint writes and the lookup over all of them). */
 const UPLOAD_STATEMENT_TIMEOUT_MS = 60_000;
+/**
+ * Uploads with more distinct fingerprints than this get UPLOAD_STATEMENT_TIMEOUT_MS (one more
+ * statement); smaller ones (up to about 50 KB of text) and images run far within the pool's timeout.
+ */
+const LONG_STATEMENTS_FROM_FINGERPRINTS = 2_000;
 
 const ALERT_REGISTERED = 'possible copy of a registered work';
 const ALERT_SUBMITTED = 'possible copy of a work submitted for registration';
+
+/** Other works' contents found by the index lookup of an upload. */
+interface NearCopies {
+  text: Array<CandidateContent & { shared: number }>;
+  images: CandidateContent[];
+}
 
 interface Found {
   candidate: CandidateContent;
@@ -121,10 +132,16 @@ export class CopyrightContentService {
 
   /**
    * Reads the upload to its end, fingerprints it, replaces the work's content and answers the
-   * matches found. Over the size limit: 413 and nothing is kept (no row, no file).
+   * matches found. Over the size limit: 413 and nothing is kept (no row, no file). The caller
+   * checks assertUploadable before it reads a byte (the controller does); the transaction
+   * checks again, with the work locked.
+   *
+   * The transaction's statements: the work locked, the lookup of other works' contents (text
+   * or image, with the candidates' works), the content replaced (with its fingerprints, and the
+   * exact copies answered, in one statement), the fingerprint sets of the text candidates worth
+   * comparing, then the matches, the history row, the audit events and the notifications.
    */
   async upload(userId: string, copyrightId: string, source: AsyncIterable<Buffer>, filename: string | null): Promise<{ content: ContentView; matches: MatchView[] }> {
-    await this.assertUploadable(userId, copyrightId);
     const deposit = this.config.contentDir ? await this.openDeposit(this.config.contentDir) : null;
     let analysis: ContentAnalysis;
     try {
@@ -142,19 +159,12 @@ export class CopyrightContentService {
         const work = await this.works.findOwned(userId, copyrightId, transaction);
         if (!work) throw new NotFoundError('The work does not exist');
         if (!isEditable(work.status)) throw new CopyrightStateError('uploading content', work.status);
-        await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
-        // Other works with postings of the text's hashes, looked up before this upload's own
-        // postings are in the index (the lookup would read and skip each of them).
-        const shared = analysis.text
-          ? await this.contents.textCandidates(
-              lookupHashes(uploadHashes, analysis.text.indexHashes),
-              copyrightId,
-              { perHash: MATCH_RULES.text.perHash, minShared: MATCH_RULES.text.minIndexShared, limit: MATCH_RULES.candidates },
-              transaction,
-            )
-          : [];
+        if (uploadHashes.length > LONG_STATEMENTS_FROM_FINGERPRINTS) await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
+        // Other works' contents, looked up before this upload's own postings are in the index
+        // (the lookup would read and skip each of them).
+        const near = await this.nearCopies(copyrightId, analysis, uploadHashes, transaction);
         const storedCopy = deposit ? join(this.config.contentDir!, `${copyrightId}-${analysis.sha256}`) : null;
-        const content = await this.contents.replace(
+        const { content, sameBytes } = await this.contents.store(
           {
             copyrightId,
             uploadedBy: userId,
@@ -175,9 +185,10 @@ export class CopyrightContentService {
             storedCopy,
           },
           analysis.text ?? null,
+          { sameBytesLimit: MATCH_RULES.candidates },
           transaction,
         );
-        const found = await this.findMatches(content, analysis, uploadHashes, shared, transaction);
+        const found = await this.findMatches(userId, analysis, uploadHashes, sameBytes, near, transaction);
         const records = await this.contents.addMatches(
           found.map((f) => ({
             copyrightId,
@@ -252,31 +263,64 @@ export class CopyrightContentService {
     };
   }
 
+  /**
+   * The other works' contents that the index lookup found near this upload: for a text, the
+   * works sharing enough of its index hashes (MATCH_RULES.text); for an image, those whose
+   * hashes are within the match rule's distances. The uploading work is never one of them.
+   */
+  private async nearCopies(copyrightId: string, analysis: ContentAnalysis, uploadHashes: number[], transaction: DbTransaction): Promise<NearCopies> {
+    if (analysis.text && uploadHashes.length > 0) {
+      const rules = MATCH_RULES.text;
+      const text = await this.contents.textCandidates(
+        lookupHashes(uploadHashes, analysis.text.indexHashes),
+        copyrightId,
+        { perHash: rules.perHash, minShared: rules.minIndexShared, limit: MATCH_RULES.candidates },
+        transaction,
+      );
+      return { text, images: [] };
+    }
+    if (analysis.image) {
+      const mine = analysis.image;
+      const rules = MATCH_RULES.image;
+      // Every near copy (imageVerdict) has its pHash within max(maxPHash, strongPHash) bits, or
+      // its dHash within strongDHash bits: the pHash bands are searched with the radii of the
+      // first, the dHash bands with the (much smaller) radii of the second.
+      const pRadii = bandRadii(Math.max(rules.maxPHash, rules.strongPHash));
+      const dRadii = bandRadii(rules.strongDHash);
+      const images = await this.contents.imageCandidates(
+        mine,
+        { p: bands(mine.pHash).map((b, i) => bandNeighbours(b, pRadii[i])), d: bands(mine.dHash).map((b, i) => bandNeighbours(b, dRadii[i])) },
+        { maxP: rules.maxPHash, maxD: rules.maxDHash, strongP: rules.strongPHash, strongD: rules.strongDHash, limit: MATCH_RULES.candidates },
+        copyrightId,
+        transaction,
+      );
+      return { text: [], images };
+    }
+    return { text: [], images: [] };
+  }
+
   /** Exact copies, then text or image near copies, of works that are the uploader's or submitted/registered. */
   private async findMatches(
-    content: ContentRecord,
+    uploaderId: string,
     analysis: ContentAnalysis,
     uploadHashes: number[],
-    shared: Array<{ contentId: string; shared: number }>,
+    sameBytes: CandidateContent[],
+    near: NearCopies,
     transaction: DbTransaction,
   ): Promise<Found[]> {
     const found = new Map<string, Found>();
-    const exact = await this.contents.candidates(await this.contents.sameBytes(content.sha256, content.id, MATCH_RULES.candidates, transaction), transaction);
-    for (const candidate of exact) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
+    for (const candidate of sameBytes) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
 
-    if (analysis.text && uploadHashes.length > 0 && shared.length > 0) {
+    if (analysis.text && near.text.length > 0) {
       // The index found works sharing some index hashes; their whole fingerprint sets decide
       // (shared fingerprints, containment both ways, passages).
       const mine = new Set(uploadHashes);
-      const indexShared = new Map(shared.map((s) => [s.contentId, s.shared]));
       const uploadIndexHashes = analysis.text.indexHashes.length;
-      const candidates = (await this.contents.candidates([...indexShared.keys()], transaction)).filter(
-        (c) => !found.has(c.contentId) && worthComparing(indexShared.get(c.contentId)!, uploadIndexHashes, c.fingerprintCount),
-      );
+      const candidates = near.text.filter((c) => !found.has(c.contentId) && worthComparing(c.shared, uploadIndexHashes, c.fingerprintCount));
       const sets = await this.contents.fingerprintSets(candidates.map((c) => c.contentId), transaction);
       for (const candidate of candidates) {
         const packed = sets.get(candidate.contentId);
-        if (found.has(candidate.contentId) || !packed) continue;
+        if (!packed) continue;
         const theirs = unpackFingerprints(packed, (hash) => mine.has(hash));
         const verdict = textVerdict(new Set(theirs.map((f) => f.hash)).size, uploadHashes.length, candidate.fingerprintCount);
         if (!verdict.match) continue;
@@ -287,20 +331,7 @@ export class CopyrightContentService {
 
     if (analysis.image) {
       const mine = analysis.image;
-      const rules = MATCH_RULES.image;
-      // Every near copy (imageVerdict) has its pHash within max(maxPHash, strongPHash) bits, or
-      // its dHash within strongDHash bits: the pHash bands are searched at the radius of the
-      // first, the dHash bands at the (much smaller) radius of the second.
-      const pRadius = bandRadius(Math.max(rules.maxPHash, rules.strongPHash));
-      const dRadius = bandRadius(rules.strongDHash);
-      const ids = await this.contents.imageCandidates(
-        mine,
-        { p: bands(mine.pHash).map((b) => bandNeighbours(b, pRadius)), d: bands(mine.dHash).map((b) => bandNeighbours(b, dRadius)) },
-        { maxP: rules.maxPHash, maxD: rules.maxDHash, strongP: rules.strongPHash, strongD: rules.strongDHash, limit: MATCH_RULES.candidates },
-        content.id,
-        transaction,
-      );
-      const verdicts = (await this.contents.candidates(ids, transaction))
+      const verdicts = near.images
         .filter((c) => c.phash !== null && c.dhash !== null && !found.has(c.contentId))
         .map((candidate) => ({ candidate, verdict: imageVerdict(mine, { pHash: fromSigned64(candidate.phash!), dHash: fromSigned64(candidate.dhash!) }) }))
         .filter((v) => v.verdict.match)
@@ -312,7 +343,7 @@ export class CopyrightContentService {
     }
 
     // Another owner's drafts, withdrawn or rejected works are private: never reported.
-    return [...found.values()].filter((f) => f.candidate.ownerId === content.uploadedBy || f.candidate.status === 'submitted' || f.candidate.status === 'registered');
+    return [...found.values()].filter((f) => f.candidate.ownerId === uploaderId || f.candidate.status === 'submitted' || f.candidate.status === 'registered');
   }
 
   /** Each other owner hears once per upload: which of their works, never who uploaded. */

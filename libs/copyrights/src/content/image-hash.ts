@@ -93,11 +93,13 @@ export function bands(hash: bigint): number[] {
 }
 
 /**
- * Every 16-bit value within `radius` bits of `band` (1 + 16 + 120 values for radius 2). A pair of
- * hashes within HASH_BANDS * (radius + 1) - 1 bits agrees within `radius` on at least one band
- * (pigeonhole), so looking each band up with these values finds every such pair.
+ * Every 16-bit value within `radius` bits of `band` (1 + 16 + 120 values for radius 2; none for
+ * a negative radius). A pair of hashes within HASH_BANDS * (radius + 1) - 1 bits agrees within
+ * `radius` on at least one band (pigeonhole), so looking each band up with these values finds
+ * every such pair (see bandRadii in matching.ts for radii that differ by band).
  */
 export function bandNeighbours(band: number, radius: number): number[] {
+  if (radius < 0) return [];
   const out = [band];
   let frontier = [band];
   const seen = new Set(out);

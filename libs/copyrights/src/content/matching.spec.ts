@@ -1,4 +1,5 @@
-import { bandRadius, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './matching';
+import { bandRadii, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './matching';
+import { bandNeighbours, bands, hammingDistance } from './image-hash';
 import { winnow } from './winnowing';
 
 const WORDS = 'alder birch cedar dogwood elm fir ginkgo hazel juniper larch maple oak pine rowan spruce walnut willow yew'.split(' ');
@@ -14,27 +15,81 @@ describe('match rules', () => {
   it('needs enough shared fingerprints and enough containment either way', () => {
     expect(textVerdict(4, 10, 10).match).toBe(false);
     expect(textVerdict(MATCH_RULES.text.minShared, 1000, 1000).match).toBe(false);
-    expect(textVerdict(300, 1000, 5000)).toMatchObject({ containmentOfUpload: 0.3, containmentOfWork: 0.06, score: 0.3, match: true });
-    expect(textVerdict(300, 5000, 1000)).toMatchObject({ containmentOfWork: 0.3, match: true });
+    expect(textVerdict(300, 1000, 5000)).toMatchObject({
+      containmentOfUpload: 0.3,
+      containmentOfWork: 0.06,
+      score: 0.3,
+      match: true,
+    });
+    expect(textVerdict(300, 5000, 1000)).toMatchObject({
+      containmentOfWork: 0.3,
+      match: true,
+    });
     expect(textVerdict(5, 0, 0).match).toBe(false);
   });
 
   it('takes an image as a copy when both hashes are close, or one is very close', () => {
     const a = { pHash: 0n, dHash: 0n };
     const bits = (n: number) => (1n << BigInt(n)) - 1n;
-    expect(imageVerdict(a, { pHash: bits(MATCH_RULES.image.maxPHash), dHash: bits(MATCH_RULES.image.maxDHash) }).match).toBe(true);
-    expect(imageVerdict(a, { pHash: bits(MATCH_RULES.image.maxPHash + 1), dHash: bits(MATCH_RULES.image.maxDHash) }).match).toBe(false);
-    expect(imageVerdict(a, { pHash: bits(MATCH_RULES.image.strongPHash), dHash: bits(40) }).match).toBe(true);
-    expect(imageVerdict(a, { pHash: bits(40), dHash: bits(MATCH_RULES.image.strongDHash) }).match).toBe(true);
+    expect(
+      imageVerdict(a, {
+        pHash: bits(MATCH_RULES.image.maxPHash),
+        dHash: bits(MATCH_RULES.image.maxDHash),
+      }).match,
+    ).toBe(true);
+    expect(
+      imageVerdict(a, {
+        pHash: bits(MATCH_RULES.image.maxPHash + 1),
+        dHash: bits(MATCH_RULES.image.maxDHash),
+      }).match,
+    ).toBe(false);
+    expect(
+      imageVerdict(a, {
+        pHash: bits(MATCH_RULES.image.strongPHash),
+        dHash: bits(40),
+      }).match,
+    ).toBe(true);
+    expect(
+      imageVerdict(a, {
+        pHash: bits(40),
+        dHash: bits(MATCH_RULES.image.strongDHash),
+      }).match,
+    ).toBe(true);
     expect(imageVerdict(a, { pHash: bits(30), dHash: bits(30) })).toMatchObject({ pHashDistance: 30, dHashDistance: 30, match: false });
   });
 
-  it('searches bands with a radius that cannot miss a pair within the threshold', () => {
-    expect(bandRadius(3)).toBe(0);
-    expect(bandRadius(7)).toBe(1);
-    expect(bandRadius(11)).toBe(2);
-    expect(bandRadius(12)).toBe(3);
-    expect(bandRadius(14)).toBe(3);
+  it('searches each band with a radius that cannot miss a pair within the threshold, and no wider', () => {
+    expect(bandRadii(0)).toEqual([0, -1, -1, -1]);
+    expect(bandRadii(3)).toEqual([0, 0, 0, 0]);
+    expect(bandRadii(6)).toEqual([1, 1, 1, 0]);
+    expect(bandRadii(7)).toEqual([1, 1, 1, 1]);
+    expect(bandRadii(12)).toEqual([3, 2, 2, 2]);
+    expect(bandRadii(14)).toEqual([3, 3, 3, 2]);
+    let x = 987654321;
+    const next = () => (x = (Math.imul(x, 1103515245) + 12345) >>> 0);
+    for (const maxDistance of [0, 1, 5, 6, 7, 12, 13, 15]) {
+      const radii = bandRadii(maxDistance);
+      const found = (a: bigint, b: bigint) => bands(a).some((band, i) => bandNeighbours(band, radii[i]).includes(bands(b)[i]));
+      for (let trial = 0; trial < 300; trial++) {
+        const a = (BigInt(next()) << 32n) | BigInt(next());
+        // Pairs exactly maxDistance apart, half of them with the flips packed into as few bands as possible.
+        const flips = new Set<number>();
+        const packed = trial % 2 === 0;
+        while (flips.size < maxDistance) flips.add(packed ? (next() >>> 30) * 16 + (next() >>> 28) : next() >>> 26);
+        let b = a;
+        for (const bit of flips) b ^= 1n << BigInt(bit);
+        expect(hammingDistance(a, b)).toBe(maxDistance);
+        expect(found(a, b)).toBe(true);
+      }
+      // One bit more, spread as evenly as the radii allow, escapes every band: the radii are tight.
+      const a = 0n;
+      let b = 0n;
+      radii.forEach((r, band) => {
+        for (let bit = 0; bit <= r; bit++) b |= 1n << BigInt(48 - 16 * band + bit);
+      });
+      expect(hammingDistance(a, b)).toBe(maxDistance + 1);
+      expect(found(a, b)).toBe(false);
+    }
   });
 
   it('reports the shared passages with offsets in both texts, longest first', () => {
