@@ -78,6 +78,33 @@ describe('rankCandidates', () => {
     expect(rankCandidates(q, [candidate('BANANA', [35])], 5)).toEqual([]);
     expect(rankCandidates(q, [candidate('BANANA', [35])], 5, 0)).toHaveLength(1);
   });
+
+  it('keeps records identical to the query whatever their score, first, when asked to (the clearance search)', () => {
+    const q = prepareQuery('STUSOMOON LOGIC');
+    const dead = candidate('STUSOMOON LOGIC', [9], false);
+    expect(scoreCandidate(q, dead).risk).toBe('none');
+    expect(rankCandidates(q, [dead], 5)).toEqual([]);
+    expect(rankCandidates(q, [dead, candidate('BANANA', [9])], 5, 15, true).map((r) => r.record.mark)).toEqual(['STUSOMOON LOGIC']);
+    const lookalike = candidate('STUSOMOON LOGICS', [9]);
+    expect(scoreCandidate(q, lookalike).score).toBeGreaterThan(scoreCandidate(q, dead).score);
+    expect(rankCandidates(q, [lookalike, dead], 5, 15, true).map((r) => r.record.mark)).toEqual(['STUSOMOON LOGIC', 'STUSOMOON LOGICS']);
+  });
+
+  it('never scores a look-alike above the identical mark in its place, and ranks the identical one first', () => {
+    for (const [query, lookalike] of [
+      ['MIST', 'MINT'],
+      ['SIERRA', 'SIERRA SIERRA'],
+      ['PALM', 'PALE'],
+    ]) {
+      for (const classes of [[], [9]]) {
+        const q = prepareQuery(query, classes);
+        const own = scoreCandidate(q, candidate(query, [9]));
+        const other = scoreCandidate(q, candidate(lookalike, [9]));
+        expect(other.score).toBeLessThanOrEqual(own.score);
+        expect(rankCandidates(q, [candidate(lookalike, [9]), candidate(query, [9])], 5)[0].record.mark).toBe(query);
+      }
+    }
+  });
 });
 
 describe('helpers', () => {

@@ -1,7 +1,7 @@
 import { analysisOf, analyzeMark, lookalikeKeys, searchKeys, type AnalyzedMark } from './analyzer';
 import { classRelation } from './class-relations.util';
 import { explain } from './explain';
-import { distinctivenessFromCount, FEATURE_NAMES, pairFeatures, type PairFeatures } from './features';
+import { distinctivenessFromCount, FEATURE_NAMES, pairFeatures, type PairContext, type PairFeatures } from './features';
 import { phoneticCode, singularWord, STOP_WORDS } from './normalize';
 import type { Candidate, RiskLevel, ScoredResult } from './search.types';
 import { synonymsOf } from './synonyms';
@@ -108,22 +108,48 @@ export function probabilityOf(features: PairFeatures): number {
 export interface RankedResult extends ScoredResult {
   /** The model's linear term: orders results whose rounded scores are equal. */
   logit: number;
+  /** The record's mark is the query's once case, punctuation, spacing and articles are ignored. */
+  identical: boolean;
+}
+
+/** Per prepared query: the linear term of the query against itself, by class relation and status (identicalLogit). */
+const IDENTICAL_LOGITS = new WeakMap<PreparedQuery, Map<string, number>>();
+
+/**
+ * The model's linear term for a record identical to the query, with the given class relation and
+ * status: the most a record can weigh against the query in that context. The features of a
+ * look-alike are not a superset of an identical mark's (SHORT ONE LETTER and CONTAINS describe a
+ * difference; identical marks have neither), so the linear model alone can score MINT above MIST
+ * itself for the query MIST, or SIERRA SIERRA above SIERRA; scoreCandidate caps a look-alike here.
+ */
+function identicalLogit(query: PreparedQuery, context: PairContext): number {
+  let byContext = IDENTICAL_LOGITS.get(query);
+  if (byContext === undefined) IDENTICAL_LOGITS.set(query, (byContext = new Map()));
+  const key = `${context.relation}|${context.live}`;
+  let logit = byContext.get(key);
+  if (logit === undefined) byContext.set(key, (logit = logitOf(pairFeatures(query.analysis, query.analysis, context))));
+  return logit;
 }
 
 /**
  * Scores one candidate: its features against the query (features.ts), the probability from the
- * learned weights as a score 0..100 with its risk band, and the reasons (explain.ts).
+ * learned weights as a score 0..100 with its risk band, and the reasons (explain.ts). No record
+ * scores above an identical mark would in its place (same classes, same status): a look-alike's
+ * probability is capped at that one's (identicalLogit), its own linear term still orders it.
  */
 export function scoreCandidate(query: PreparedQuery, candidate: Candidate): RankedResult {
   const record = analysisOf(candidate.analysis, candidate.record.mark ?? candidate.normalizedMark, candidate.normalizedMark);
   const relation = classRelation(query.classes, candidate.record.classes);
-  const features = pairFeatures(query.analysis, record, {
+  const context: PairContext = {
     relation: relation.relation,
     live: candidate.record.live,
     distinctiveness: distinctivenessIn(query.keyRecords, new Set(query.keys)),
-  });
+  };
+  const features = pairFeatures(query.analysis, record, context);
   const logit = logitOf(features);
-  const score = Math.round(100 / (1 + Math.exp(-logit)));
+  const identical = features.values.identical === 1;
+  const capped = identical ? logit : Math.min(logit, identicalLogit(query, context));
+  const score = Math.round(100 / (1 + Math.exp(-capped)));
   const reasons = explain(features, {
     recordMark: candidate.record.mark ?? candidate.normalizedMark,
     relation,
@@ -131,27 +157,34 @@ export function scoreCandidate(query: PreparedQuery, candidate: Candidate): Rank
     live: candidate.record.live,
     status: candidate.record.status,
   });
-  return { record: candidate.record, score, risk: riskOf(score), reasons, logit };
+  return { record: candidate.record, score, risk: riskOf(score), reasons, logit, identical };
 }
 
 /**
  * Scores and ranks candidates. Results below `minScore` (the `low` band by default: results of
- * risk `none` are left out) are dropped. Tie-break, in order: the higher score; the higher
- * unrounded probability (the model's linear term); a live record before a dead one; the older
- * filing date; the serial number (so equal inputs always give the same order).
+ * risk `none` are left out) are dropped. With `exactFirst` (the clearance search), records whose
+ * mark is identical to the query are kept whatever their score and listed before the look-alikes:
+ * a searcher who types a registered mark sees that record first, also when it is dead or in
+ * unrelated classes, with the risk its score gives (the scores themselves never put a look-alike
+ * above the identical mark in its place, see scoreCandidate). Then by score; tie-break, in order:
+ * the higher score (as shown, in whole percent); a record identical to the query before a look-alike; the higher unrounded probability (the model's
+ * linear term); a live record before a dead one; the older filing date; the serial number (so
+ * equal inputs always give the same order).
  */
-export function rankCandidates(query: PreparedQuery, candidates: Candidate[], limit: number, minScore: number = RISK_THRESHOLDS.low): ScoredResult[] {
+export function rankCandidates(query: PreparedQuery, candidates: Candidate[], limit: number, minScore: number = RISK_THRESHOLDS.low, exactFirst = false): ScoredResult[] {
   return candidates
     .map((c) => scoreCandidate(query, c))
-    .filter((r) => r.score >= minScore)
+    .filter((r) => r.score >= minScore || (exactFirst && r.identical))
     .sort(
       (a, b) =>
+        (exactFirst ? Number(b.identical) - Number(a.identical) : 0) ||
         b.score - a.score ||
+        Number(b.identical) - Number(a.identical) ||
         b.logit - a.logit ||
         Number(b.record.live) - Number(a.record.live) ||
         (a.record.filingDate ?? '9999').localeCompare(b.record.filingDate ?? '9999') ||
         a.record.serialNumber.localeCompare(b.record.serialNumber),
     )
     .slice(0, limit)
-    .map(({ logit: _logit, ...result }) => result);
+    .map(({ logit: _logit, identical: _identical, ...result }) => result);
 }

@@ -77,7 +77,8 @@ export class TrademarkSearchService {
             candidateQueryOf(query, input.classes, input.status),
           );
     const limit = input.limit ?? DEFAULT_RESULT_LIMIT;
-    const results = rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, limit, input.includeNone ? 0 : RISK_THRESHOLDS.low);
+    // Records identical to the searched mark first, whatever their risk (dead, or in unrelated classes).
+    const results = rankCandidates({ ...query, keyRecords: found.keyRecords }, found.candidates, limit, input.includeNone ? 0 : RISK_THRESHOLDS.low, true);
     return { normalized: query.normalized, results };
   }
 
