@@ -1,6 +1,6 @@
 import { classRelation } from './class-relations.util';
 import { normalizeMark, phoneticKeys } from './normalize';
-import { editDistance, highestRisk, prepareQuery, rankCandidates, riskOf, scoreCandidate } from './scoring.util';
+import { classCoverage, editDistance, highestRisk, prepareQuery, rankCandidates, riskOf, scoreCandidate } from './scoring.util';
 import type { Candidate } from './search.types';
 
 function candidate(mark: string, classes: number[], live = true, trigram = 0): Candidate {
@@ -104,6 +104,15 @@ describe('rankCandidates', () => {
         expect(rankCandidates(q, [candidate(lookalike, [9]), candidate(query, [9])], 5)[0].record.mark).toBe(query);
       }
     }
+  });
+
+  it('orders results of equal score by the share of the searched classes the record is in', () => {
+    const q = prepareQuery('SP', [9, 42]);
+    const ranked = rankCandidates(q, [candidate('SUN PEAK', [9, 25]), candidate('SILVER PINE', [9, 42]), candidate('STAR PARK', [42])], 5);
+    expect(new Set(ranked.map((r) => r.score)).size).toBe(1);
+    expect(ranked[0].record.mark).toBe('SILVER PINE');
+    expect(classCoverage([9, 42], [9, 25])).toBe(0.5);
+    expect(classCoverage([], [9])).toBe(0);
   });
 });
 

@@ -110,6 +110,19 @@ export interface RankedResult extends ScoredResult {
   logit: number;
   /** The record's mark is the query's once case, punctuation, spacing and articles are ignored. */
   identical: boolean;
+  /** The share of the searched classes the record is registered in (classCoverage): orders results of equal score. */
+  coverage: number;
+}
+
+/**
+ * The share of the searched classes a record is registered in, 0..1 (0 without searched classes):
+ * how much of the applicant's goods the prior record meets. Not a factor of the probability (a
+ * conflict in one class is a conflict), but of how broad it is: among results of equal score, a
+ * record in all the searched classes ranks before one that shares one of them.
+ */
+export function classCoverage(queryClasses: readonly number[], recordClasses: readonly number[]): number {
+  if (queryClasses.length === 0) return 0;
+  return queryClasses.filter((c) => recordClasses.includes(c)).length / queryClasses.length;
 }
 
 /** Per prepared query: the linear term of the query against itself, by class relation and status (identicalLogit). */
@@ -157,7 +170,7 @@ export function scoreCandidate(query: PreparedQuery, candidate: Candidate): Rank
     live: candidate.record.live,
     status: candidate.record.status,
   });
-  return { record: candidate.record, score, risk: riskOf(score), reasons, logit, identical };
+  return { record: candidate.record, score, risk: riskOf(score), reasons, logit, identical, coverage: classCoverage(query.classes, candidate.record.classes) };
 }
 
 /**
@@ -167,7 +180,10 @@ export function scoreCandidate(query: PreparedQuery, candidate: Candidate): Rank
  * a searcher who types a registered mark sees that record first, also when it is dead or in
  * unrelated classes, with the risk its score gives (the scores themselves never put a look-alike
  * above the identical mark in its place, see scoreCandidate). Then by score; tie-break, in order:
- * the higher score (as shown, in whole percent); a record identical to the query before a look-alike; the higher unrounded probability (the model's
+ * the higher score (as shown, in whole percent); the record registered in more of the searched
+ * classes (classCoverage: below a percent, the model's differences are noise such as how long the
+ * other mark is, while the breadth of the goods overlap is what an examiner weighs next); a record
+ * identical to the query before a look-alike; the higher unrounded probability (the model's
  * linear term); a live record before a dead one; the older filing date; the serial number (so
  * equal inputs always give the same order).
  */
@@ -179,6 +195,7 @@ export function rankCandidates(query: PreparedQuery, candidates: Candidate[], li
       (a, b) =>
         (exactFirst ? Number(b.identical) - Number(a.identical) : 0) ||
         b.score - a.score ||
+        b.coverage - a.coverage ||
         Number(b.identical) - Number(a.identical) ||
         b.logit - a.logit ||
         Number(b.record.live) - Number(a.record.live) ||
@@ -186,5 +203,5 @@ export function rankCandidates(query: PreparedQuery, candidates: Candidate[], li
         a.record.serialNumber.localeCompare(b.record.serialNumber),
     )
     .slice(0, limit)
-    .map(({ logit: _logit, identical: _identical, ...result }) => result);
+    .map(({ logit: _logit, identical: _identical, coverage: _coverage, ...result }) => result);
 }
