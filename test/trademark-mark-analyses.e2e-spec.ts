@@ -58,6 +58,20 @@ describe('stored mark analyses (e2e, real migrations)', () => {
     expect(await reanalyzer.reanalyze()).toMatchObject({ analyzed: 0, rekeyed: 0, total: 0 });
   });
 
+  it('the import leaves the registry’s GIN indexes without pending entries, and the registry analyzed', async () => {
+    await sql.query('TRUNCATE trademark_records');
+    expect(await scalar(`SELECT reltuples AS n FROM pg_class WHERE oid = 'trademark_records'::regclass`)).toBeLessThan(1);
+    expect((await importer.importFile(SAMPLE)).inserted).toBeGreaterThan(1000);
+    // gin_clean_pending_list returns the pending-list pages it moved: none are left after an import.
+    const pending = await scalar(
+      `SELECT COALESCE(sum(gin_clean_pending_list(i.indexrelid)), 0) AS n
+         FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am am ON am.oid = c.relam
+        WHERE i.indrelid = 'trademark_records'::regclass AND am.amname = 'gin'`,
+    );
+    expect(pending).toBe(0);
+    expect(await scalar(`SELECT reltuples AS n FROM pg_class WHERE oid = 'trademark_records'::regclass`)).toBeGreaterThan(1000);
+  });
+
   it('reanalyze backfills missing and stale analyses and old keys in batches, and resumes after a stop', async () => {
     // Records as an older version left them: half without an analysis, a tenth with a stale one, some with old keys.
     await sql.query(`DELETE FROM trademark_mark_analyses WHERE record_id IN (SELECT id FROM trademark_records WHERE mark ~ '\\S' ORDER BY serial_number LIMIT 1000)`);

@@ -123,6 +123,9 @@ export class RegistryImportService {
       close();
     }
     summary.fileProblem = problems.length > 0 ? problems.join('; ') : null;
+    // Searches right after a load would read the GIN indexes' pending lists and plan with the
+    // statistics of before it: settle them once, outside the batches' transactions.
+    const settledPages = summary.inserted + summary.updated > 0 ? await this.records.settleIndexes() : 0;
     summary.durationMs = Date.now() - started;
     // After the last batch: a run spans many transactions, and the log says what all of them did.
     const { rejected, file, ...counts } = summary;
@@ -134,7 +137,7 @@ export class RegistryImportService {
       details: { ...counts, rejected: rejected.slice(0, 100) },
     });
     this.logger.log(
-      `Imported ${path}: ${summary.read} read, ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejectedCount} rejected${summary.truncated ? ', truncated' : ''}`,
+      `Imported ${path}: ${summary.read} read, ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejectedCount} rejected${summary.truncated ? ', truncated' : ''}; ${settledPages} pending index pages settled`,
     );
     return summary;
   }

@@ -243,6 +243,21 @@ export class TrademarkRecordsRepository {
   }
 
   /**
+   * After a bulk import: moves the pending lists of the registry's GIN indexes (fastupdate) into
+   * the indexes, which every index scan of a search otherwise reads through until autovacuum
+   * gets there, and analyzes the registry tables, through trademark_records_settle() (as the
+   * tables' owner), with the batch timeout. Returns the pending-list pages moved.
+   */
+  async settleIndexes(): Promise<number> {
+    const sequelize = this.sequelizeOf();
+    return sequelize.transaction(async (transaction) => {
+      await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
+      const [row] = await sequelize.query<{ pages: string }>('SELECT trademark_records_settle() AS pages', { type: QueryTypes.SELECT, transaction });
+      return Number(row?.pages ?? 0);
+    });
+  }
+
+  /**
    * Records whose analysis is missing or of another version than ANALYZER_VERSION (records
    * without a mark need none), after `afterId` in id order: the next batch of a reanalysis. With
    * the batch timeout: where few records are left among many, the walk to them takes seconds.
