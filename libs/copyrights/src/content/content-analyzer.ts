@@ -74,9 +74,7 @@ function looksLikeUtf8Text(head: Buffer): boolean {
   if (head.length === 0) return false;
   let text: string;
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(head, {
-      stream: true,
-    });
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: true });
   } catch {
     return false;
   }
@@ -146,33 +144,12 @@ function pdfSink(): Sink {
   };
 }
 
-/**
- * The grey pixels both image hashes are resized from: the image scaled to this many pixels on
- * its shorter side (never enlarged), far above either hash's size.
- */
-const GREY_BASE_SIZE = 128;
-
 function imageSink(mediaType: string): Sink {
-  const input = sharp({
-    limitInputPixels: MAX_IMAGE_PIXELS,
-    failOn: 'error',
-    animated: false,
-  });
-  // One decode for both hashes: orientation from EXIF applied, transparency on white, grey
-  // levels, scaled to GREY_BASE_SIZE (shrunk on load where the format allows it: JPEG, WebP);
-  // the hash sizes are then resized from these few pixels. The metadata is the header's.
-  const base = input
-    .clone()
-    .rotate()
-    .flatten({ background: '#ffffff' })
-    .toColourspace('b-w')
-    .resize(GREY_BASE_SIZE, GREY_BASE_SIZE, {
-      fit: 'outside',
-      withoutEnlargement: true,
-    })
-    .raw()
-    .toBuffer({ resolveWithObject: true });
-  const results = Promise.all([base, input.clone().metadata()]);
+  const input = sharp({ limitInputPixels: MAX_IMAGE_PIXELS, failOn: 'error', animated: false });
+  // Orientation from EXIF applied, transparency on white, grey levels, then the hash sizes.
+  const grey = (width: number, height: number) =>
+    input.clone().rotate().flatten({ background: '#ffffff' }).toColourspace('b-w').resize(width, height, { fit: 'fill' }).raw().toBuffer();
+  const results = Promise.all([grey(PHASH_SIZE, PHASH_SIZE), grey(DHASH_WIDTH, DHASH_HEIGHT), input.clone().metadata()]);
   results.catch(() => undefined);
   input.on('error', () => undefined);
   return {
@@ -182,26 +159,8 @@ function imageSink(mediaType: string): Sink {
     async finish(analysis) {
       input.end();
       try {
-        const [{ data, info }, meta] = await results;
-        const grey = (width: number, height: number) =>
-          sharp(data, {
-            raw: {
-              width: info.width,
-              height: info.height,
-              channels: info.channels,
-            },
-          })
-            .resize(width, height, { fit: 'fill' })
-            .toColourspace('b-w')
-            .raw()
-            .toBuffer();
-        const [p, d] = await Promise.all([grey(PHASH_SIZE, PHASH_SIZE), grey(DHASH_WIDTH, DHASH_HEIGHT)]);
-        analysis.image = {
-          pHash: pHash(p),
-          dHash: dHash(d),
-          width: meta.autoOrient?.width ?? meta.width ?? 0,
-          height: meta.autoOrient?.height ?? meta.height ?? 0,
-        };
+        const [p, d, meta] = await results;
+        analysis.image = { pHash: pHash(p), dHash: dHash(d), width: meta.autoOrient?.width ?? meta.width ?? 0, height: meta.autoOrient?.height ?? meta.height ?? 0 };
       } catch {
         throw new UndecodableContentError(mediaType);
       }
@@ -216,11 +175,7 @@ function imageSink(mediaType: string): Sink {
  */
 export async function analyzeContent(
   source: AsyncIterable<Buffer | Uint8Array>,
-  options: {
-    maxBytes: number;
-    filename?: string;
-    onChunk?: (chunk: Buffer) => Promise<void>;
-  },
+  options: { maxBytes: number; filename?: string; onChunk?: (chunk: Buffer) => Promise<void> },
 ): Promise<ContentAnalysis> {
   const hash = createHash('sha256');
   let size = 0;
