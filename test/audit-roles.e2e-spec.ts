@@ -124,4 +124,25 @@ describe('audit log under two database roles (e2e)', () => {
     const verify = await api.call('GET', '/v1/admin/audit-logs/verify', { token: admin.accessToken });
     expect(verify.body).toMatchObject({ ok: true });
   });
+
+  it('owner functions run by the app are granted to its role only, never to PUBLIC', async () => {
+    // The registry import settles the GIN indexes through this owner function, as the app's role.
+    const [{ pages }] = (await app.query('SELECT trademark_records_settle() AS pages')).rows as Array<{ pages: string }>;
+    expect(Number(pages)).toBeGreaterThanOrEqual(0);
+    const definers = (
+      await owner.query(
+        `SELECT p.oid::regprocedure::text AS fn, has_function_privilege('public', p.oid, 'EXECUTE') AS public_may,
+                has_function_privilege($1, p.oid, 'EXECUTE') AS app_may
+           FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace
+          WHERE n.nspname = 'public' AND p.prosecdef ORDER BY 1`,
+        [role],
+      )
+    ).rows as Array<{ fn: string; public_may: boolean; app_may: boolean }>;
+    expect(definers.map((d) => d.fn)).toEqual(expect.arrayContaining(['trademark_records_settle()', 'audit_logs_purge(timestamp with time zone,uuid)']));
+    // Every SECURITY DEFINER function is closed to PUBLIC, but for a trigger function (not callable
+    // by itself) and the read-only check the append-only trigger makes as whoever writes.
+    const open = new Set(['audit_logs_chain()', 'audit_logs_purging()']);
+    expect(definers.filter((d) => d.public_may && !open.has(d.fn))).toEqual([]);
+    expect(definers.find((d) => d.fn === 'trademark_records_settle()')?.app_may).toBe(true);
+  });
 });
