@@ -77,7 +77,8 @@ export function isStopword(word: string): boolean {
   return STOPWORDS.has(word) || word.length < 2 || /^\d+$/.test(word);
 }
 
-const lemmaCache = new Map<string, string>();
+/** Bounded: descriptions are user input, and an unbounded map of every word ever seen would grow for as long as the process runs. */
+const lemmaCache = new LRUCache<string, string>({ max: 100_000 });
 
 /**
  * One canonical base form per word: a noun's singular (`mattresses` -> `mattress`), else a
