@@ -62,6 +62,13 @@ describe('pairFeatures', () => {
     expect(short.values.sound).toBe(0);
     expect(features('SILVERADO PINECONE FOODS', 'SP').values).toEqual(expect.objectContaining({ initials: 1, appearance: 0, sound: 0 }));
   });
+
+  it('reads an initialism as the whole mark or the mark less its last word, never skipping an inner word', () => {
+    expect(features('CVH', 'CEDAR VALLEY HEALTH GROUP').values.initials).toBe(1);
+    expect(features('SILVER PINE ORGANICS', 'SP').values.initials).toBe(1);
+    expect(features('SILVER PINE ORGANICS', 'SO').values.initials).toBe(0);
+    expect(features('FB', 'FOREST MOON BREWING').values.initials).toBe(0);
+  });
 });
 
 describe('explain', () => {

@@ -7,7 +7,7 @@
  * A pure function of two analyzed marks and their context: the scoring (weights.ts) and the
  * explanations (explain.ts) both read what it returns.
  */
-import type { AnalyzedMark } from './analyzer';
+import { abbreviationsOf, type AnalyzedMark } from './analyzer';
 import type { ClassRelation } from './class-relations.util';
 import { areCloseSynonyms } from './synonyms';
 
@@ -208,9 +208,11 @@ export function pairFeatures(q: AnalyzedMark, r: AnalyzedMark, context: PairCont
   const distance = editDistance(q.compact, r.compact);
   const trigram = trigramSimilarity(q.words.join(' '), r.words.join(' '));
 
-  // Initials: one mark is a single word that the other's words abbreviate (SP, SILVER PINE).
-  const sharedInitials = q.initials.find((x) => r.initials.includes(x)) ?? null;
-  const initialsPair = identical === 0 && sharedInitials !== null && (q.words.length === 1) !== (r.words.length === 1);
+  // Initials: one mark is a single word that the other's words abbreviate (SP for SILVER PINE, or
+  // for SILVER PINE FOODS: abbreviationsOf).
+  const [single, several] = q.words.length === 1 ? [q, r] : [r, q];
+  const sharedInitials = single.words.length === 1 && identical === 0 ? (abbreviationsOf(several.words).find((x) => single.initials.includes(x)) ?? null) : null;
+  const initialsPair = sharedInitials !== null;
   const initials = initialsPair ? 1 : 0;
 
   // An initialism is compared with the words it abbreviates (the initials feature), not letter by
