@@ -22,6 +22,8 @@ const SEED: Array<[serial: string, mark: string, classes: number[]]> = [
   ['91000010', 'TORVALO', [33]],
   ['91000011', 'KESTREL FOODS', [29]],
   ['91000012', 'HARROWGATE', [16]],
+  // The initials of QUILLON FARROW (and of the QQ... FOODS filler: #qf is a crowded key).
+  ['91000013', 'QF', [29]],
 ];
 
 /** Filler records that make KESTREL and FOODS crowded words (their sound codes carried by more than COMMON_KEY_RECORDS records). */
@@ -114,6 +116,25 @@ describe('Clearance search: the kinds of miss (e2e)', () => {
     expect(r.reasons.map((x) => x.kind)).toContain('initials');
     const longer = await expectFirst('PELHAM MOOR WEAVING STUDIO', [24], '91000008');
     expect(longer.reasons.map((x) => x.kind)).toContain('initials');
+  });
+
+  it('an initials record for a longer mark whose initials are crowded (the record that is exactly those initials)', async () => {
+    const [count] = (await pg.query<{ records: number }>(`SELECT records FROM trademark_key_stats WHERE key = '#qf'`)).rows;
+    expect(count.records).toBeGreaterThan(COMMON_KEY_RECORDS);
+    for (const query of ['QUILLON FARROW', 'QUILLON FARROW CANDLES']) {
+      const results = await topOf(query, [29]);
+      const qf = results.find((r) => r.record.serialNumber === '91000013');
+      expect(qf?.reasons.map((x) => x.kind)).toContain('initials');
+      expect(qf?.risk).toBe('high');
+    }
+  });
+
+  it('a crowded initialism still meets the longer marks it abbreviates in the searched class', async () => {
+    const [count] = (await pg.query<{ records: number }>(`SELECT records FROM trademark_key_stats WHERE key = '#kz'`)).rows;
+    expect(count.records).toBeGreaterThan(COMMON_KEY_RECORDS);
+    const longer = (await topOf('KZ', [29])).filter((r) => r.reasons.some((x) => x.kind === 'initials'));
+    expect(longer.length).toBeGreaterThan(0);
+    for (const r of longer) expect(r.record.mark).toMatch(/^KESTREL ZZ\S*$/);
   });
 
   it('a long mark of crowded words, one of them mistyped, by the pair of its words (no trigram scan)', async () => {

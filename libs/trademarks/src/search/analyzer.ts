@@ -100,6 +100,25 @@ export function initialsVariants(words: readonly string[]): string[] {
   return [...out];
 }
 
+/**
+ * The initialisms that stand for a mark of several words: its initials, and for a mark of 3 to 5
+ * words those of the mark less its last word (CEDAR VALLEY HEALTH GROUP is CVH, SILVER PINE FOODS
+ * is SP). Narrower than initialsVariants (the search keys, which also drop an inner word to find
+ * candidates): an initialism skipping an inner word (SO for SILVER PINE ORGANICS) abbreviates no
+ * part of the mark anyone reads as a unit.
+ */
+export function abbreviationsOf(words: readonly string[]): string[] {
+  if (words.length < 2) return [];
+  const out = new Set<string>();
+  const full = initialsOf(words);
+  if (full !== null) out.add(full);
+  if (words.length >= 3 && words.length <= 5) {
+    const lessLast = initialsOf(words.slice(0, -1));
+    if (lessLast !== null) out.add(lessLast);
+  }
+  return [...out];
+}
+
 /** Analyzes a mark's text (see AnalyzedMark). Pure and deterministic. */
 export function analyzeMark(text: string): AnalyzedMark {
   const normalized = normalizeMark(text);

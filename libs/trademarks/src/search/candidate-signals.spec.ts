@@ -7,6 +7,7 @@ import {
   TRIGRAM_THRESHOLD,
   candidateSql,
   distinctiveSignals,
+  exactMarksOf,
   lookalikeWordsOf,
   needsTrigramScan,
   trigramThreshold,
@@ -192,7 +193,18 @@ describe('distinctiveSignals', () => {
   });
 
   it('treats a key no record carries as rare', () => {
-    expect(distinctiveSignals({ keys: ['ZZQ'], words: ['zebraflux'] }, new Map())).toEqual({ keys: ['ZZQ'], words: ['zebraflux'], crowdedWords: [] });
+    expect(distinctiveSignals({ keys: ['ZZQ'], words: ['zebraflux'] }, new Map())).toEqual({ keys: ['ZZQ'], words: ['zebraflux'], crowdedWords: [], crowdedExactKeys: [] });
+  });
+
+  it('sets a crowded initials or meaning key apart, for a branch within the searched classes', () => {
+    const counts = new Map([
+      ['#sp', COMMON_KEY_RECORDS + 1],
+      ['SP', COMMON_KEY_RECORDS + 1],
+      ['=sun', 5],
+    ]);
+    const signals = distinctiveSignals({ keys: ['SP', '#sp', '=sun'], words: [] }, counts);
+    expect(signals.keys).toEqual(['=sun']);
+    expect(signals.crowdedExactKeys).toEqual(['#sp']);
   });
 
   it('marks a look-alike word crowded when its sound code is common', () => {
@@ -260,6 +272,24 @@ describe('candidateSql', () => {
   it('keeps the trigram scan, bounded, for a query without look-alike keys', () => {
     const { sql } = candidateSql({ normalized: 'x', keys: [], lookalikeKeys: [], lookalikeWords: [], words: [], classes: [], status: 'all' });
     expect(sql).toContain(`WHERE r.normalized_mark % $1  LIMIT ${BRANCH_SCAN_ROWS}) r`);
+  });
+
+  it('reads a crowded initialism only among the records in the searched classes, and not at all without classes', () => {
+    const query = { normalized: 'sp', keys: [], lookalikeKeys: ['sp'], words: [], crowdedExactKeys: ['#sp'], status: 'all' as const };
+    const inClasses = candidateSql({ ...query, classes: [25] });
+    expect(inClasses.sql).toContain('r.phonetic_keys && $5::text[] AND r.classes && $3::int[]');
+    expect(inClasses.bind).toContainEqual(['#sp']);
+    expect(candidateSql({ ...query, classes: [] }).bind).not.toContainEqual(['#sp']);
+  });
+
+  it('looks up the records that are exactly the initials or a two-letter word of a query of several words', () => {
+    expect(exactMarksOf(analyzeMark('SILVER PINE FOODS'))).toEqual(['spf', 'sp']);
+    expect(exactMarksOf(analyzeMark('KE BREWING'))).toEqual(['kb', 'ke']);
+    expect(exactMarksOf(analyzeMark('BY FOODS'))).toEqual(['by']);
+    expect(exactMarksOf(analyzeMark('SILVERPINE'))).toEqual([]);
+    const { sql, bind } = candidateSql({ normalized: 'silver pine foods', keys: [], words: [], exactMarks: ['spf', 'sp'], classes: [], status: 'all' });
+    expect(sql).toContain('r.lookalike_keys && $5::text[] AND r.normalized_mark = ANY($5::text[])');
+    expect(bind[4]).toEqual(['spf', 'sp']);
   });
 
   it('gives initials and meaning keys a branch of their own', () => {

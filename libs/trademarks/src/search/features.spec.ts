@@ -47,9 +47,27 @@ describe('pairFeatures', () => {
     expect(features('FROST PEAK', 'PEAK FROST').values.reordered).toBe(1);
   });
 
-  it('sets the class and status features', () => {
+  it('sets the class features; the status is no feature (it scales the probability)', () => {
     const f = features('ORBIT', 'ORBIT', { relation: 'unrelated', live: false });
-    expect(f.values).toEqual(expect.objectContaining({ classUnrelated: 1, classSame: 0, dead: 1, unrelatedSimilar: 1 }));
+    expect(f.values).toEqual(expect.objectContaining({ classUnrelated: 1, classSame: 0, unrelatedSimilar: 1 }));
+    expect(f.values).toEqual(features('ORBIT', 'ORBIT', { relation: 'unrelated', live: true }).values);
+  });
+
+  it('compares an initialism with the words it abbreviates, not letter by letter with the longer mark', () => {
+    const short = features('SP', 'SUN PINE');
+    const long = features('SP', 'SILVERADO PINECONE');
+    expect(short.values.initials).toBe(1);
+    expect(short.values).toEqual(long.values);
+    expect(short.values.appearance).toBe(0);
+    expect(short.values.sound).toBe(0);
+    expect(features('SILVERADO PINECONE FOODS', 'SP').values).toEqual(expect.objectContaining({ initials: 1, appearance: 0, sound: 0 }));
+  });
+
+  it('reads an initialism as the whole mark or the mark less its last word, never skipping an inner word', () => {
+    expect(features('CVH', 'CEDAR VALLEY HEALTH GROUP').values.initials).toBe(1);
+    expect(features('SILVER PINE ORGANICS', 'SP').values.initials).toBe(1);
+    expect(features('SILVER PINE ORGANICS', 'SO').values.initials).toBe(0);
+    expect(features('FB', 'FOREST MOON BREWING').values.initials).toBe(0);
   });
 });
 

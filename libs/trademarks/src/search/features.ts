@@ -2,15 +2,22 @@
  * The features of a pair of marks, as an examiner weighs them (the DuPont factors a text search can
  * see): appearance, sound and meaning, word by word and for the whole mark; the dominant portion
  * (how distinctive the shared words are, from how many records carry them); word order and
- * containment; initials; the relation of the goods (class relation) and the prior record's status.
+ * containment; initials; the relation of the goods (class relation). The prior record's status
+ * scales the probability (scoring.util, weights.ts).
  * A pure function of two analyzed marks and their context: the scoring (weights.ts) and the
  * explanations (explain.ts) both read what it returns.
  */
-import type { AnalyzedMark } from './analyzer';
+import { abbreviationsOf, type AnalyzedMark } from './analyzer';
 import type { ClassRelation } from './class-relations.util';
 import { areCloseSynonyms } from './synonyms';
 
-/** The features, in the order of the weight table (weights.ts). Each is in [0, 1]. */
+/**
+ * The features of the logistic model, in the order of the weight table (weights.ts). Each is in
+ * [0, 1]. The prior record's status is no feature of it: it scales the probability (see
+ * SEARCH_WEIGHTS.deadFactor in weights.ts), because a cancelled, abandoned or expired record keeps
+ * a share of the risk its marks and goods carry, whatever that risk is, rather than moving every
+ * pair by one step on the logit scale.
+ */
 export const FEATURE_NAMES = [
   'identical',
   'appearance',
@@ -27,7 +34,6 @@ export const FEATURE_NAMES = [
   'classRelated',
   'classUnrelated',
   'unrelatedSimilar',
-  'dead',
 ] as const;
 export type FeatureName = (typeof FEATURE_NAMES)[number];
 
@@ -201,14 +207,22 @@ export function pairFeatures(q: AnalyzedMark, r: AnalyzedMark, context: PairCont
   const identical = q.compact !== '' && (q.compact === r.compact || q.fullCompact === r.fullCompact) ? 1 : 0;
   const distance = editDistance(q.compact, r.compact);
   const trigram = trigramSimilarity(q.words.join(' '), r.words.join(' '));
-  const appearance = Math.max(editSimilarity(q.compact, r.compact), editSimilarity(q.visual, r.visual), editSimilarity(q.fullCompact, r.fullCompact), trigram);
-  const sound = q.wholeCode.length >= 2 && r.wholeCode.length >= 2 ? editSimilarity(q.wholeCode, r.wholeCode) : 0;
+
+  // Initials: one mark is a single word that the other's words abbreviate (SP for SILVER PINE, or
+  // for SILVER PINE FOODS: abbreviationsOf).
+  const [single, several] = q.words.length === 1 ? [q, r] : [r, q];
+  const sharedInitials = single.words.length === 1 && identical === 0 ? (abbreviationsOf(several.words).find((x) => single.initials.includes(x)) ?? null) : null;
+  const initialsPair = sharedInitials !== null;
+  const initials = initialsPair ? 1 : 0;
+
+  // An initialism is compared with the words it abbreviates (the initials feature), not letter by
+  // letter with the longer mark: SP against SILVERPINE or SUNPINE says nothing but their lengths,
+  // so for an initials pair whole-mark appearance and sound are not measured.
+  const appearance = initialsPair ? 0 : Math.max(editSimilarity(q.compact, r.compact), editSimilarity(q.visual, r.visual), editSimilarity(q.fullCompact, r.fullCompact), trigram);
+  const sound = !initialsPair && q.wholeCode.length >= 2 && r.wholeCode.length >= 2 ? editSimilarity(q.wholeCode, r.wholeCode) : 0;
 
   const sortedQ = [...q.singulars].sort().join(' ');
   const reordered = q.words.length >= 2 && identical === 0 && sortedQ === [...r.singulars].sort().join(' ') ? 1 : 0;
-
-  const sharedInitials = q.initials.find((x) => r.initials.includes(x)) ?? null;
-  const initials = identical === 0 && sharedInitials !== null && (q.words.length === 1) !== (r.words.length === 1) ? 1 : 0;
 
   // Containment: every word of one mark is in the other, which says more (MILLBECK in MILLBECK
   // PET SUPPLY); or one compact form holds the other (HIGHWATER in HIGHWATERS).
@@ -255,12 +269,11 @@ export function pairFeatures(q: AnalyzedMark, r: AnalyzedMark, context: PairCont
       classRelated,
       classUnrelated,
       unrelatedSimilar: classUnrelated * markSimilarity,
-      dead: context.live ? 0 : 1,
     },
     matches,
     editDistance: distance,
     trigram,
     contained,
-    initials: initials ? sharedInitials : null,
+    initials: initialsPair ? sharedInitials : null,
   };
 }

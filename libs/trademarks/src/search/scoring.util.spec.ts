@@ -2,6 +2,7 @@ import { classRelation } from './class-relations.util';
 import { normalizeMark, phoneticKeys } from './normalize';
 import { classCoverage, editDistance, highestRisk, prepareQuery, rankCandidates, riskOf, scoreCandidate } from './scoring.util';
 import type { Candidate } from './search.types';
+import { SEARCH_WEIGHTS } from './weights';
 
 function candidate(mark: string, classes: number[], live = true, trigram = 0): Candidate {
   return {
@@ -82,12 +83,25 @@ describe('rankCandidates', () => {
   it('keeps records identical to the query whatever their score, first, when asked to (the clearance search)', () => {
     const q = prepareQuery('STUSOMOON LOGIC');
     const dead = candidate('STUSOMOON LOGIC', [9], false);
-    expect(scoreCandidate(q, dead).risk).toBe('none');
-    expect(rankCandidates(q, [dead], 5)).toEqual([]);
-    expect(rankCandidates(q, [dead, candidate('BANANA', [9])], 5, 15, true).map((r) => r.record.mark)).toEqual(['STUSOMOON LOGIC']);
+    // Searched in class 1: the dead record in class 9 (unrelated) is below the `low` band.
+    const inClass = prepareQuery('STUSOMOON LOGIC', [1]);
+    expect(scoreCandidate(inClass, dead).risk).toBe('none');
+    expect(rankCandidates(inClass, [dead], 5)).toEqual([]);
+    expect(rankCandidates(inClass, [dead, candidate('BANANA', [1])], 5, 15, true).map((r) => r.record.mark)).toEqual(['STUSOMOON LOGIC']);
     const lookalike = candidate('STUSOMOON LOGICS', [9]);
     expect(scoreCandidate(q, lookalike).score).toBeGreaterThan(scoreCandidate(q, dead).score);
     expect(rankCandidates(q, [lookalike, dead], 5, 15, true).map((r) => r.record.mark)).toEqual(['STUSOMOON LOGIC', 'STUSOMOON LOGICS']);
+  });
+
+  it('keeps the learned share of the risk for a dead record (deadFactor): an identical dead mark is medium, never high', () => {
+    for (const classes of [[], [9]]) {
+      const q = prepareQuery('STUSOMOON LOGIC', classes);
+      const live = scoreCandidate(q, candidate('STUSOMOON LOGIC', [9])).score;
+      const dead = scoreCandidate(q, candidate('STUSOMOON LOGIC', [9], false));
+      expect(Math.abs(dead.score - live * SEARCH_WEIGHTS.deadFactor)).toBeLessThanOrEqual(1);
+      expect(dead.risk).toBe('medium');
+      expect(kinds(dead)).toEqual(expect.arrayContaining(['identical', 'dead-record']));
+    }
   });
 
   it('never scores a look-alike above the identical mark in its place, and ranks the identical one first', () => {

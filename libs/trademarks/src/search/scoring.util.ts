@@ -99,9 +99,18 @@ export function logitOf(features: PairFeatures): number {
   return z;
 }
 
-/** The estimated probability of a likelihood of confusion, 0..1 (logistic regression, weights.ts). */
-export function probabilityOf(features: PairFeatures): number {
-  return 1 / (1 + Math.exp(-logitOf(features)));
+/**
+ * The estimated probability of a likelihood of confusion, 0..1: the logistic model over the pair's
+ * features (weights.ts), times the learned share of that risk a dead (cancelled, abandoned,
+ * expired) prior record keeps (SEARCH_WEIGHTS.deadFactor).
+ */
+export function probabilityOf(features: PairFeatures, live = true): number {
+  return withStatus(1 / (1 + Math.exp(-logitOf(features))), live);
+}
+
+/** A probability of the logistic model, scaled for the prior record's status. */
+function withStatus(probability: number, live: boolean): number {
+  return live ? probability : probability * SEARCH_WEIGHTS.deadFactor;
 }
 
 /** A scored result, with the figures the tie-break uses. */
@@ -125,20 +134,20 @@ export function classCoverage(queryClasses: readonly number[], recordClasses: re
   return queryClasses.filter((c) => recordClasses.includes(c)).length / queryClasses.length;
 }
 
-/** Per prepared query: the linear term of the query against itself, by class relation and status (identicalLogit). */
+/** Per prepared query: the linear term of the query against itself, by class relation (identicalLogit). */
 const IDENTICAL_LOGITS = new WeakMap<PreparedQuery, Map<string, number>>();
 
 /**
- * The model's linear term for a record identical to the query, with the given class relation and
- * status: the most a record can weigh against the query in that context. The features of a
- * look-alike are not a superset of an identical mark's (SHORT ONE LETTER and CONTAINS describe a
+ * The model's linear term for a record identical to the query, with the given class relation: the
+ * most a record can weigh against the query in that context (the status scales both alike). The
+ * features of a look-alike are not a superset of an identical mark's (SHORT ONE LETTER and CONTAINS describe a
  * difference; identical marks have neither), so the linear model alone can score MINT above MIST
  * itself for the query MIST, or SIERRA SIERRA above SIERRA; scoreCandidate caps a look-alike here.
  */
 function identicalLogit(query: PreparedQuery, context: PairContext): number {
   let byContext = IDENTICAL_LOGITS.get(query);
   if (byContext === undefined) IDENTICAL_LOGITS.set(query, (byContext = new Map()));
-  const key = `${context.relation}|${context.live}`;
+  const key = context.relation;
   let logit = byContext.get(key);
   if (logit === undefined) byContext.set(key, (logit = logitOf(pairFeatures(query.analysis, query.analysis, context))));
   return logit;
@@ -162,7 +171,7 @@ export function scoreCandidate(query: PreparedQuery, candidate: Candidate): Rank
   const logit = logitOf(features);
   const identical = features.values.identical === 1;
   const capped = identical ? logit : Math.min(logit, identicalLogit(query, context));
-  const score = Math.round(100 / (1 + Math.exp(-capped)));
+  const score = Math.round(100 * withStatus(1 / (1 + Math.exp(-capped)), candidate.record.live));
   const reasons = explain(features, {
     recordMark: candidate.record.mark ?? candidate.normalizedMark,
     relation,

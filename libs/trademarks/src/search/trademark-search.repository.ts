@@ -4,8 +4,8 @@ import { literal, Op, QueryTypes, type Sequelize, type WhereOptions } from 'sequ
 import { ReadReplicas, type DbTransaction } from '@app/database';
 import { decodeCursor, encodeCursor, KEYSET_AFTER_SQL, KEYSET_CREATED_AT_SQL, type Page } from '@app/common';
 import { TrademarkLog } from './models/trademark-log.model';
-import { ANALYZER_VERSION, LOOKALIKE_MAX_LETTERS, WORD_KEY_MIN_LETTERS, WORD_KEY_PREFIX, wholeWordKeys, wordLookalikeKeys } from './analyzer';
-import { INITIALS_KEY_PREFIX, MEANING_KEY_PREFIX, phoneticCode, singularWord, STOP_WORDS } from './normalize';
+import { abbreviationsOf, ANALYZER_VERSION, type AnalyzedMark, LOOKALIKE_MAX_LETTERS, WORD_KEY_MIN_LETTERS, WORD_KEY_PREFIX, wholeWordKeys, wordLookalikeKeys } from './analyzer';
+import { INITIALS_KEY_PREFIX, markWords, MEANING_KEY_PREFIX, phoneticCode, singularWord, STOP_WORDS } from './normalize';
 import { TrademarkSearch } from './models/trademark-search.model';
 import type { PreparedQuery } from './scoring.util';
 import type { Candidate, RiskLevel, ScoredResult, SearchHistoryItem, SearchOutcome, StatusFilter } from './search.types';
@@ -59,6 +59,14 @@ export interface CandidateQuery {
   crowdedWords?: string[];
   /** Distinctive words (4+ letters) a compound mark may contain (LIVINGREEN contains GREEN). */
   words: string[];
+  /**
+   * Whole marks a record may be exactly (exactMarksOf): for a query of several words, its initials
+   * (also less one word) and its two-letter words, so that SILVER PINE FOODS meets the record SP
+   * and KE BREWING the record KE.
+   */
+  exactMarks?: string[];
+  /** Of the query's initials and meaning keys, those too crowded for a branch of their own (distinctiveSignals sets it). */
+  crowdedExactKeys?: string[];
   classes: number[];
   status: StatusFilter;
   /** Candidates per signal (CANDIDATES_PER_SIGNAL by default). */
@@ -99,9 +107,23 @@ export function candidateQueryOf(query: PreparedQuery, classes: number[], status
     lookalikeKeys: wholeMarkKeysOf(query),
     lookalikeWords: lookalikeWordsOf(query.words),
     words: containmentWords(query.words),
+    exactMarks: exactMarksOf(query.analysis),
     classes,
     status,
   };
+}
+
+/**
+ * The whole marks a record may be exactly, for a query of several words: its initials (and those
+ * of the query less its last word, abbreviationsOf: CHOODRER SYSTEMS BREWING meets CS) and its words of two letters (KE
+ * BREWING meets KE; a word of three letters or more meets the record that is that word through
+ * its whole-word look-alike keys already). An initials record shares no word and no sound with
+ * the long mark, and hundreds of records share its `#` key: only an exact lookup finds it.
+ */
+export function exactMarksOf(analysis: Pick<AnalyzedMark, 'normalized' | 'words'>): string[] {
+  const all = markWords(analysis.normalized);
+  if (all.length < 2) return [];
+  return [...new Set([...abbreviationsOf(analysis.words), ...all.filter((w) => w.length === 2)])];
 }
 
 /** The words worth a containment branch: distinctive (no stop words), singular, 4+ letters, at most 5. */
@@ -152,12 +174,13 @@ export function lookalikeWordsOf(words: readonly string[]): LookalikeWord[] {
 export function distinctiveSignals(
   query: Pick<CandidateQuery, 'keys' | 'words' | 'lookalikeWords'>,
   keyRecords: ReadonlyMap<string, number>,
-): { keys: string[]; words: string[]; crowdedWords: string[] } {
+): { keys: string[]; words: string[]; crowdedWords: string[]; crowdedExactKeys: string[] } {
   const rare = (key: string): boolean => (keyRecords.get(key) ?? 0) <= COMMON_KEY_RECORDS;
   return {
     keys: query.keys.filter(rare),
     words: query.words.filter((word) => rare(phoneticCode(singularWord(word)))),
     crowdedWords: (query.lookalikeWords ?? []).filter((w) => !rare(w.code)).map((w) => w.word),
+    crowdedExactKeys: query.keys.filter((key) => isExactKey(key) && !rare(key)),
   };
 }
 
@@ -198,7 +221,9 @@ const WORD_PAIRS = 3;
  * (same class, live, similarity) with its own limit, then merged and deduplicated:
  *
  * - phonetic key overlap `&&` (sound codes of the words and of the whole mark, rare ones only);
- * - initials and meaning keys;
+ * - initials and meaning keys; a crowded one only among the records in the searched classes;
+ * - the records that are exactly the initials or a two-letter word of a query of several words
+ *   (exactMarksOf);
  * - the whole mark's look-alike keys `&&` (a short mark, or a single word of any length);
  * - per look-alike word (lookalikeWords) that is not crowded: its `~` word keys, and for a query of
  *   several words also the word's whole-mark keys (the records that are that word alone);
@@ -231,6 +256,17 @@ export function candidateSql(query: CandidateQuery): {
   const signals: Array<{ where: string; bounded: boolean }> = [{ where: 'r.phonetic_keys && $2::text[]', bounded: false }];
   if (needsTrigramScan(query)) signals.push({ where: 'r.normalized_mark % $1', bounded: true });
   if (exact.length > 0) signals.push({ where: `r.phonetic_keys && ${param(exact)}::text[]`, bounded: false });
+  // A crowded initialism or concept (SP: the initials of thousands of records in a large registry)
+  // is read only among the records in the searched classes, where the ranking looks first.
+  if ((query.crowdedExactKeys ?? []).length > 0 && query.classes.length > 0) {
+    signals.push({ where: `r.phonetic_keys && ${param(query.crowdedExactKeys)}::text[] AND r.classes && $3::int[]`, bounded: true });
+  }
+  // The records that are exactly the query's initials or one of its two-letter words (exactMarksOf),
+  // found by their whole-mark look-alike key (a mark's own compact form is one of its keys).
+  if ((query.exactMarks ?? []).length > 0) {
+    const at = param(query.exactMarks);
+    signals.push({ where: `r.lookalike_keys && ${at}::text[] AND r.normalized_mark = ANY(${at}::text[])`, bounded: true });
+  }
   if ((query.lookalikeKeys ?? []).length > 0) signals.push({ where: `r.lookalike_keys && ${param(query.lookalikeKeys)}::text[]`, bounded: false });
   const words = query.lookalikeWords ?? [];
   const several = words.length > 1;
