@@ -1,4 +1,4 @@
-import { clauses, contentLemmas, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -118,6 +118,38 @@ describe('Nice recommender text features', () => {
     expect(clauses('cat litter, grain free cat food and catnip toys')).toEqual(['cat litter', 'grain free cat food', 'catnip toys']);
     expect(clauses('hookah lounge, we also sell hookahs')).toEqual(['hookah lounge', 'sell hookahs']);
     expect(clauses('coffee beans, in our cafe we serve breakfast')).toEqual(['coffee beans', 'in our cafe we serve breakfast']);
+  });
+
+  it('distributes a coordination inside a phrase instead of splitting it: shared heads, shared tails, second objects', () => {
+    // A modifier coordinated before a shared head (`flea and tick drops` = flea drops + tick drops).
+    expect(clauses('flea and tick drops')).toEqual(['flea drops', 'tick drops']);
+    expect(clauses('clock and watch repair')).toEqual(['clock repair', 'watch repair']);
+    expect(clauses('we design and build custom websites')).toEqual(['we design custom websites', 'build custom websites']);
+    // A head of its own sharing what follows (`apparatus and instruments for physics`): alone, and with the tail.
+    expect(clauses('apparatus and instruments for physics')).toEqual(['apparatus', 'apparatus for physics', 'instruments for physics']);
+    // A second object of the same preposition.
+    expect(clauses('starters for motors and engines')).toEqual(['starters for motors', 'starters for engines']);
+    expect(clauses('pasteurising of food and beverages')).toEqual(['pasteurising of food', 'pasteurising of beverages']);
+    // Coordinated adjectives of one phrase stay in it.
+    expect(clauses('online retail services for downloadable and pre-recorded music')).toEqual(['online retail services for downloadable and pre-recorded music']);
+    // Two phrases of their own still part: a clause with its verb, a plural noun (goods of its own), a term's qualifiers.
+    expect(clauses('we roast coffee and run two cafés')).toEqual(['we roast coffee', 'run two cafés']);
+    expect(clauses('mattresses and solid wood bed frames')).toEqual(['mattresses', 'solid wood bed frames']);
+    expect(clauses('floors, not of metal and knives')).toEqual(['floors, not of metal', 'knives']);
+    expect(clauses('hardware and software')).toEqual(['hardware', 'software']);
+    expect(coordination('flea', 'and', ' tick drops')).toBe('shared-head');
+    expect(coordination('maize, roasted', 'and', ' fiberglass thread')).toBeUndefined();
+    expect(coordination('pistols [arms]', 'and', ' wallpaper removing preparations')).toBeUndefined();
+    expect(coordination('fences', ',', ' gates of wood')).toBeUndefined();
+  });
+
+  it('gives a coordinated phrase the heads and bigrams it means (flea and tick drops: head drop, flea drops)', () => {
+    expect(heads('flea and tick drops')).toEqual(['drop']);
+    expect(heads('starters for motors and engines')).toEqual(['starter']);
+    // Two activities of one object: both heads.
+    expect(heads('arranging and conducting of concerts')).toEqual(['arranging', 'conducting']);
+    expect(features('flea and tick drops', false).has('b:flea_drop')).toBe(true);
+    expect(features('starters for motors and engines', false).has('b:starter_engine')).toBe(true);
   });
 
   it('splits at a dash between words, not at the hyphen of a compound', () => {
