@@ -1,4 +1,4 @@
-import { clauses, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -28,7 +28,9 @@ describe('Nice recommender text features', () => {
     expect(sneaker.get('shoe')).toBeCloseTo(0.5);
     expect(sneaker.get('footwear')).toBeCloseTo(0.2);
     expect(new Map(expansions('cafe')).get('restaurant')).toBeCloseTo(0.4);
-    expect(expansions('zebraflux')).toEqual([]);
+    expect(expansions('kieselgur')).toEqual([]);
+    // A word WordNet does not know that reads as a closed compound reaches its parts (zebra, flux).
+    expect(new Map(expansions('zebraflux')).get('flux')).toBeCloseTo(EXPANSION_WEIGHTS.derived);
   });
 
   it('reaches the activity from the agent noun through WordNet derivations (cleaner -> clean)', () => {
@@ -150,6 +152,16 @@ describe('Nice recommender text features', () => {
     expect(heads('arranging and conducting of concerts')).toEqual(['arranging', 'conducting']);
     expect(features('flea and tick drops', false).has('b:flea_drop')).toBe(true);
     expect(features('starters for motors and engines', false).has('b:starter_engine')).toBe(true);
+  });
+
+  it('reads a closed compound WordNet does not know as a kind of its last part (smartphone: a phone)', () => {
+    expect(compoundParts('kickbike')).toEqual(['kick', 'bike']);
+    expect(compoundParts('turbocompressor')).toEqual(['turbo', 'compressor']);
+    expect(new Map(expansions('smartphone')).get('phone')).toBeCloseTo(EXPANSION_WEIGHTS.derived);
+    // Words WordNet knows are not split, and neither are words with no known last part.
+    expect(compoundParts('wallpaper')).toBeUndefined();
+    expect(compoundParts('kieselgur')).toBeUndefined();
+    expect(compoundParts('kombucha')).toBeUndefined();
   });
 
   it('splits at a dash between words, not at the hyphen of a compound', () => {

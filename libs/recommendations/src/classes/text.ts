@@ -21,7 +21,8 @@ import { LRUCache } from 'lru-cache';
  * hyphen inside a word (`non-electric`, `clip-in`) no longer splits clauses. 12: a coordination
  * inside a phrase is distributed, not split (`flea and tick drops` = flea drops + tick drops,
  * `starters for motors and engines` = starters for motors + starters for engines): the clauses,
- * heads and bigrams of terms and descriptions follow it (see coordination).
+ * heads and bigrams of terms and descriptions follow it (see coordination); a closed compound
+ * WordNet does not know (`smartphone`, `turbocompressor`) reaches its last part (compoundParts).
  */
 export const FEATURES_VERSION = 12;
 
@@ -183,6 +184,13 @@ export function expansions(word: string): Array<[string, number]> {
     if (l === word) return;
     out.set(l, Math.max(out.get(l) ?? 0, weight));
   };
+  // A closed compound WordNet does not know (`turbocompressor`, `kickbike`) is a kind of its last
+  // part: both parts known words, the longest last part first.
+  const compound = compoundParts(word);
+  if (compound) {
+    add(compound[1], EXPANSION_WEIGHTS.derived);
+    add(compound[0], EXPANSION_WEIGHTS.hypernym1);
+  }
   const pos = baseForms('noun', word).length > 0 ? 'noun' : 'verb';
   // Derivationally related forms: the agent noun's activity (CLEANER -> clean, PRINTER -> print).
   // Not a verb's agent or instrument (open -> opener, print -> printer): a description's verb says
@@ -206,6 +214,33 @@ export function expansions(word: string): Array<[string, number]> {
   const result = [...out.entries()];
   expansionCache.set(word, result);
   return result;
+}
+
+/** Whether WordNet knows a word (any inflection) as a noun, verb or adjective. */
+function knownWord(word: string): boolean {
+  return baseForms('noun', word).length > 0 || baseForms('verb', word).length > 0 || baseForms('adj', word).length > 0;
+}
+
+/** The shortest part of a closed compound that counts (shorter pieces are too often chance words: `kie`, `gur`). */
+const COMPOUND_PART = 3;
+
+/** A compound's last part this long is its head even when WordNet does not know the first (`turbo`, `crypto`). */
+const COMPOUND_HEAD = 5;
+
+/**
+ * A word WordNet does not know, read as a closed compound of two words it knows (`turbocompressor`
+ * -> turbo, compressor; `kickbike` -> kick, bike): the split with the longest last part, which
+ * must be a noun (the compound's head), the first part a word WordNet knows unless the last is
+ * COMPOUND_HEAD letters or more. Undefined when there is none.
+ */
+export function compoundParts(word: string): [string, string] | undefined {
+  if (word.length < 2 * COMPOUND_PART + 1 || !/^[a-z]+$/.test(word) || knownWord(word)) return undefined;
+  for (let i = COMPOUND_PART; i <= word.length - COMPOUND_PART; i++) {
+    const first = word.slice(0, i);
+    const last = word.slice(i);
+    if (baseForms('noun', last).length > 0 && !isStopword(first) && (knownWord(first) || last.length >= COMPOUND_HEAD)) return [lemma(first), lemma(last)];
+  }
+  return undefined;
 }
 
 /** Senses of a noun that count for reading it as an agent: WordNet's first two (the usual readings). */
