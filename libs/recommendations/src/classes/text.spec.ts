@@ -1,4 +1,4 @@
-import { clauses, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, closesObjectList, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -145,6 +145,16 @@ describe('Nice recommender text features', () => {
     expect(coordination('fences', ',', ' gates of wood')).toBeUndefined();
   });
 
+  it('reads a comma list of single words closed by and/or after a preposition as its objects (for agriculture, aquaculture and forestry)', () => {
+    expect(clauses('speed governors for machines, engines and motors')).toEqual(['speed governors for machines', 'speed governors for engines', 'speed governors for motors']);
+    expect(heads('statues of stone, concrete or marble')).toEqual(['statue']);
+    expect(heads('vermin exterminating for agriculture, aquaculture, horticulture and forestry')).toEqual(['exterminate']);
+    // A comma that parts goods stays a break: no conjunction closes the list.
+    expect(clauses('anti-roll cushions for babies, rubidium')).toEqual(['anti-roll cushions for babies', 'rubidium']);
+    expect(closesObjectList(['for machines', ',', ' engines', 'and', ' motors'], 1)).toBe(true);
+    expect(closesObjectList(['for babies', ',', ' rubidium'], 1)).toBe(false);
+  });
+
   it('gives a coordinated phrase the heads and bigrams it means (flea and tick drops: head drop, flea drops)', () => {
     expect(heads('flea and tick drops')).toEqual(['drop']);
     expect(heads('starters for motors and engines')).toEqual(['starter']);
@@ -200,7 +210,6 @@ describe('Nice recommender text features', () => {
     // A term's qualifiers have no head of their own.
     expect(heads('lamps, electric')).toEqual(['lamp']);
     expect(heads('blenders, electric, for household purposes')).toEqual(['blender']);
-    expect(heads('statues of stone, concrete or marble')).toEqual(['statue', 'concrete', 'marble']);
   });
 
   it('closes up hyphenated compounds so that co-working meets coworking', () => {

@@ -338,6 +338,8 @@ const GENERIC_HEADS = new Set(['service', 'services']);
 export function heads(text: string): string[] {
   const out: string[] = [];
   const pieces = text.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ').split(/([,;:.!?\u2013\u2014]|\s-\s|\band\b|\bor\b|\bplus\b)/i);
+  // The pieces read as further objects of a preposition (`statues of stone, concrete or marble`).
+  const objects = new Set<number>();
   for (let p = 0; p < pieces.length; p += 2) {
     const segment = pieces[p]!;
     if (p > 0 && isQualifier(segment, pieces[p - 1]!)) continue;
@@ -346,7 +348,10 @@ export function heads(text: string): string[] {
     // engines`), are no heads of their own.
     const joined = p + 2 < pieces.length ? coordination(segment, pieces[p + 1]!, pieces[p + 2]!) : undefined;
     if (joined === 'shared-head' || (joined === 'modifier' && contentLemmas(segment).length === 1)) continue;
-    if (p > 0 && coordination(pieces[p - 2]!, pieces[p - 1]!, segment) === 'object') continue;
+    if (p > 0 && (coordination(pieces[p - 2]!, pieces[p - 1]!, segment, closesObjectList(pieces, p - 1)) === 'object' || (objects.has(p - 2) && plainWords(segment).length === 1))) {
+      objects.add(p);
+      continue;
+    }
     const run: string[] = [];
     const tokens = tokenize(segment);
     // What a negation governs is what the goods are not (`fences, not of metal`): no head there.
@@ -390,7 +395,7 @@ export function clauses(text: string): string[] {
       current += separator + segment;
       continue;
     }
-    const joined = coordination(current, separator, segment);
+    const joined = coordination(current, separator, segment, closesObjectList(pieces, p));
     switch (joined) {
       case 'modifier':
         // `adhesive and sealing tapes`: one phrase, its modifiers coordinated.
@@ -417,6 +422,19 @@ export function clauses(text: string): string[] {
   }
   out.push(current);
   return out.map((c) => c.trim()).filter((c) => contentLemmas(c).length > 0);
+}
+
+/**
+ * Whether the comma at pieces[p] (split with its separators) opens the rest of a list of single
+ * words closed by `and`/`or` and one more word (`statues of stone, concrete or marble`,
+ * `for agriculture, aquaculture, horticulture and forestry`): such a comma joins objects as the
+ * conjunction does, where a comma elsewhere parts goods (`cushions for babies, rubidium`).
+ */
+export function closesObjectList(pieces: string[], p: number): boolean {
+  const single = (text: string | undefined): boolean => text !== undefined && plainWords(text).length === 1 && isContent(plainWords(text)[0]!);
+  let q = p;
+  while (pieces[q]?.trim() === ',' && single(pieces[q + 1])) q += 2;
+  return q > p && CONJUNCTIONS.has(pieces[q]?.trim().toLowerCase() ?? '') && single(pieces[q + 1]);
 }
 
 /** Prepositions whose object a coordinated noun shares the phrase of (`starters for motors and engines`). */
@@ -464,14 +482,16 @@ export type Coordination = 'shared-head' | 'shared-tail' | 'modifier' | 'object'
  *   object of the same phrase (starters for engines).
  * A segment with a subject pronoun, or opened by a stopword (`and run two cafés`), joins nothing.
  */
-export function coordination(before: string, separator: string, segment: string): Coordination | undefined {
-  if (!CONJUNCTIONS.has(separator.trim().toLowerCase())) return undefined;
+export function coordination(before: string, separator: string, segment: string, inObjectList = false): Coordination | undefined {
+  const sep = separator.trim().toLowerCase();
+  if (!CONJUNCTIONS.has(sep) && !(inObjectList && sep === ',')) return undefined;
   const left = plainWords(before);
   const right = plainWords(segment);
   const last = left[left.length - 1];
   const first = right[0];
   if (last === undefined || first === undefined || !isContent(last) || !isContent(first)) return undefined;
   if (right.some((w) => SUBJECTS.has(w)) || /[\])]\s*$/.test(before)) return undefined;
+  if (sep === ',') return right.length === 1 && left.length >= 2 && OBJECT_PREPOSITIONS.has(left[left.length - 2]!) && !readsAsModifier(first) ? 'object' : undefined;
   let run = 0;
   while (run < right.length && isContent(right[run]!)) run++;
   const leftContent = left.filter(isContent).length;
