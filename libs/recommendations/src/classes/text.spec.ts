@@ -1,4 +1,4 @@
-import { clauses, contentLemmas, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, closesObjectList, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -28,7 +28,9 @@ describe('Nice recommender text features', () => {
     expect(sneaker.get('shoe')).toBeCloseTo(0.5);
     expect(sneaker.get('footwear')).toBeCloseTo(0.2);
     expect(new Map(expansions('cafe')).get('restaurant')).toBeCloseTo(0.4);
-    expect(expansions('zebraflux')).toEqual([]);
+    expect(expansions('kieselgur')).toEqual([]);
+    // A word WordNet does not know that reads as a closed compound reaches its parts (zebra, flux).
+    expect(new Map(expansions('zebraflux')).get('flux')).toBeCloseTo(EXPANSION_WEIGHTS.derived);
   });
 
   it('reaches the activity from the agent noun through WordNet derivations (cleaner -> clean)', () => {
@@ -120,6 +122,58 @@ describe('Nice recommender text features', () => {
     expect(clauses('coffee beans, in our cafe we serve breakfast')).toEqual(['coffee beans', 'in our cafe we serve breakfast']);
   });
 
+  it('distributes a coordination inside a phrase instead of splitting it: shared heads, shared tails, second objects', () => {
+    // A modifier coordinated before a shared head (`flea and tick drops` = flea drops + tick drops).
+    expect(clauses('flea and tick drops')).toEqual(['flea drops', 'tick drops']);
+    expect(clauses('clock and watch repair')).toEqual(['clock repair', 'watch repair']);
+    expect(clauses('we design and build custom websites')).toEqual(['we design custom websites', 'build custom websites']);
+    // A head of its own sharing what follows (`apparatus and instruments for physics`): alone, and with the tail.
+    expect(clauses('apparatus and instruments for physics')).toEqual(['apparatus', 'apparatus for physics', 'instruments for physics']);
+    // A second object of the same preposition.
+    expect(clauses('starters for motors and engines')).toEqual(['starters for motors', 'starters for engines']);
+    expect(clauses('pasteurising of food and beverages')).toEqual(['pasteurising of food', 'pasteurising of beverages']);
+    // Coordinated adjectives of one phrase stay in it.
+    expect(clauses('online retail services for downloadable and pre-recorded music')).toEqual(['online retail services for downloadable and pre-recorded music']);
+    // Two phrases of their own still part: a clause with its verb, a plural noun (goods of its own), a term's qualifiers.
+    expect(clauses('we roast coffee and run two cafés')).toEqual(['we roast coffee', 'run two cafés']);
+    expect(clauses('mattresses and solid wood bed frames')).toEqual(['mattresses', 'solid wood bed frames']);
+    expect(clauses('floors, not of metal and knives')).toEqual(['floors, not of metal', 'knives']);
+    expect(clauses('hardware and software')).toEqual(['hardware', 'software']);
+    expect(coordination('flea', 'and', ' tick drops')).toBe('shared-head');
+    expect(coordination('maize, roasted', 'and', ' fiberglass thread')).toBeUndefined();
+    expect(coordination('pistols [arms]', 'and', ' wallpaper removing preparations')).toBeUndefined();
+    expect(coordination('fences', ',', ' gates of wood')).toBeUndefined();
+  });
+
+  it('reads a comma list of single words closed by and/or after a preposition as its objects (for agriculture, aquaculture and forestry)', () => {
+    expect(clauses('speed governors for machines, engines and motors')).toEqual(['speed governors for machines', 'speed governors for engines', 'speed governors for motors']);
+    expect(heads('statues of stone, concrete or marble')).toEqual(['statue']);
+    expect(heads('vermin exterminating for agriculture, aquaculture, horticulture and forestry')).toEqual(['exterminate']);
+    // A comma that parts goods stays a break: no conjunction closes the list.
+    expect(clauses('anti-roll cushions for babies, rubidium')).toEqual(['anti-roll cushions for babies', 'rubidium']);
+    expect(closesObjectList(['for machines', ',', ' engines', 'and', ' motors'], 1)).toBe(true);
+    expect(closesObjectList(['for babies', ',', ' rubidium'], 1)).toBe(false);
+  });
+
+  it('gives a coordinated phrase the heads and bigrams it means (flea and tick drops: head drop, flea drops)', () => {
+    expect(heads('flea and tick drops')).toEqual(['drop']);
+    expect(heads('starters for motors and engines')).toEqual(['starter']);
+    // Two activities of one object: both heads.
+    expect(heads('arranging and conducting of concerts')).toEqual(['arranging', 'conducting']);
+    expect(features('flea and tick drops', false).has('b:flea_drop')).toBe(true);
+    expect(features('starters for motors and engines', false).has('b:starter_engine')).toBe(true);
+  });
+
+  it('reads a closed compound WordNet does not know as a kind of its last part (smartphone: a phone)', () => {
+    expect(compoundParts('kickbike')).toEqual(['kick', 'bike']);
+    expect(compoundParts('turbocompressor')).toEqual(['turbo', 'compressor']);
+    expect(new Map(expansions('smartphone')).get('phone')).toBeCloseTo(EXPANSION_WEIGHTS.derived);
+    // Words WordNet knows are not split, and neither are words with no known last part.
+    expect(compoundParts('wallpaper')).toBeUndefined();
+    expect(compoundParts('kieselgur')).toBeUndefined();
+    expect(compoundParts('kombucha')).toBeUndefined();
+  });
+
   it('splits at a dash between words, not at the hyphen of a compound', () => {
     expect(clauses('clip-in hair extensions and wigs')).toEqual(['clip-in hair extensions', 'wigs']);
     expect(clauses('hand tools - hammers, wrenches')).toEqual(['hand tools', 'hammers', 'wrenches']);
@@ -156,7 +210,6 @@ describe('Nice recommender text features', () => {
     // A term's qualifiers have no head of their own.
     expect(heads('lamps, electric')).toEqual(['lamp']);
     expect(heads('blenders, electric, for household purposes')).toEqual(['blender']);
-    expect(heads('statues of stone, concrete or marble')).toEqual(['statue', 'concrete', 'marble']);
   });
 
   it('closes up hyphenated compounds so that co-working meets coworking', () => {

@@ -18,9 +18,13 @@ import { LRUCache } from 'lru-cache';
  * would keep the old one). 10: a noun in -er reaches an activity only as an agent (`planter`, a pot,
  * is no longer read as planting). 11: a qualifier after a comma (`lamps, electric`, `blenders,
  * electric, for household purposes`) has no head of its own and stays in its term's clause; a
- * hyphen inside a word (`non-electric`, `clip-in`) no longer splits clauses.
+ * hyphen inside a word (`non-electric`, `clip-in`) no longer splits clauses. 12: a coordination
+ * inside a phrase is distributed, not split (`flea and tick drops` = flea drops + tick drops,
+ * `starters for motors and engines` = starters for motors + starters for engines): the clauses,
+ * heads and bigrams of terms and descriptions follow it (see coordination); a closed compound
+ * WordNet does not know (`smartphone`, `turbocompressor`) reaches its last part (compoundParts).
  */
-export const FEATURES_VERSION = 11;
+export const FEATURES_VERSION = 12;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -181,6 +185,13 @@ export function expansions(word: string): Array<[string, number]> {
     if (l === word) return;
     out.set(l, Math.max(out.get(l) ?? 0, weight));
   };
+  // A closed compound WordNet does not know (`turbocompressor`, `kickbike`) is a kind of its last
+  // part: both parts known words, the longest last part first.
+  const compound = compoundParts(word);
+  if (compound) {
+    add(compound[1], EXPANSION_WEIGHTS.derived);
+    add(compound[0], EXPANSION_WEIGHTS.hypernym1);
+  }
   const pos = baseForms('noun', word).length > 0 ? 'noun' : 'verb';
   // Derivationally related forms: the agent noun's activity (CLEANER -> clean, PRINTER -> print).
   // Not a verb's agent or instrument (open -> opener, print -> printer): a description's verb says
@@ -204,6 +215,33 @@ export function expansions(word: string): Array<[string, number]> {
   const result = [...out.entries()];
   expansionCache.set(word, result);
   return result;
+}
+
+/** Whether WordNet knows a word (any inflection) as a noun, verb or adjective. */
+function knownWord(word: string): boolean {
+  return baseForms('noun', word).length > 0 || baseForms('verb', word).length > 0 || baseForms('adj', word).length > 0;
+}
+
+/** The shortest part of a closed compound that counts (shorter pieces are too often chance words: `kie`, `gur`). */
+const COMPOUND_PART = 3;
+
+/** A compound's last part this long is its head even when WordNet does not know the first (`turbo`, `crypto`). */
+const COMPOUND_HEAD = 5;
+
+/**
+ * A word WordNet does not know, read as a closed compound of two words it knows (`turbocompressor`
+ * -> turbo, compressor; `kickbike` -> kick, bike): the split with the longest last part, which
+ * must be a noun (the compound's head), the first part a word WordNet knows unless the last is
+ * COMPOUND_HEAD letters or more. Undefined when there is none.
+ */
+export function compoundParts(word: string): [string, string] | undefined {
+  if (word.length < 2 * COMPOUND_PART + 1 || !/^[a-z]+$/.test(word) || knownWord(word)) return undefined;
+  for (let i = COMPOUND_PART; i <= word.length - COMPOUND_PART; i++) {
+    const first = word.slice(0, i);
+    const last = word.slice(i);
+    if (baseForms('noun', last).length > 0 && !isStopword(first) && (knownWord(first) || last.length >= COMPOUND_HEAD)) return [lemma(first), lemma(last)];
+  }
+  return undefined;
 }
 
 /** Senses of a noun that count for reading it as an agent: WordNet's first two (the usual readings). */
@@ -259,6 +297,14 @@ export function features(text: string, expand: boolean, known?: (lemma: string) 
     const next = words[i + 1];
     if (next) add(`b:${w}_${next}`, 1);
   });
+  // The pairs a coordination distributes (`flea and tick drops`: flea drops; `starters for motors
+  // and engines`: starters for engines), as the phrase means them.
+  if (/\b(?:and|or)\b|&/i.test(text)) {
+    for (const clause of clauses(text)) {
+      const inClause = splitNegated(clause).words;
+      for (let i = 0; i + 1 < inClause.length; i++) add(`b:${inClause[i]}_${inClause[i + 1]}`, 1);
+    }
+  }
   if (expand) {
     for (const w of new Set(words)) {
       const boost = known && !known(w) ? UNKNOWN_WORD_BOOST : 1;
@@ -293,9 +339,20 @@ const GENERIC_HEADS = new Set(['service', 'services']);
 export function heads(text: string): string[] {
   const out: string[] = [];
   const pieces = text.replace(/\[[^\]]*\]|\([^)]*\)/g, ' ').split(/([,;:.!?\u2013\u2014]|\s-\s|\band\b|\bor\b|\bplus\b)/i);
+  // The pieces read as further objects of a preposition (`statues of stone, concrete or marble`).
+  const objects = new Set<number>();
   for (let p = 0; p < pieces.length; p += 2) {
     const segment = pieces[p]!;
     if (p > 0 && isQualifier(segment, pieces[p - 1]!)) continue;
+    // A word that modifies the head after the conjunction (`flea and tick drops`, `downloadable and
+    // pre-recorded music`), and a second object of a preposition (`starters for motors and
+    // engines`), are no heads of their own.
+    const joined = p + 2 < pieces.length ? coordination(segment, pieces[p + 1]!, pieces[p + 2]!) : undefined;
+    if (joined === 'shared-head' || (joined === 'modifier' && contentLemmas(segment).length === 1)) continue;
+    if (p > 0 && (coordination(pieces[p - 2]!, pieces[p - 1]!, segment, closesObjectList(pieces, p - 1)) === 'object' || (objects.has(p - 2) && plainWords(segment).length === 1))) {
+      objects.add(p);
+      continue;
+    }
     const run: string[] = [];
     const tokens = tokenize(segment);
     // What a negation governs is what the goods are not (`fences, not of metal`): no head there.
@@ -335,14 +392,119 @@ export function clauses(text: string): string[] {
   for (let p = 1; p + 1 < pieces.length; p += 2) {
     const separator = pieces[p]!;
     const segment = pieces[p + 1]!;
-    if (contentLemmas(current).length > 0 && isQualifier(segment, separator)) current += separator + segment;
-    else {
-      out.push(current);
-      current = segment;
+    if (contentLemmas(current).length > 0 && isQualifier(segment, separator)) {
+      current += separator + segment;
+      continue;
+    }
+    const joined = coordination(current, separator, segment, closesObjectList(pieces, p));
+    switch (joined) {
+      case 'modifier':
+        // `adhesive and sealing tapes`: one phrase, its modifiers coordinated.
+        current += separator + segment;
+        break;
+      case 'shared-tail':
+      case 'shared-head':
+        // `flea and tick drops` = `flea drops` and `tick drops`; `we design and build websites` =
+        // `we design websites` and `build websites`. A shared tail's first word is a head of its
+        // own as well (`plastics and resins in extruded form`: plastics, and plastics in extruded form).
+        if (joined === 'shared-tail') out.push(current);
+        out.push(current.trimEnd() + segment.trim().replace(/^\S+/, ''));
+        current = segment;
+        break;
+      case 'object':
+        // `starters for motors and engines` = `starters for motors` and `starters for engines`.
+        out.push(current);
+        current = `${current.trimEnd().replace(/\S+$/, '')}${segment.trim()}`;
+        break;
+      default:
+        out.push(current);
+        current = segment;
     }
   }
   out.push(current);
   return out.map((c) => c.trim()).filter((c) => contentLemmas(c).length > 0);
+}
+
+/**
+ * Whether the comma at pieces[p] (split with its separators) opens the rest of a list of single
+ * words closed by `and`/`or` and one more word (`statues of stone, concrete or marble`,
+ * `for agriculture, aquaculture, horticulture and forestry`): such a comma joins objects as the
+ * conjunction does, where a comma elsewhere parts goods (`cushions for babies, rubidium`).
+ */
+export function closesObjectList(pieces: string[], p: number): boolean {
+  const single = (text: string | undefined): boolean => text !== undefined && plainWords(text).length === 1 && isContent(plainWords(text)[0]!);
+  let q = p;
+  while (pieces[q]?.trim() === ',' && single(pieces[q + 1])) q += 2;
+  return q > p && CONJUNCTIONS.has(pieces[q]?.trim().toLowerCase() ?? '') && single(pieces[q + 1]);
+}
+
+/** Prepositions whose object a coordinated noun shares the phrase of (`starters for motors and engines`). */
+const OBJECT_PREPOSITIONS = new Set(['of', 'for', 'in', 'on', 'at', 'to', 'from', 'by', 'like', 'including']);
+
+/** Conjunctions that coordinate words inside a phrase, as well as clauses. */
+const CONJUNCTIONS = new Set(['and', 'or', '&']);
+
+/** A text's whitespace-separated words, normalized (`non-electric` stays one word), empty ones dropped. */
+function plainWords(text: string): string[] {
+  return normalizeHyphens(text)
+    .split(/\s+/)
+    .map((w) => w.replace(/[^a-z0-9-]+/g, '').replace(/^-+|-+$/g, ''))
+    .filter((w) => w !== '');
+}
+
+/** Whether a word (a whitespace word, hyphens kept) carries content: its last hyphen piece is no stopword. */
+function isContent(word: string): boolean {
+  return !isStopword(word.split('-').pop()!);
+}
+
+/** Whether a word is a plural noun (`mattresses`, `kombuchas`), which names goods of its own rather than modifying a noun after it. */
+function isPlural(word: string): boolean {
+  const l = lemma(word);
+  return l !== word && (baseForms('noun', word).some((b) => b !== word) || `${l}s` === word);
+}
+
+export type Coordination = 'shared-head' | 'shared-tail' | 'modifier' | 'object';
+
+/**
+ * How a segment after `and`/`or` shares words with the text before it, when the conjunction joins
+ * words inside one phrase rather than two phrases (`we roast coffee and run two cafés`: none):
+ * - `shared-head`: the text before has one content word, adjacent to the conjunction, and the
+ *   segment opens with a content word: the two share what follows that word (`flea and tick drops`
+ *   = flea drops, tick drops; `clock and watch repair`; `design and build websites`): the first
+ *   word modifies the head of the segment's first run of content words, so it must be able to:
+ *   not a plural noun (`mattresses and solid wood bed frames` are two goods).
+ * - `shared-tail`: the same, when the segment's first content word stands alone before a
+ *   preposition (`apparatus and instruments for physics` = apparatus for physics): both are heads.
+ * - `modifier`: the word before the conjunction is an adjective or participle and the segment
+ *   opens with a run of two or more content words (`downloadable and pre-recorded music`): one
+ *   phrase whose modifiers are coordinated.
+ * - `object`: the segment is one noun and the text before ends with a preposition and its object
+ *   (`starters for motors and engines`, `pasteurising of food and beverages`): the noun is a second
+ *   object of the same phrase (starters for engines).
+ * A segment with a subject pronoun, or opened by a stopword (`and run two cafés`), joins nothing.
+ */
+export function coordination(before: string, separator: string, segment: string, inObjectList = false): Coordination | undefined {
+  const sep = separator.trim().toLowerCase();
+  if (!CONJUNCTIONS.has(sep) && !(inObjectList && sep === ',')) return undefined;
+  const left = plainWords(before);
+  const right = plainWords(segment);
+  const last = left[left.length - 1];
+  const first = right[0];
+  if (last === undefined || first === undefined || !isContent(last) || !isContent(first)) return undefined;
+  if (right.some((w) => SUBJECTS.has(w)) || /[\])]\s*$/.test(before)) return undefined;
+  if (sep === ',') return right.length === 1 && left.length >= 2 && OBJECT_PREPOSITIONS.has(left[left.length - 2]!) && !readsAsModifier(first) ? 'object' : undefined;
+  let run = 0;
+  while (run < right.length && isContent(right[run]!)) run++;
+  const leftContent = left.filter(isContent).length;
+  if (leftContent === 1 && right.filter(isContent).length >= 2) {
+    if (run === 1) return 'shared-tail';
+    if (!isPlural(last)) return 'shared-head';
+  }
+  // A term's qualifiers after a comma (`maize, roasted`, `floors, not of metal`) close its phrase.
+  if (before.includes(',')) return undefined;
+  if (run >= 2 && readsAsModifier(last.split('-').pop()!)) return 'modifier';
+  if (right.length === 1 && left.length >= 2 && OBJECT_PREPOSITIONS.has(left[left.length - 2]!) && !readsAsModifier(first)) return 'object';
+  return undefined;
 }
 
 /** Words that open a phrase qualifying the noun before it after a comma (`, for household purposes`, `, of metal`, `, namely ...`, `, sold wholesale`). */
