@@ -154,12 +154,25 @@ export class CopyrightsService {
     changedFields: string[],
   ): Promise<void> {
     await this.repository.addLog({ copyrightId: work.id, actorId, action, fromStatus, toStatus, changedFields }, transaction);
+    await this.auditChange(transaction, work.id, actorId, action, fromStatus, toStatus, changedFields);
+  }
+
+  /** The audit event of a change whose copyright_logs row was written otherwise (with other rows, in one statement), in the change's transaction. */
+  async auditChange(
+    transaction: DbTransaction,
+    copyrightId: string,
+    actorId: string,
+    action: string,
+    fromStatus: CopyrightStatus | null,
+    toStatus: CopyrightStatus | null,
+    changedFields: string[],
+  ): Promise<void> {
     await this.audit.record(
       {
         action: `copyrights.${action}`,
         actorId,
         entityType: 'copyright',
-        entityId: work.id,
+        entityId: copyrightId,
         before: fromStatus ? { status: fromStatus } : undefined,
         after: toStatus ? { status: toStatus } : undefined,
         metadata: { changedFields },
