@@ -313,7 +313,7 @@ describe('copyright content and near-copy detection (e2e)', () => {
     expect((await upload(bob.accessToken, other, await picture(8), 'other.png')).body.matches).toEqual([]);
   });
 
-  it('stores an upload that matches another owner’s registered work in seven statements and one per notification, text or image', async () => {
+  it('stores an upload that matches another owner’s registered work in six statements and one per notification, text or image', async () => {
     const sequelize = t.app.get(Sequelize);
     const original = story(50, 8);
     const png = await picture(11);
@@ -342,12 +342,25 @@ describe('copyright content and near-copy detection (e2e)', () => {
     const copy = Buffer.from([paragraphs[2], paragraphs[0], 'A sentence of my own.', ...paragraphs.slice(3)].join('\n\n'));
     // The draft check before the body is read; BEGIN, the work locked with the exact copies and
     // the lookup (text: with the candidates' fingerprint sets), the store (with the matches and
-    // the history row), its audit event, one notification per other owner's work, the request's
-    // audit event, COMMIT.
-    const text = await statementsOf(await newWork(bob.accessToken, 'Counted Copy'), copy, 'copy.txt', 'Counted Text');
-    expect(text.statements).toHaveLength(7 + text.notified);
+    // the history row), one notification per other owner's work, the two audit rows (the
+    // change's and the request's, in one statement), COMMIT.
+    const copyWork = await newWork(bob.accessToken, 'Counted Copy');
+    const text = await statementsOf(copyWork, copy, 'copy.txt', 'Counted Text');
+    expect(text.statements).toHaveLength(6 + text.notified);
+    expect(text.statements.filter((statement) => /^\s*INSERT INTO "audit_logs"/.test(statement))).toHaveLength(1);
+    // Both rows, in order and chained: the request's row links to the change's.
+    const audited = (
+      await sql.query<{ action: string; seq: string; prev_hash: string; hash: string }>(
+        `SELECT action, seq, prev_hash, hash FROM audit_logs WHERE entity_id = $1 AND action LIKE 'copyrights.content-upload%' ORDER BY seq`,
+        [copyWork],
+      )
+    ).rows;
+    expect(audited.map((r) => r.action)).toEqual(['copyrights.content-upload', 'copyrights.content-upload-request']);
+    expect(Number(audited[1].seq)).toBe(Number(audited[0].seq) + 1);
+    expect(audited[1].prev_hash).toBe(audited[0].hash);
+    expect((await api.call('GET', '/v1/admin/audit-logs/verify', { token: admin.accessToken })).body).toMatchObject({ ok: true });
     const image = await statementsOf(await newWork(bob.accessToken, 'Counted Photo', 'visual'), await sharp(png).resize(300).jpeg({ quality: 50 }).toBuffer(), 'copy.jpg', 'Counted Picture');
-    expect(image.statements).toHaveLength(7 + image.notified);
+    expect(image.statements).toHaveLength(6 + image.notified);
     expect(image.statements.filter((statement) => /^\s*INSERT INTO "notifications"/.test(statement))).toHaveLength(image.notified);
   });
 

@@ -157,7 +157,11 @@ export class CopyrightsService {
     await this.auditChange(transaction, work.id, actorId, action, fromStatus, toStatus, changedFields);
   }
 
-  /** The audit event of a change whose copyright_logs row was written otherwise (with other rows, in one statement), in the change's transaction. */
+  /**
+   * The audit event of a change whose copyright_logs row was written otherwise (with other rows,
+   * in one statement): in the change's transaction, written with its other audit rows (the
+   * request's too) in one statement just before it commits.
+   */
   async auditChange(
     transaction: DbTransaction,
     copyrightId: string,
@@ -167,7 +171,7 @@ export class CopyrightsService {
     toStatus: CopyrightStatus | null,
     changedFields: string[],
   ): Promise<void> {
-    await this.audit.record(
+    await this.audit.recordBeforeCommit(
       {
         action: `copyrights.${action}`,
         actorId,
