@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { Sequelize } from 'sequelize-typescript';
+import { PreparedStatements } from '@app/database';
 import { MATCH_RULES } from '@app/copyrights/content/matching';
 import { CopyrightContentRepository } from '@app/copyrights/copyright-content.repository';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -326,16 +327,22 @@ describe('copyright content and near-copy detection (e2e)', () => {
     /** The statements of one upload by Bob, and how many other owners' works it matched (each notified). */
     const statementsOf = async (id: string, data: Buffer, filename: string, expected: string) => {
       const spy = jest.spyOn(sequelize, 'query');
+      // The image lookup runs as a prepared statement on the transaction's connection.
+      const prepared = jest.spyOn(t.app.get(PreparedStatements), 'selectInTransaction');
       try {
         const res = await upload(bob.accessToken, id, data, filename);
         expect(res.status).toBe(201);
         const matches = res.body.matches as Match[];
         expect(matches).toContainEqual(expect.objectContaining({ own: false, alert: 'possible copy of a registered work', work: expect.objectContaining({ title: expected }) }));
         // The request log is written in batches, apart from any request.
-        const statements = spy.mock.calls.map(([statement]) => (typeof statement === 'string' ? statement : (statement as { query: string }).query)).filter((statement) => !statement.includes('api_logs'));
+        const statements = [
+          ...spy.mock.calls.map(([statement]) => (typeof statement === 'string' ? statement : (statement as { query: string }).query)),
+          ...prepared.mock.calls.map(([, statement]) => statement.text),
+        ].filter((statement) => !statement.includes('api_logs'));
         return { statements, notified: matches.filter((m) => !m.own).length };
       } finally {
         spy.mockRestore();
+        prepared.mockRestore();
       }
     };
     const paragraphs = original.split('\n\n');
