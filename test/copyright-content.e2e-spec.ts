@@ -5,6 +5,7 @@ import { createHash } from 'node:crypto';
 import { Client } from 'pg';
 import sharp from 'sharp';
 import { Sequelize } from 'sequelize-typescript';
+import { PreparedStatements } from '@app/database';
 import { MATCH_RULES } from '@app/copyrights/content/matching';
 import { CopyrightContentRepository } from '@app/copyrights/copyright-content.repository';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
@@ -313,7 +314,7 @@ describe('copyright content and near-copy detection (e2e)', () => {
     expect((await upload(bob.accessToken, other, await picture(8), 'other.png')).body.matches).toEqual([]);
   });
 
-  it('stores an upload that matches another owner’s registered work in a dozen statements, text or image', async () => {
+  it('stores an upload that matches another owner’s registered work in six statements and one per notification, text or image', async () => {
     const sequelize = t.app.get(Sequelize);
     const original = story(50, 8);
     const png = await picture(11);
@@ -326,27 +327,47 @@ describe('copyright content and near-copy detection (e2e)', () => {
     /** The statements of one upload by Bob, and how many other owners' works it matched (each notified). */
     const statementsOf = async (id: string, data: Buffer, filename: string, expected: string) => {
       const spy = jest.spyOn(sequelize, 'query');
+      // The image lookup runs as a prepared statement on the transaction's connection.
+      const prepared = jest.spyOn(t.app.get(PreparedStatements), 'selectInTransaction');
       try {
         const res = await upload(bob.accessToken, id, data, filename);
         expect(res.status).toBe(201);
         const matches = res.body.matches as Match[];
         expect(matches).toContainEqual(expect.objectContaining({ own: false, alert: 'possible copy of a registered work', work: expect.objectContaining({ title: expected }) }));
         // The request log is written in batches, apart from any request.
-        const statements = spy.mock.calls.map(([statement]) => (typeof statement === 'string' ? statement : (statement as { query: string }).query)).filter((statement) => !statement.includes('api_logs'));
+        const statements = [
+          ...spy.mock.calls.map(([statement]) => (typeof statement === 'string' ? statement : (statement as { query: string }).query)),
+          ...prepared.mock.calls.map(([, statement]) => statement.text),
+        ].filter((statement) => !statement.includes('api_logs'));
         return { statements, notified: matches.filter((m) => !m.own).length };
       } finally {
         spy.mockRestore();
+        prepared.mockRestore();
       }
     };
     const paragraphs = original.split('\n\n');
     const copy = Buffer.from([paragraphs[2], paragraphs[0], 'A sentence of my own.', ...paragraphs.slice(3)].join('\n\n'));
-    // The draft check before the body is read; BEGIN, the work locked, the lookup, the store (with
-    // the exact copies), [text: the candidates' fingerprint sets], the matches, the history row,
-    // its audit event, one notification per other owner's work, the request's audit event, COMMIT.
-    const text = await statementsOf(await newWork(bob.accessToken, 'Counted Copy'), copy, 'copy.txt', 'Counted Text');
-    expect(text.statements).toHaveLength(11 + text.notified);
+    // The draft check before the body is read; BEGIN, the work locked with the exact copies and
+    // the lookup (text: with the candidates' fingerprint sets), the store (with the matches and
+    // the history row), one notification per other owner's work, the two audit rows (the
+    // change's and the request's, in one statement), COMMIT.
+    const copyWork = await newWork(bob.accessToken, 'Counted Copy');
+    const text = await statementsOf(copyWork, copy, 'copy.txt', 'Counted Text');
+    expect(text.statements).toHaveLength(6 + text.notified);
+    expect(text.statements.filter((statement) => /^\s*INSERT INTO "audit_logs"/.test(statement))).toHaveLength(1);
+    // Both rows, in order and chained: the request's row links to the change's.
+    const audited = (
+      await sql.query<{ action: string; seq: string; prev_hash: string; hash: string }>(
+        `SELECT action, seq, prev_hash, hash FROM audit_logs WHERE entity_id = $1 AND action LIKE 'copyrights.content-upload%' ORDER BY seq`,
+        [copyWork],
+      )
+    ).rows;
+    expect(audited.map((r) => r.action)).toEqual(['copyrights.content-upload', 'copyrights.content-upload-request']);
+    expect(Number(audited[1].seq)).toBe(Number(audited[0].seq) + 1);
+    expect(audited[1].prev_hash).toBe(audited[0].hash);
+    expect((await api.call('GET', '/v1/admin/audit-logs/verify', { token: admin.accessToken })).body).toMatchObject({ ok: true });
     const image = await statementsOf(await newWork(bob.accessToken, 'Counted Photo', 'visual'), await sharp(png).resize(300).jpeg({ quality: 50 }).toBuffer(), 'copy.jpg', 'Counted Picture');
-    expect(image.statements).toHaveLength(10 + image.notified);
+    expect(image.statements).toHaveLength(6 + image.notified);
     expect(image.statements.filter((statement) => /^\s*INSERT INTO "notifications"/.test(statement))).toHaveLength(image.notified);
   });
 

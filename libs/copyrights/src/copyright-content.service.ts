@@ -11,8 +11,16 @@ import { isEditable } from './copyright-lifecycle';
 import { analyzeContent, ContentTooLargeError, UndecodableContentError, type ContentAnalysis } from './content/content-analyzer';
 import { bandNeighbours, bands, fromSigned64, hashHex, toSigned64 } from './content/image-hash';
 import { unpackFingerprints } from './content/fingerprint-pack';
-import { bandRadii, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './content/matching';
-import { CopyrightContentRepository, type CandidateContent, type ContentRecord, type MatchRecord } from './copyright-content.repository';
+import { bandRadii, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing, worthComparingTerms } from './content/matching';
+import {
+  CopyrightContentRepository,
+  type CandidateContent,
+  type ContentRecord,
+  type ImageLookup,
+  type MatchRecord,
+  type TextCandidate,
+  type TextLookup,
+} from './copyright-content.repository';
 import { COPYRIGHTS_CONFIG, type CopyrightsConfig } from './copyrights.config';
 import { CopyrightStateError } from './copyrights.errors';
 import { CopyrightsRepository } from './copyrights.repository';
@@ -88,7 +96,7 @@ const ALERT_SUBMITTED = 'possible copy of a work submitted for registration';
 
 /** Other works' contents found by the index lookup of an upload. */
 interface NearCopies {
-  text: Array<CandidateContent & { shared: number }>;
+  text: TextCandidate[];
   images: CandidateContent[];
 }
 
@@ -136,10 +144,11 @@ export class CopyrightContentService {
    * checks assertUploadable before it reads a byte (the controller does); the transaction
    * checks again, with the work locked.
    *
-   * The transaction's statements: the work locked, the lookup of other works' contents (text
-   * or image, with the candidates' works), the content replaced (with its fingerprints, and the
-   * exact copies answered, in one statement), the fingerprint sets of the text candidates worth
-   * comparing, then the matches, the history row, the audit events and the notifications.
+   * The transaction's statements, each a round trip that costs the API more CPU than most of
+   * them cost PostgreSQL: the work locked with the lookup of the exact copies and of the other
+   * works' contents (text or image, with the candidates' works and the fingerprint sets worth
+   * comparing) in one; the content replaced (with its fingerprints, the matches and the
+   * history row) in another; then the audit events and the notifications.
    */
   async upload(userId: string, copyrightId: string, source: AsyncIterable<Buffer>, filename: string | null): Promise<{ content: ContentView; matches: MatchView[] }> {
     const deposit = this.config.contentDir ? await this.openDeposit(this.config.contentDir) : null;
@@ -156,15 +165,23 @@ export class CopyrightContentService {
     const uploadHashes = analysis.text ? [...new Set(analysis.text.fingerprints.map((f) => f.hash))] : [];
     try {
       return await this.transactions.run(async (transaction) => {
-        const work = await this.works.findOwned(userId, copyrightId, transaction);
-        if (!work) throw new NotFoundError('The work does not exist');
-        if (!isEditable(work.status)) throw new CopyrightStateError('uploading content', work.status);
         if (uploadHashes.length > LONG_STATEMENTS_FROM_FINGERPRINTS) await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
-        // Other works' contents, looked up before this upload's own postings are in the index
-        // (the lookup would read and skip each of them).
-        const near = await this.nearCopies(copyrightId, analysis, uploadHashes, transaction);
+        // The work locked and checked again, the exact copies and the other works' contents
+        // near this upload, in one statement, before this upload's own postings are in the
+        // index (the lookup would read and skip each of them).
+        const lookup = await this.contents.lookupForUpload(
+          { copyrightId, userId, sha256: analysis.sha256, sameBytesLimit: MATCH_RULES.candidates },
+          this.nearLookups(analysis, uploadHashes),
+          transaction,
+        );
+        if (lookup.workStatus === null) throw new NotFoundError('The work does not exist');
+        if (!isEditable(lookup.workStatus)) throw new CopyrightStateError('uploading content', lookup.workStatus);
+        const near: NearCopies = { text: lookup.text, images: lookup.images };
+        if (lookup.textOverflow) near.text = await this.contents.textCandidatesByProbes(this.nearLookups(analysis, uploadHashes).text!, copyrightId, transaction);
+        const found = this.findMatches(userId, analysis, uploadHashes, lookup.sameBytes, near);
         const storedCopy = deposit ? join(this.config.contentDir!, `${copyrightId}-${analysis.sha256}`) : null;
-        const { content, sameBytes } = await this.contents.store(
+        const status = lookup.workStatus;
+        const { content, matches } = await this.contents.store(
           {
             copyrightId,
             uploadedBy: userId,
@@ -185,14 +202,8 @@ export class CopyrightContentService {
             storedCopy,
           },
           analysis.text ?? null,
-          { sameBytesLimit: MATCH_RULES.candidates },
-          transaction,
-        );
-        const found = await this.findMatches(userId, analysis, uploadHashes, sameBytes, near, transaction);
-        const records = await this.contents.addMatches(
           found.map((f) => ({
-            copyrightId,
-            contentId: content.id,
+            id: randomUUID(),
             matchedCopyrightId: f.candidate.copyrightId,
             matchedContentId: f.candidate.contentId,
             own: f.candidate.ownerId === userId,
@@ -201,13 +212,15 @@ export class CopyrightContentService {
             score: f.score,
             details: f.details,
           })),
+          { actorId: userId, action: 'content-upload', fromStatus: status, toStatus: status, changedFields: ['content'] },
           transaction,
         );
-        await this.copyrights.log(transaction, work, userId, 'content-upload', work.status, work.status, ['content']);
+        // The history row went with the content (store); its audit event here.
+        await this.copyrights.auditChange(transaction, copyrightId, userId, 'content-upload', status, status, ['content']);
         await this.notifyOwners(found, userId, transaction);
         if (deposit && storedCopy) await rename(deposit.path, storedCopy);
         const candidates = new Map(found.map((f) => [f.candidate.contentId, f.candidate]));
-        return { content: contentView(content), matches: records.map((m) => matchView(m, candidates.get(m.matchedContentId)!)) };
+        return { content: contentView(content), matches: matches.map((m) => matchView(m, candidates.get(m.matchedContentId)!)) };
       });
     } catch (error) {
       await deposit?.discard();
@@ -264,20 +277,22 @@ export class CopyrightContentService {
   }
 
   /**
-   * The other works' contents that the index lookup found near this upload: for a text, the
-   * works sharing enough of its index hashes (MATCH_RULES.text); for an image, those whose
-   * hashes are within the match rule's distances. The uploading work is never one of them.
+   * What the upload looks up: for a text, the works sharing enough of its index hashes
+   * (MATCH_RULES.text), with the fingerprint sets worth comparing (worthComparing); for an
+   * image, those whose hashes are within the match rule's distances.
    */
-  private async nearCopies(copyrightId: string, analysis: ContentAnalysis, uploadHashes: number[], transaction: DbTransaction): Promise<NearCopies> {
+  private nearLookups(analysis: ContentAnalysis, uploadHashes: number[]): { text?: TextLookup; image?: ImageLookup } {
     if (analysis.text && uploadHashes.length > 0) {
       const rules = MATCH_RULES.text;
-      const text = await this.contents.textCandidates(
-        lookupHashes(uploadHashes, analysis.text.indexHashes),
-        copyrightId,
-        { perHash: rules.perHash, minShared: rules.minIndexShared, limit: MATCH_RULES.candidates },
-        transaction,
-      );
-      return { text, images: [] };
+      return {
+        text: {
+          hashes: lookupHashes(uploadHashes, analysis.text.indexHashes),
+          perHash: rules.perHash,
+          minShared: rules.minIndexShared,
+          limit: MATCH_RULES.candidates,
+          sets: worthComparingTerms(analysis.text.indexHashes.length),
+        },
+      };
     }
     if (analysis.image) {
       const mine = analysis.image;
@@ -287,41 +302,33 @@ export class CopyrightContentService {
       // first, the dHash bands with the (much smaller) radii of the second.
       const pRadii = bandRadii(Math.max(rules.maxPHash, rules.strongPHash));
       const dRadii = bandRadii(rules.strongDHash);
-      const images = await this.contents.imageCandidates(
-        mine,
-        { p: bands(mine.pHash).map((b, i) => bandNeighbours(b, pRadii[i])), d: bands(mine.dHash).map((b, i) => bandNeighbours(b, dRadii[i])) },
-        { maxP: rules.maxPHash, maxD: rules.maxDHash, strongP: rules.strongPHash, strongD: rules.strongDHash, limit: MATCH_RULES.candidates },
-        copyrightId,
-        transaction,
-      );
-      return { text: [], images };
+      return {
+        image: {
+          hashes: mine,
+          bandValues: { p: bands(mine.pHash).map((b, i) => bandNeighbours(b, pRadii[i])), d: bands(mine.dHash).map((b, i) => bandNeighbours(b, dRadii[i])) },
+          rules: { maxP: rules.maxPHash, maxD: rules.maxDHash, strongP: rules.strongPHash, strongD: rules.strongDHash },
+          limit: MATCH_RULES.candidates,
+        },
+      };
     }
-    return { text: [], images: [] };
+    return {};
   }
 
   /** Exact copies, then text or image near copies, of works that are the uploader's or submitted/registered. */
-  private async findMatches(
-    uploaderId: string,
-    analysis: ContentAnalysis,
-    uploadHashes: number[],
-    sameBytes: CandidateContent[],
-    near: NearCopies,
-    transaction: DbTransaction,
-  ): Promise<Found[]> {
+  private findMatches(uploaderId: string, analysis: ContentAnalysis, uploadHashes: number[], sameBytes: CandidateContent[], near: NearCopies): Found[] {
     const found = new Map<string, Found>();
     for (const candidate of sameBytes) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
 
     if (analysis.text && near.text.length > 0) {
-      // The index found works sharing some index hashes; their whole fingerprint sets decide
-      // (shared fingerprints, containment both ways, passages).
+      // The index found works sharing some index hashes; the whole fingerprint sets of those
+      // worth comparing (fetched with them) decide: shared fingerprints, containment both
+      // ways, passages.
       const mine = new Set(uploadHashes);
       const uploadIndexHashes = analysis.text.indexHashes.length;
-      const candidates = near.text.filter((c) => !found.has(c.contentId) && worthComparing(c.shared, uploadIndexHashes, c.fingerprintCount));
-      const sets = await this.contents.fingerprintSets(candidates.map((c) => c.contentId), transaction);
-      for (const candidate of candidates) {
-        const packed = sets.get(candidate.contentId);
-        if (!packed) continue;
-        const theirs = unpackFingerprints(packed, (hash) => mine.has(hash));
+      for (const candidate of near.text) {
+        if (found.has(candidate.contentId) || !worthComparing(candidate.shared, uploadIndexHashes, candidate.fingerprintCount)) continue;
+        if (!candidate.fingerprints) continue;
+        const theirs = unpackFingerprints(candidate.fingerprints, (hash) => mine.has(hash));
         const verdict = textVerdict(new Set(theirs.map((f) => f.hash)).size, uploadHashes.length, candidate.fingerprintCount);
         if (!verdict.match) continue;
         const { match: _m, score, ...rest } = verdict;

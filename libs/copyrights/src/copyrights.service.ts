@@ -154,12 +154,29 @@ export class CopyrightsService {
     changedFields: string[],
   ): Promise<void> {
     await this.repository.addLog({ copyrightId: work.id, actorId, action, fromStatus, toStatus, changedFields }, transaction);
-    await this.audit.record(
+    await this.auditChange(transaction, work.id, actorId, action, fromStatus, toStatus, changedFields);
+  }
+
+  /**
+   * The audit event of a change whose copyright_logs row was written otherwise (with other rows,
+   * in one statement): in the change's transaction, written with its other audit rows (the
+   * request's too) in one statement just before it commits.
+   */
+  async auditChange(
+    transaction: DbTransaction,
+    copyrightId: string,
+    actorId: string,
+    action: string,
+    fromStatus: CopyrightStatus | null,
+    toStatus: CopyrightStatus | null,
+    changedFields: string[],
+  ): Promise<void> {
+    await this.audit.recordBeforeCommit(
       {
         action: `copyrights.${action}`,
         actorId,
         entityType: 'copyright',
-        entityId: work.id,
+        entityId: copyrightId,
         before: fromStatus ? { status: fromStatus } : undefined,
         after: toStatus ? { status: toStatus } : undefined,
         metadata: { changedFields },

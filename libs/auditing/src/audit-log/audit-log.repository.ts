@@ -94,6 +94,15 @@ export class AuditLogRepository {
     await this.audit.create({ ...row, seq: 0, prevHash: '', hash: '' }, { transaction, returning: false });
   }
 
+  /** Several rows in one statement, chained in this order (the trigger runs row by row and sees the rows before). */
+  async insertMany(rows: NewAuditRow[], transaction?: DbTransaction): Promise<void> {
+    if (rows.length === 1) return this.insert(rows[0], transaction);
+    await this.audit.bulkCreate(
+      rows.map((row) => ({ ...row, seq: 0, prevHash: '', hash: '' })),
+      { transaction, returning: false },
+    );
+  }
+
   /** Newest first (by chain order), `limit + 1` rows. An admin read that tolerates lag: on a read replica when one is in rotation. */
   async find(query: AuditQuery): Promise<AuditRecord[]> {
     const conditions: WhereOptions[] = [];

@@ -58,7 +58,8 @@ export class AuditInterceptor implements NestInterceptor, OnModuleInit {
     const pending = store ? PENDING.get(store) : undefined;
     if (!pending || pending.claimed) return;
     pending.claimed = true;
-    await this.audit.record(pending.event('success'), { transaction });
+    // Written with the transaction's other queued audit rows, in one statement, just before the commit.
+    await this.audit.recordBeforeCommit(pending.event('success'), { transaction });
     transaction.afterCommit(() => {
       pending.written = true;
     });

@@ -77,6 +77,16 @@ export function worthComparing(indexShared: number, uploadIndexHashes: number, t
   return indexShared >= Math.max(rules.minIndexShared, Math.floor(expected * rules.indexEvidence));
 }
 
+/**
+ * worthComparing's terms for one upload, for a lookup that applies the rule in SQL as
+ * `shared >= max(minShared, floor(min(uploadIndexHashes, theirFingerprints * indexPerFingerprint) * share))`
+ * (so that it returns the fingerprint sets worth comparing with the candidates).
+ */
+export function worthComparingTerms(uploadIndexHashes: number): { minShared: number; uploadIndexHashes: number; indexPerFingerprint: number; share: number } {
+  const rules = MATCH_RULES.text;
+  return { minShared: rules.minIndexShared, uploadIndexHashes, indexPerFingerprint: (WINNOW_W + 1) / (WINNOW_INDEX_W + 1), share: rules.minContainment * rules.indexEvidence };
+}
+
 export interface TextVerdict {
   sharedFingerprints: number;
   /** Share of the upload's distinct fingerprints found in the other work. */

@@ -8,6 +8,7 @@ import { Sequelize } from 'sequelize-typescript';
 import { AppConfigService } from '@app/config';
 import { DB_ERRORS, DB_QUERY_DURATION, queryOperation } from '../metrics/database-metrics';
 import { classifyDatabaseError } from './database-errors';
+import type { DbTransaction } from '../transactions/transaction-runner';
 
 /** A statement prepared once per pooled connection, under a name unique in the app. */
 export interface PreparedStatement {
@@ -93,6 +94,27 @@ export class PreparedStatements {
   /** The rows a read returns. */
   async select<T>(statement: PreparedStatement, values: unknown[]): Promise<T[]> {
     return (await this.run(statement, values, 'SELECT')).rows as T[];
+  }
+
+  /**
+   * The rows of a statement run inside `transaction`, on its connection: Sequelize's query
+   * pipeline skipped, and the statement parsed and planned once per connection (for statements
+   * whose plan does not depend on the values, as the generic plan PostgreSQL may then use does not).
+   */
+  async selectInTransaction<T>(transaction: DbTransaction, statement: PreparedStatement, values: unknown[]): Promise<T[]> {
+    const connection = (transaction as unknown as { connection?: PooledClient }).connection;
+    if (!connection) throw new Error('The transaction has no connection (not started, or already finished)');
+    const started = process.hrtime.bigint();
+    try {
+      return (await submit(connection, statement, values)).rows as T[];
+    } catch (error) {
+      if (breaksConnection(error)) connection._invalid = true;
+      const wrapped = asSequelizeError(error, statement);
+      this.errors.inc({ kind: classifyDatabaseError(wrapped) ?? 'other' });
+      throw wrapped;
+    } finally {
+      this.observe(statement.text, started);
+    }
   }
 
   /** Runs a write; resolves to the number of rows it affected. */

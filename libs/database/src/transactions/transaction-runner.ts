@@ -17,6 +17,9 @@ export type BeforeCommitHook = (transaction: DbTransaction) => Promise<void>;
 @Injectable()
 export class TransactionRunner {
   private readonly hooks: BeforeCommitHook[] = [];
+  /** Hooks that run after every other (writers of what the others queued). */
+  private readonly lastHooks: BeforeCommitHook[] = [];
+  private readonly running = new WeakSet<DbTransaction>();
 
   constructor(@InjectConnection() private readonly sequelize: Sequelize) {}
 
@@ -25,14 +28,21 @@ export class TransactionRunner {
    * what it writes commits or rolls back with the change (the auditing lib writes the current
    * request's audit row this way, so a committed change never lacks it).
    */
-  beforeCommit(hook: BeforeCommitHook): void {
-    this.hooks.push(hook);
+  beforeCommit(hook: BeforeCommitHook, options: { last?: boolean } = {}): void {
+    (options.last ? this.lastHooks : this.hooks).push(hook);
+  }
+
+  /** Whether `transaction` is one of run's: its beforeCommit hooks will run before it commits. */
+  owns(transaction: DbTransaction): boolean {
+    return this.running.has(transaction);
   }
 
   run<T>(work: (transaction: DbTransaction) => Promise<T>): Promise<T> {
     return this.sequelize.transaction(async (transaction) => {
+      this.running.add(transaction);
       const result = await work(transaction);
       for (const hook of this.hooks) await hook(transaction);
+      for (const hook of this.lastHooks) await hook(transaction);
       return result;
     });
   }
