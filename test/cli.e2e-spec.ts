@@ -6,6 +6,13 @@ import { Client } from 'pg';
 import { uniqueEmail } from './support/auth-client';
 import { baseEnv, buildDist, runNode } from './support/run-node';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
+import { markKeysOf } from '../libs/trademarks/src/registry/mark-keys';
+
+/** A mark's stored columns as the analyzer computes them. */
+function keysOf(mark: string) {
+  const keys = markKeysOf(mark);
+  return { normalized_mark: keys.normalizedMark, phonetic_keys: keys.phoneticKeys, lookalike_keys: keys.lookalikeKeys, analysis: keys.analysis };
+}
 
 const CLI = 'dist/apps/cli/src/main.js';
 const SAMPLE = resolve(__dirname, '../data/registry/sample-daily.xml');
@@ -115,9 +122,18 @@ describe('operator CLI (e2e, compiled)', () => {
   }, SLOW);
 
   it('registry:import exits 0 on a clean file, 1 when records were skipped or the file was cut, 1 on an unreadable file', async () => {
-    const good = await cli(['registry:import', SAMPLE]);
+    // Two worker threads analyze and encode the batches (the compiled worker script), into an empty registry: a bulk load.
+    const good = await cli(['registry:import', SAMPLE], { env: { REGISTRY_IMPORT_WORKERS: '2' } });
     expect(good.code).toBe(0);
     expect(good.stdout).toMatch(/read 2000, inserted 2000/);
+    const run = await sql.query(`SELECT details FROM trademark_logs WHERE action = 'registry.import' ORDER BY created_at DESC, id DESC LIMIT 1`);
+    expect(run.rows[0].details).toMatchObject({ workers: 2, bulk: true, inserted: 2000 });
+    // What the workers computed is what the analyzer computes on this thread.
+    const stored = await sql.query<{ mark: string; normalized_mark: string; phonetic_keys: string[]; lookalike_keys: string[] | null; analysis: string }>(
+      'SELECT r.mark, r.normalized_mark, r.phonetic_keys, r.lookalike_keys, a.analysis FROM trademark_records r JOIN trademark_mark_analyses a ON a.record_id = r.id',
+    );
+    expect(stored.rows.length).toBeGreaterThan(1000);
+    for (const row of stored.rows) expect(row).toEqual({ mark: row.mark, ...keysOf(row.mark) });
 
     const broken = await cli(['registry:import', BROKEN]);
     expect(broken.code).toBe(1);

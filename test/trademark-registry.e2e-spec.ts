@@ -201,6 +201,68 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
       expect(await count(`source = 'uspto-xml:daily64.zip/daily-b.xml'`)).toBeGreaterThan(0);
     });
 
+    describe('bulk load into an empty registry', () => {
+      const indexes = `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'trademark_records' ORDER BY indexname`;
+      const triggers = `SELECT tgname, tgenabled FROM pg_trigger WHERE tgrelid = 'trademark_records'::regclass AND NOT tgisinternal ORDER BY tgname`;
+      // Every key with its count, from the records and from trademark_key_stats (zero counts left out).
+      const recount = `SELECT k AS key, count(*)::integer AS records FROM trademark_records, unnest(phonetic_keys) AS k GROUP BY k ORDER BY k`;
+      const stats = `SELECT key, records FROM trademark_key_stats WHERE records <> 0 ORDER BY key`;
+      const rows = (query: string) => sql.query(query, { type: QueryTypes.SELECT });
+      async function lastRun(): Promise<Record<string, unknown>> {
+        const [row] = await sql.query<{ details: Record<string, unknown> }>(`SELECT details FROM trademark_logs WHERE action = 'registry.import' ORDER BY created_at DESC, id DESC LIMIT 1`, {
+          type: QueryTypes.SELECT,
+        });
+        return row.details;
+      }
+
+      it('builds the indexes after the load, recounts the keys, and leaves indexes and triggers as the migrations made them', async () => {
+        await sql.query('TRUNCATE trademark_records');
+        const [indexesBefore, triggersBefore] = [await rows(indexes), await rows(triggers)];
+        expect(indexesBefore.length).toBeGreaterThanOrEqual(6);
+        const summary = await importer.importFile(SAMPLE, { batchSize: 300 });
+        expect(summary).toMatchObject({ read: 2000, inserted: 2000, updated: 0, unchanged: 0 });
+        expect(await lastRun()).toMatchObject({ bulk: true });
+        expect(await rows(indexes)).toEqual(indexesBefore);
+        expect(await rows(triggers)).toEqual(triggersBefore);
+        const counted = await rows(recount);
+        expect(counted.length).toBeGreaterThan(1000);
+        expect(await rows(stats)).toEqual(counted);
+        // The next run finds records: batch by batch, with the key-count triggers.
+        await importText('one-more.xml', dailyFile(caseFile('97999001', { mark: 'BULKLESS ZEBRA', statusCode: '630', statusDate: '20240101' })));
+        expect(await lastRun()).toMatchObject({ bulk: false, inserted: 1 });
+        expect(await rows(stats)).toEqual(await rows(recount));
+      });
+
+      it('rolls a failed bulk load back whole: the registry stays empty, with its indexes and triggers', async () => {
+        await sql.query('TRUNCATE trademark_records');
+        const [indexesBefore, triggersBefore] = [await rows(indexes), await rows(triggers)];
+        const repository = t.app.get(TrademarkRecordsRepository, { strict: false });
+        const openWriter = repository.openWriter.bind(repository);
+        const spy = jest.spyOn(repository, 'openWriter').mockImplementationOnce(async () => {
+          const writer = await openWriter();
+          let batches = 0;
+          return {
+            ...writer,
+            bulk: writer.bulk,
+            write: async (batch) => {
+              batches += 1;
+              if (batches === 3) throw new Error('connection lost in the third batch');
+              return writer.write(batch);
+            },
+          };
+        });
+        try {
+          await expect(importer.importFile(SAMPLE, { batchSize: 300 })).rejects.toThrow('connection lost in the third batch');
+        } finally {
+          spy.mockRestore();
+        }
+        expect(await count()).toBe(0);
+        expect(await rows(indexes)).toEqual(indexesBefore);
+        expect(await rows(triggers)).toEqual(triggersBefore);
+        expect(await importer.importFile(SAMPLE)).toMatchObject({ inserted: 2000 });
+      });
+    });
+
     it('refuses an unknown extension and a file that is not a zip without touching the registry', async () => {
       await expect(importText('daily.json', '{}')).rejects.toThrow(/unknown registry format ".json"/);
       await expect(importText('daily.zip', 'PK not really')).rejects.toThrow(/not a zip file/);

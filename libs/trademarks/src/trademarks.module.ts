@@ -2,7 +2,6 @@ import { DynamicModule, Module, type Type } from '@nestjs/common';
 import { SequelizeModule } from '@nestjs/sequelize';
 import { JobsModule } from '@app/jobs';
 import { NotificationsModule } from '@app/notifications';
-import { MarkKeysProvider } from './registry/mark-keys';
 import { NiceClassification } from './registry/nice-classes';
 import { RegistryController } from './registry/registry.controller';
 import { RegistryImportService } from './registry/registry-import.service';
@@ -40,7 +39,6 @@ export class TrademarksModule {
         TrademarkRecordsService,
         RegistryImportService,
         RegistryReanalyzeService,
-        MarkKeysProvider,
         NiceClassification,
         ...searchProviders,
         WatchesRepository,

@@ -1,4 +1,3 @@
-import { Injectable } from '@nestjs/common';
 import { analyzeMark, encodeAnalysis, lookalikeKeys, searchKeys } from '../search/analyzer';
 
 /** The search keys stored with a record, derived from its mark text, and its analysis. */
@@ -12,22 +11,19 @@ export interface MarkKeys {
 }
 
 /**
- * Computes the search keys and the analysis of a mark for the importer. The search engine owns the rules
- * (../search/normalize): a record keyed at import must match the same text typed into a search
- * later, so the importer never has rules of its own. Injectable so that a re-key after a rule
- * change, or a test, can swap it.
+ * The search keys and the analysis of a mark, for the importer and the reanalysis. The search
+ * engine owns the rules (../search/analyzer): a record keyed at import must match the same text
+ * typed into a search later, so the importer never has rules of its own. A plain function
+ * without Nest, so that the import's worker threads load only the analyzer.
  */
-@Injectable()
-export class MarkKeysProvider {
-  keysOf(mark: string | null): MarkKeys {
-    if (mark === null || mark.trim() === '') return { normalizedMark: null, phoneticKeys: [], lookalikeKeys: null, analysis: null };
-    const analysis = analyzeMark(mark);
-    const lookalike = lookalikeKeys(analysis);
-    return {
-      normalizedMark: analysis.normalized,
-      phoneticKeys: searchKeys(analysis, mark),
-      lookalikeKeys: lookalike.length > 0 ? lookalike : null,
-      analysis: encodeAnalysis(analysis),
-    };
-  }
+export function markKeysOf(mark: string | null): MarkKeys {
+  if (mark === null || mark.trim() === '') return { normalizedMark: null, phoneticKeys: [], lookalikeKeys: null, analysis: null };
+  const analysis = analyzeMark(mark);
+  const lookalike = lookalikeKeys(analysis);
+  return {
+    normalizedMark: analysis.normalized,
+    phoneticKeys: searchKeys(analysis, mark),
+    lookalikeKeys: lookalike.length > 0 ? lookalike : null,
+    analysis: encodeAnalysis(analysis),
+  };
 }

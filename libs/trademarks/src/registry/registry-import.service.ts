@@ -3,11 +3,14 @@ import type { Readable } from 'node:stream';
 import { stat } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { Injectable, Logger } from '@nestjs/common';
-import { MarkKeysProvider } from './mark-keys';
+import { InjectConfig } from '@app/config';
+import { TRADEMARKS_CONFIG, type TrademarksConfig } from '../trademarks.config';
+import { BatchEncoder } from './batch-encoder';
 import { RegistryCsvParser, RegistryFileError } from './registry-csv.parser';
 import { RegistryImportError } from './registry.errors';
-import type { ImportProgress, ImportSummary, ParsedItem, RegistryFormat, RejectedRecord, StagedRecord } from './registry.types';
-import { TrademarkRecordsRepository } from './trademark-records.repository';
+import type { ImportProgress, ImportSummary, ParsedItem, RegistryFormat, RejectedRecord } from './registry.types';
+import { TrademarkRecordsRepository, type RegistryWriter } from './trademark-records.repository';
+import type { SourcedRecord } from './staging-batch';
 import { UsptoXmlParser, type SourceEnd } from './uspto-xml.parser';
 import { openZipArchive, ZipArchiveError } from './zip-archive.util';
 
@@ -22,7 +25,12 @@ export interface ImportOptions {
   onProgress?(progress: ImportProgress): void;
   /** Called for each skipped record, as it is met. */
   onRejected?(rejected: RejectedRecord): void;
+  /** Worker threads to analyze and encode with (default: REGISTRY_IMPORT_WORKERS); 0 encodes on the calling thread. */
+  workers?: number;
 }
+
+/** A file smaller than this is encoded on the calling thread, whatever the workers setting. */
+export const WORKERS_MIN_BYTES = 2 * 1024 * 1024;
 
 interface SourceParser {
   parse(input: Readable): AsyncGenerator<ParsedItem>;
@@ -40,9 +48,11 @@ export function registryFormatOf(path: string): RegistryFormat {
 /**
  * Imports a registry file (USPTO case-file XML, a zip of such files, or the registry CSV) into trademark_records:
  * streamed (memory stays flat whatever the size), stored in batches, idempotent (see
- * TrademarkRecordsRepository.upsertBatch). A bad record is skipped and reported with its
+ * TrademarkRecordsRepository.upsertIn). A bad record is skipped and reported with its
  * position and reason; the good ones around it are stored. A file cut short is imported up to
- * the last complete record and reported as truncated.
+ * the last complete record and reported as truncated. Into an empty registry the run is one bulk
+ * load that builds the indexes at its end (TrademarkRecordsRepository.openWriter); the records'
+ * analysis and encoding run on worker threads (BatchEncoder) while this thread parses and writes.
  */
 @Injectable()
 export class RegistryImportService {
@@ -50,7 +60,7 @@ export class RegistryImportService {
 
   constructor(
     private readonly records: TrademarkRecordsRepository,
-    private readonly markKeys: MarkKeysProvider,
+    @InjectConfig(TRADEMARKS_CONFIG) private readonly config: TrademarksConfig,
   ) {}
 
   async importFile(path: string, options: ImportOptions = {}): Promise<ImportSummary> {
@@ -77,20 +87,43 @@ export class RegistryImportService {
       fileProblem: null,
       durationMs: 0,
     };
+    // Small files are encoded inline: starting the worker threads would cost more than they save.
+    const encoder = BatchEncoder.open(totalBytes >= WORKERS_MIN_BYTES ? (options.workers ?? this.config.importWorkers) : 0);
+    let writer: RegistryWriter | null = null;
+    // The pipeline: the main thread parses; each full batch is encoded (on a worker thread when
+    // there are some) and then written, one batch at a time in file order, while parsing goes on.
+    // At most `inFlight` batches wait at once, so memory stays flat.
+    const inFlight = Math.max(2, encoder.threads + 1);
+    const pending: Array<Promise<void>> = [];
+    let written: Promise<void> = Promise.resolve();
     let bytesBefore = 0;
     let current: OpenSource | null = null;
-    let batch: StagedRecord[] = [];
+    let batch: SourcedRecord[] = [];
     const flush = async (): Promise<void> => {
-      const counts = await this.records.upsertBatch(batch);
+      if (batch.length === 0) return;
+      const records = batch;
       batch = [];
-      summary.inserted += counts.inserted;
-      summary.updated += counts.updated;
-      summary.unchanged += counts.unchanged;
       const bytesRead = bytesBefore + (current?.bytesRead() ?? 0);
-      options.onProgress?.({ records: summary.read, rejected: summary.rejectedCount, bytesRead, totalBytes, elapsedMs: Date.now() - started });
+      const read = summary.read;
+      const rejectedCount = summary.rejectedCount;
+      const encoded = encoder.encode(records);
+      // Settled either way: a failed encode fails its own write, in order.
+      encoded.catch(() => undefined);
+      const write = written.then(async () => {
+        const counts = await writer!.write(await encoded);
+        summary.inserted += counts.inserted;
+        summary.updated += counts.updated;
+        summary.unchanged += counts.unchanged;
+        options.onProgress?.({ records: read, rejected: rejectedCount, bytesRead, totalBytes, elapsedMs: Date.now() - started });
+      });
+      write.catch(() => undefined);
+      written = write;
+      pending.push(write);
+      if (pending.length >= inFlight) await pending.shift();
     };
     const problems: string[] = [];
     try {
+      writer = await this.records.openWriter();
       for (const source of sources) {
         current = await source.open();
         try {
@@ -103,7 +136,7 @@ export class RegistryImportService {
               continue;
             }
             summary.read += 1;
-            batch.push({ ...item.record, ...this.markKeys.keysOf(item.record.mark), source: source.label });
+            batch.push(Object.assign(item.record, { source: source.label }));
             if (batch.length >= batchSize) await flush();
           }
         } finally {
@@ -116,11 +149,19 @@ export class RegistryImportService {
       }
       current = null;
       await flush();
+      await written;
+      // The whole file read and written (a bulk load's index builds follow).
+      options.onProgress?.({ records: summary.read, rejected: summary.rejectedCount, bytesRead: bytesBefore, totalBytes, elapsedMs: Date.now() - started });
+      const indexes = await writer.finish();
+      if (writer.bulk) this.logger.log(`Bulk load into the empty registry: ${indexes} indexes built after the load`);
     } catch (error) {
+      await written.catch(() => undefined);
+      await writer?.abort().catch((abortError: unknown) => this.logger.error(`Rolling back the import failed: ${String(abortError)}`));
       if (error instanceof RegistryFileError || error instanceof ZipArchiveError) throw new RegistryImportError(`${basename(path)}: ${error.message}`);
       throw error;
     } finally {
       close();
+      await encoder.close();
     }
     summary.fileProblem = problems.length > 0 ? problems.join('; ') : null;
     // Searches right after a load would read the GIN indexes' pending lists and plan with the
@@ -134,7 +175,7 @@ export class RegistryImportService {
       action: 'registry.import',
       entityType: 'registry_file',
       entityId: basename(file),
-      details: { ...counts, rejected: rejected.slice(0, 100) },
+      details: { ...counts, bulk: writer.bulk, workers: encoder.threads, rejected: rejected.slice(0, 100) },
     });
     this.logger.log(
       `Imported ${path}: ${summary.read} read, ${summary.inserted} inserted, ${summary.updated} updated, ${summary.unchanged} unchanged, ${summary.rejectedCount} rejected${summary.truncated ? ', truncated' : ''}; ${settledPages} pending index pages settled`,

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { MarkKeysProvider } from './mark-keys';
+import { markKeysOf } from './mark-keys';
 import { type RecordAnalysis, TrademarkRecordsRepository } from './trademark-records.repository';
 
 export const DEFAULT_REANALYZE_BATCH_SIZE = 2_000;
@@ -36,10 +36,7 @@ export interface ReanalyzeOptions {
 export class RegistryReanalyzeService {
   private readonly logger = new Logger(RegistryReanalyzeService.name);
 
-  constructor(
-    private readonly records: TrademarkRecordsRepository,
-    private readonly markKeys: MarkKeysProvider,
-  ) {}
+  constructor(private readonly records: TrademarkRecordsRepository) {}
 
   /**
    * One method for `registry:reanalyze` (every batch) and the `registry-reanalyze` job (a bounded
@@ -63,7 +60,7 @@ export class RegistryReanalyzeService {
       batches += 1;
       const rows: RecordAnalysis[] = [];
       for (const record of batch) {
-        const keys = this.markKeys.keysOf(record.mark);
+        const keys = markKeysOf(record.mark);
         if (keys.analysis !== null) rows.push({ id: record.id, normalizedMark: keys.normalizedMark, phoneticKeys: keys.phoneticKeys, lookalikeKeys: keys.lookalikeKeys, analysis: keys.analysis });
       }
       const { rekeyed } = await this.records.storeAnalyses(rows);

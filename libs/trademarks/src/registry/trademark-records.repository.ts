@@ -10,6 +10,7 @@ import { TrademarkLog } from '../search/models/trademark-log.model';
 import { TrademarkRecord } from './models/trademark-record.model';
 import { ANALYZER_VERSION } from '../search/analyzer';
 import type { StagedRecord, TrademarkRecordView } from './registry.types';
+import { arrayLiteral, STAGING_COLUMNS, stagingCsv, type EncodedBatch } from './staging-batch';
 
 /** A registry event for trademark_logs (record views, import runs). */
 export interface RegistryLogEntry {
@@ -36,8 +37,24 @@ export interface UpsertCounts {
   unchanged: number;
 }
 
+/** Where one import run writes its batches (TrademarkRecordsRepository.openWriter). */
+export interface RegistryWriter {
+  /** Whether this run is a bulk load into an empty registry (one transaction, indexes built at the end). */
+  readonly bulk: boolean;
+  /** Stores a batch; call one at a time, in file order. */
+  write(batch: EncodedBatch): Promise<UpsertCounts>;
+  /** After the last batch: a bulk load builds its indexes and commits. Returns the indexes built. */
+  finish(): Promise<number>;
+  /** After a failure: a bulk load rolls back (the registry stays empty). */
+  abort(): Promise<void>;
+}
+
 /** A batch has its own, longer limit than the 1 s of request statements. */
 const BATCH_STATEMENT_TIMEOUT = '120s';
+/** A bulk load's statements include building the registry's indexes: 5,000,000 records take minutes. */
+const BULK_STATEMENT_TIMEOUT = '60min';
+/** The least maintenance_work_mem a bulk load builds its indexes with. */
+const BULK_MAINTENANCE_WORK_MEM = '256MB';
 
 /**
  * Columns whose change makes an import update a record. `source` is left out: the same case in
@@ -61,82 +78,21 @@ const COMPARED_COLUMNS = [
 
 const STORED_COLUMNS = ['serial_number', ...COMPARED_COLUMNS, 'source'] as const;
 
-/** The staging table: the stored columns with their types, and each row's place in the batch. */
-const STAGING_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ['seq', 'integer'],
-  ['serial_number', 'text'],
-  ['registration_number', 'text'],
-  ['mark', 'text'],
-  ['normalized_mark', 'text'],
-  ['phonetic_keys', 'text[]'],
-  ['lookalike_keys', 'text[]'],
-  ['status_code', 'text'],
-  ['live', 'boolean'],
-  ['status_date', 'date'],
-  ['filing_date', 'date'],
-  ['registration_date', 'date'],
-  ['owner', 'text'],
-  ['classes', 'integer[]'],
-  ['goods_services', 'text'],
-  ['source', 'text'],
-  ['analysis', 'text'],
-];
-
-/** One value as a field of COPY's CSV format (NULL is the unquoted empty field). */
-export function csvField(value: string | number | boolean | null | ReadonlyArray<string | number>): string {
-  if (value === null) return '';
-  if (typeof value === 'boolean') return value ? 't' : 'f';
-  if (typeof value === 'number') return String(value);
-  const text = typeof value === 'string' ? value : arrayLiteral(value);
-  return `"${text.replace(/"/g, '""')}"`;
-}
-
-/** A PostgreSQL array literal, every text element quoted (keys carry '#' and '='). */
-function arrayLiteral(values: ReadonlyArray<string | number>): string {
-  const items = values.map((v) => (typeof v === 'number' ? String(v) : `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`));
-  return `{${items.join(',')}}`;
-}
-
-/** The batch as COPY CSV lines, in STAGING_COLUMNS order. */
-export function stagingCsv(batch: readonly StagedRecord[]): string {
-  return batch
-    .map((r, seq) =>
-      [
-        seq,
-        r.serialNumber,
-        r.registrationNumber,
-        r.mark,
-        r.normalizedMark,
-        r.phoneticKeys,
-        r.lookalikeKeys,
-        r.statusCode,
-        r.live,
-        r.statusDate,
-        r.filingDate,
-        r.registrationDate,
-        r.owner,
-        r.classes,
-        r.goodsServices,
-        r.source,
-        r.analysis,
-      ]
-        .map(csvField)
-        .join(','),
-    )
-    .join('\n')
-    .concat('\n');
+/** The staging table of a transaction's batches (temporary: dropped when the transaction ends). */
+async function createStaging(sequelize: Sequelize, transaction: Transaction): Promise<void> {
+  await sequelize.query(`CREATE TEMP TABLE trademark_records_staging (${STAGING_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DROP`, { transaction });
 }
 
 /**
- * Streams the batch into trademark_records_staging with COPY ... FROM STDIN on the
+ * Streams an encoded batch into trademark_records_staging with COPY ... FROM STDIN on the
  * transaction's own connection (Sequelize keeps the pg client of a transaction on it).
  */
-async function copyIntoStaging(transaction: Transaction, batch: readonly StagedRecord[]): Promise<void> {
+async function copyIntoStaging(transaction: Transaction, batch: EncodedBatch): Promise<void> {
   const client = (transaction as unknown as { connection?: PoolClient }).connection;
   if (!client) throw new Error('The transaction has no connection to COPY on');
   const names = STAGING_COLUMNS.map(([name]) => name).join(', ');
   const copy = client.query(copyFrom(`COPY trademark_records_staging (${names}) FROM STDIN WITH (FORMAT csv)`));
-  await pipeline(Readable.from([stagingCsv(batch)]), copy);
+  await pipeline(Readable.from([batch.csv]), copy);
 }
 
 function toView(row: TrademarkRecord): TrademarkRecordView {
@@ -189,8 +145,83 @@ export class TrademarkRecordsRepository {
   }
 
   /**
-   * Stores one batch in one transaction: the rows are streamed into a temporary staging table
-   * with COPY (pg-copy-streams), then one statement moves them into the registry (INSERT ...
+   * Stores one batch in its own transaction (upsertIn). For a single batch, and for tests; an
+   * import writes through openWriter.
+   */
+  async upsertBatch(batch: StagedRecord[]): Promise<UpsertCounts> {
+    if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const sequelize = this.sequelizeOf();
+    return sequelize.transaction(async (transaction) => {
+      await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
+      await createStaging(sequelize, transaction);
+      return this.upsertIn(transaction, {
+        csv: stagingCsv(batch),
+        count: batch.length,
+      });
+    });
+  }
+
+  /**
+   * A writer for one import run. When the registry is empty (checked under the table's lock), a
+   * bulk load: the whole run is one transaction in which trademark_records_bulk_begin() has
+   * dropped the registry's non-unique indexes and disabled the key-count triggers, and finish()
+   * builds the indexes once over the loaded rows and recounts the keys before it commits (several
+   * times cheaper than maintaining the GIN indexes row by row; readers of the registry wait for
+   * the commit, and a failed run leaves the registry empty, as it was). Otherwise each batch is
+   * its own transaction, so that a long import of updates never holds the registry.
+   * The batches are the same upserts either way (upsertIn). abort() after a failure.
+   */
+  async openWriter(): Promise<RegistryWriter> {
+    const sequelize = this.sequelizeOf();
+    const transaction = await sequelize.transaction();
+    let bulk = false;
+    try {
+      await sequelize.query(`SET LOCAL statement_timeout = '${BULK_STATEMENT_TIMEOUT}'`, { transaction });
+      const [row] = await sequelize.query<{ bulk: boolean }>('SELECT trademark_records_bulk_begin() AS bulk', { type: QueryTypes.SELECT, transaction });
+      bulk = row?.bulk === true;
+      if (bulk) await createStaging(sequelize, transaction);
+      else await transaction.commit();
+    } catch (error) {
+      await transaction.rollback();
+      throw error;
+    }
+    if (!bulk) {
+      return { bulk, write: (batch) => this.upsertEncoded(batch), finish: async () => 0, abort: async () => undefined };
+    }
+    return {
+      bulk,
+      write: (batch) => this.upsertIn(transaction, batch, true),
+      finish: async () => {
+        // Index builds sort in maintenance_work_mem: at least BULK_MAINTENANCE_WORK_MEM for this
+        // transaction, more when the server's setting is higher.
+        await sequelize.query(
+          `SELECT set_config('maintenance_work_mem', '${BULK_MAINTENANCE_WORK_MEM}', true)
+            WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('${BULK_MAINTENANCE_WORK_MEM}')`,
+          { transaction },
+        );
+        const [built] = await sequelize.query<{ indexes: number }>('SELECT trademark_records_bulk_finish() AS indexes', { type: QueryTypes.SELECT, transaction });
+        await transaction.commit();
+        return Number(built?.indexes ?? 0);
+      },
+      abort: async () => {
+        await transaction.rollback();
+      },
+    };
+  }
+
+  private async upsertEncoded(batch: EncodedBatch): Promise<UpsertCounts> {
+    if (batch.count === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const sequelize = this.sequelizeOf();
+    return sequelize.transaction(async (transaction) => {
+      await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
+      await createStaging(sequelize, transaction);
+      return this.upsertIn(transaction, batch);
+    });
+  }
+
+  /**
+   * Stores one batch in the given transaction: the rows are streamed into a temporary staging
+   * table with COPY (pg-copy-streams), then one statement moves them into the registry (INSERT ...
    * SELECT ... ON CONFLICT) and writes the analysis of every record it inserted or changed into
    * trademark_mark_analyses (by the record's id, which the upsert returns; a mark that became
    * empty loses its row). A stored record is replaced only by one at least as recent (status date;
@@ -198,48 +229,42 @@ export class TrademarkRecordsRepository {
    * not even updated_at. Within a batch the most recent occurrence of a serial number wins (the
    * later one on a tie).
    */
-  async upsertBatch(batch: StagedRecord[]): Promise<UpsertCounts> {
-    if (batch.length === 0) return { inserted: 0, updated: 0, unchanged: 0 };
-    const sequelize = this.records.sequelize;
-    if (!sequelize) throw new Error('TrademarkRecord is not registered with a connection');
+  private async upsertIn(transaction: Transaction, batch: EncodedBatch, reuseStaging = false): Promise<UpsertCounts> {
+    if (batch.count === 0) return { inserted: 0, updated: 0, unchanged: 0 };
+    const sequelize = this.sequelizeOf();
     const columns = STORED_COLUMNS.join(', ');
     const changed = COMPARED_COLUMNS.map((c) => `trademark_records.${c} IS DISTINCT FROM excluded.${c}`).join('\n          OR ');
-    return sequelize.transaction(async (transaction) => {
-      await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
-      await sequelize.query(
-        `CREATE TEMP TABLE trademark_records_staging (${STAGING_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DROP`,
-        { transaction },
-      );
-      await copyIntoStaging(transaction, batch);
-      const written = await sequelize.query<{ inserted: boolean }>(
-        `WITH src AS MATERIALIZED (
-           SELECT DISTINCT ON (serial_number) ${columns}, analysis FROM trademark_records_staging
-            ORDER BY serial_number, status_date DESC NULLS LAST, seq DESC
-         ), written AS (
-           INSERT INTO trademark_records AS trademark_records (${columns})
-             SELECT ${columns} FROM src
-           ON CONFLICT (serial_number) DO UPDATE SET
-             ${[...COMPARED_COLUMNS, 'source'].map((c) => `${c} = excluded.${c}`).join(', ')},
-             updated_at = now()
-           WHERE COALESCE(excluded.status_date, '-infinity'::date) >= COALESCE(trademark_records.status_date, '-infinity'::date)
-             AND (${changed})
-           RETURNING id, serial_number, (xmax = 0) AS inserted
-         ), analysed AS (
-           INSERT INTO trademark_mark_analyses (record_id, version, analysis)
-             SELECT w.id, ${ANALYZER_VERSION}, s.analysis FROM written w JOIN src s USING (serial_number) WHERE s.analysis IS NOT NULL
-           ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, analysis = excluded.analysis
-         ), cleared AS (
-           DELETE FROM trademark_mark_analyses a USING written w JOIN src s USING (serial_number)
-            WHERE a.record_id = w.id AND s.analysis IS NULL AND NOT w.inserted
-         )
-         SELECT inserted FROM written`,
-        { transaction, type: QueryTypes.SELECT },
-      );
-      const inserted = written.filter((w) => w.inserted).length;
-      const updated = written.length - inserted;
-      // A serial number repeated within the batch counts its superseded occurrences as unchanged.
-      return { inserted, updated, unchanged: batch.length - written.length };
-    });
+    await copyIntoStaging(transaction, batch);
+    const written = await sequelize.query<{ inserted: boolean }>(
+      `WITH src AS MATERIALIZED (
+         SELECT DISTINCT ON (serial_number) ${columns}, analysis FROM trademark_records_staging
+          ORDER BY serial_number, status_date DESC NULLS LAST, seq DESC
+       ), written AS (
+         INSERT INTO trademark_records AS trademark_records (${columns})
+           SELECT ${columns} FROM src
+         ON CONFLICT (serial_number) DO UPDATE SET
+           ${[...COMPARED_COLUMNS, 'source'].map((c) => `${c} = excluded.${c}`).join(', ')},
+           updated_at = now()
+         WHERE COALESCE(excluded.status_date, '-infinity'::date) >= COALESCE(trademark_records.status_date, '-infinity'::date)
+           AND (${changed})
+         RETURNING id, serial_number, (xmax = 0) AS inserted
+       ), analysed AS (
+         INSERT INTO trademark_mark_analyses (record_id, version, analysis)
+           SELECT w.id, ${ANALYZER_VERSION}, s.analysis FROM written w JOIN src s USING (serial_number) WHERE s.analysis IS NOT NULL
+         ON CONFLICT (record_id) DO UPDATE SET version = excluded.version, analysis = excluded.analysis
+       ), cleared AS (
+         DELETE FROM trademark_mark_analyses a USING written w JOIN src s USING (serial_number)
+          WHERE a.record_id = w.id AND s.analysis IS NULL AND NOT w.inserted
+       )
+       SELECT inserted FROM written`,
+      { transaction, type: QueryTypes.SELECT },
+    );
+    // A bulk run's next batch reuses the table (created in this transaction, so TRUNCATE empties its file in place).
+    if (reuseStaging) await sequelize.query('TRUNCATE trademark_records_staging', { transaction });
+    const inserted = written.filter((w) => w.inserted).length;
+    const updated = written.length - inserted;
+    // A serial number repeated within the batch counts its superseded occurrences as unchanged.
+    return { inserted, updated, unchanged: batch.count - written.length };
   }
 
   /**

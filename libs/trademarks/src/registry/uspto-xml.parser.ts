@@ -205,7 +205,7 @@ export function goodsAndServices(statements: Statement[], classifications: reado
  * A file cut in the middle (a broken download) ends the stream; `end()` then tells so.
  */
 export class UsptoXmlParser {
-  private readonly parser = new SaxesParser({ position: true });
+  private readonly parser = new SaxesParser({ position: false });
   private readonly stack: string[] = [];
   private caseFileDepth = -1;
   private draft: CaseFileDraft | null = null;

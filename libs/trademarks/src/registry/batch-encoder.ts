@@ -1,0 +1,38 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import { encodeBatch, type EncodedBatch, type SourcedRecord } from './staging-batch';
+
+/** The worker's compiled script; absent when the code runs from its TypeScript sources (Jest). */
+const WORKER_SCRIPT = join(__dirname, 'registry-encoder.worker.js');
+
+/**
+ * Analyzes and encodes an import's batches (encodeBatch): in a pool of worker threads (Piscina)
+ * when there are threads to use, so that the main thread keeps parsing the file and writing to
+ * the database meanwhile, else on the calling thread. Batches may finish out of order; the
+ * importer writes them in order.
+ */
+export class BatchEncoder {
+  private constructor(private readonly pool: Piscina | null) {}
+
+  /**
+   * A pool of `threads` worker threads, or none (encoding inline) when `threads` is 0 or the
+   * worker's compiled script is not there.
+   */
+  static open(threads: number): BatchEncoder {
+    if (threads <= 0 || !existsSync(WORKER_SCRIPT)) return new BatchEncoder(null);
+    return new BatchEncoder(new Piscina({ filename: WORKER_SCRIPT, minThreads: threads, maxThreads: threads, idleTimeout: 60_000 }));
+  }
+
+  get threads(): number {
+    return this.pool?.options.maxThreads ?? 0;
+  }
+
+  async encode(records: SourcedRecord[]): Promise<EncodedBatch> {
+    return this.pool ? ((await this.pool.run(records)) as EncodedBatch) : encodeBatch(records);
+  }
+
+  async close(): Promise<void> {
+    await this.pool?.destroy();
+  }
+}
