@@ -375,6 +375,17 @@ export function processCpuMs(pid: number | undefined): number | undefined {
   }
 }
 
+/** Resident memory of a process in bytes (VmRSS, /proc, Linux); undefined elsewhere. */
+export function processRssBytes(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    const match = /^VmRSS:\s+(\d+) kB$/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match ? Number(match[1]) * 1024 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** USER_HZ: 100 on every Linux this runs on (`getconf CLK_TCK`). */
 const CLOCK_TICKS_PER_S = 100;
 

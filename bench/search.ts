@@ -36,6 +36,7 @@ import {
   OUT_DIR,
   percentile,
   postgresVersion,
+  processRssBytes,
   provideDatabase,
   ROOT,
   runMain,
@@ -282,10 +283,20 @@ async function main(): Promise<void> {
 
   const linesBefore = api.output.total;
   const runs: Run[] = [];
+  // The API's resident memory after the check pass and after each of its measured runs: flat, or growing with the load.
+  const rssMb: number[] = [];
+  const sampleRss = (): void => {
+    const rss = processRssBytes(api.child.pid);
+    if (rss !== undefined) rssMb.push(rss / 2 ** 20);
+  };
+  sampleRss();
   for (const clients of [1, settings.connections]) {
     for (let round = 1; round <= settings.rounds; round++) {
       const order: Server[] = round % 2 === 1 ? ['api', 'bare'] : ['bare', 'api'];
-      for (const server of order) runs.push(await measure(server, server === 'api' ? api.base : bare, clients, round, queries, token));
+      for (const server of order) {
+        runs.push(await measure(server, server === 'api' ? api.base : bare, clients, round, queries, token));
+        if (server === 'api') sampleRss();
+      }
     }
   }
   const logged = api.output.total - linesBefore;
@@ -327,6 +338,10 @@ async function main(): Promise<void> {
   const ratio1 = (summary.get('api1')?.rate ?? 0) / (summary.get('bare1')?.rate ?? 1);
   const ratioN = (summary.get(`api${settings.connections}`)?.rate ?? 0) / (summary.get(`bare${settings.connections}`)?.rate ?? 1);
   lines.push('');
+  if (rssMb.length > 1) {
+    const growth = rssMb[rssMb.length - 1]! / rssMb[1]! - 1;
+    lines.push(`- API resident memory (MB) after the check pass and after each API run: ${rssMb.map((mb) => mb.toFixed(0)).join(', ')} (${growth >= 0 ? '+' : ''}${(growth * 100).toFixed(1)} % from the first run to the last)`);
+  }
   lines.push(`- API p95 at 1 client: ${fmtMs(p95)} ms (target < ${TARGETS.p95At1Ms} ms): ${p95 < TARGETS.p95At1Ms ? 'met' : 'MISSED'}`);
   lines.push(
     `- API/bare throughput: ${fmtRatio(ratio1)} at 1 client, ${fmtRatio(ratioN)} at ${settings.connections} (target >= ${TARGETS.throughputRatio}): ` +
