@@ -53,6 +53,8 @@ export interface RegistryWriter {
 const BATCH_STATEMENT_TIMEOUT = '120s';
 /** A bulk load's statements include building the registry's indexes: 5,000,000 records take minutes. */
 const BULK_STATEMENT_TIMEOUT = '60min';
+/** How long a bulk load's transaction may wait for its next batch (the app's connections allow 10 s by default). */
+const BULK_IDLE_TIMEOUT = '5min';
 /** The least maintenance_work_mem a bulk load builds its indexes with. */
 const BULK_MAINTENANCE_WORK_MEM = '256MB';
 
@@ -179,8 +181,14 @@ export class TrademarkRecordsRepository {
       await sequelize.query(`SET LOCAL statement_timeout = '${BULK_STATEMENT_TIMEOUT}'`, { transaction });
       const [row] = await sequelize.query<{ bulk: boolean }>('SELECT trademark_records_bulk_begin() AS bulk', { type: QueryTypes.SELECT, transaction });
       bulk = row?.bulk === true;
-      if (bulk) await createStaging(sequelize, transaction);
-      else await transaction.commit();
+      if (bulk) {
+        // Between two batches the transaction waits for the parser: a slow stretch of the file (a
+        // run of rejected records, the next zip entry) must not end the session that holds the load.
+        await sequelize.query(`SET LOCAL idle_in_transaction_session_timeout = '${BULK_IDLE_TIMEOUT}'`, { transaction });
+        await createStaging(sequelize, transaction);
+      } else {
+        await transaction.commit();
+      }
     } catch (error) {
       await transaction.rollback();
       throw error;
