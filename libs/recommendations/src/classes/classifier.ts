@@ -25,6 +25,25 @@ const EXCLUDE_FACTOR = 0.5;
  */
 const COVERAGE_POWER = 0.5;
 
+/** The API answers at most this many classes. */
+export const MAX_SUGGESTIONS = 5;
+
+/**
+ * What the API answers of a ranking: its first MAX_SUGGESTIONS classes that an official term
+ * supports (a score and a matched term), the first always, each other one only when its
+ * calibrated confidence is at least `prior`, the probability of a class before any evidence
+ * (model.ts Calibration.prior): a class the description makes more likely, not less, has real
+ * support. A multi-class description thus keeps its weaker classes (a second activity's class at
+ * 0.05 is still 1.5 times as likely as a class the description says nothing of), while a
+ * description read clearly answers one or two.
+ */
+export function selectSuggestions<T extends Pick<ClassScore, 'score' | 'confidence' | 'matchedTerms'>>(ranked: readonly T[], prior: number): T[] {
+  return ranked
+    .filter((s) => s.score > 0 && s.matchedTerms.length > 0)
+    .slice(0, MAX_SUGGESTIONS)
+    .filter((s, i) => i === 0 || s.confidence >= prior);
+}
+
 /**
  * Scores the 45 classes for a description with a trained model: every clause and the whole
  * description are scored on their own (BM25 over the official terms with WordNet-expanded
@@ -132,6 +151,11 @@ export class NiceClassifier {
 
   get classes(): NiceClassInfo[] {
     return this.model.classes;
+  }
+
+  /** The classes the API answers for a description (selectSuggestions with the model's prior), best first. */
+  suggest(description: string): ClassScore[] {
+    return selectSuggestions(this.rank(description), this.model.calibration.prior);
   }
 
   /** All classes with a score, best first. */

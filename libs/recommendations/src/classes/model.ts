@@ -48,12 +48,19 @@ export interface Calibration {
   a: number;
   relative: number;
   b: number;
+  /**
+   * The probability that a class is one of a description's before any evidence: the mean number
+   * of classes of the calibration rows over the number of classes. A suggestion whose calibrated
+   * confidence is below it has no real support (the description made the class less likely, not
+   * more), so the API leaves it out (classifier.ts `selectSuggestions`).
+   */
+  prior: number;
 }
 
 const SOURCE_WEIGHT: Record<TrainingDoc['source'], number> = { term: 1, heading: 2, includes: 1, excludes: 0 };
 
 /** Trains the model from the classification data: deterministic (no randomness, sorted output). */
-export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration: Calibration = { a: 5, relative: 6, b: -9 }): ClassModel {
+export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration: Calibration = { a: 5, relative: 6, b: -9, prior: 0 }): ClassModel {
   const positives = data.filter((d) => d.source !== 'excludes');
   // The BM25 index takes lemmas and bigrams; prefix stems (`p:servi`) are shared by too many
   // terms to rank them (and would cost a long posting list at every query): naive Bayes takes them.
