@@ -286,12 +286,19 @@ export class NiceClassifier {
     const lemmas = new Set(contentLemmas(text));
     const excluded = new Set(this.model.excludes.filter((e) => e.lemmas.every((l) => lemmas.has(l))).map((e) => e.class));
     const out = new Float64Array(k);
+    let best = 0;
     this.model.classes.forEach((c, i) => {
       const nb = seen > 0 ? logPost[i]! / sum : 0;
       let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
       out[i] = score;
+      if (score > best) best = score;
     });
+    // A text's runner-ups are weaker evidence than its best class: what the text says is mostly
+    // explained by that class. Each score is scaled by its share of the text's best (score^2 / best),
+    // so that the runner-ups of one clause, or of the whole description, do not crowd out of the
+    // top 5 the best class of another clause. The order within a text is unchanged.
+    if (best > 0) for (let i = 0; i < k; i++) out[i] = (out[i]! * out[i]!) / best;
     return { scores: out, top, count, query };
   }
 }
