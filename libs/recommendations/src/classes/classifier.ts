@@ -63,16 +63,14 @@ export class NiceClassifier {
   private readonly postingTf: Float64Array;
   /**
    * The lemma ids of each doc that coverage counts (no bigrams, heads or prefixes, no generic
-   * `service`): doc d's are `lemmaIds[lemmaStart[d] .. lemmaStart[d + 1]]`.
+   * `service`): doc d's are `lemmaIds[lemmaStart[d] .. lemmaStart[d + 1]]`. A negated lemma
+   * (`n:metal` of `fences, not of metal`) counts too, and only the same negation in the text
+   * covers it: `buildings` covers half of `buildings, not of metal` as it does of `buildings of
+   * metal`, the text's `metal` does not match the first, and `fences, not of metal` covers all of
+   * `fences, not of metal` (not half, as `fences of metal`).
    */
   private readonly lemmaStart: Int32Array;
   private readonly lemmaIds: Int32Array;
-  /**
-   * How many lemmas each doc negates (`metal` in `fences, not of metal`): they count in the term's
-   * length for coverage, and no text covers them, so `buildings` covers half of `buildings, not of
-   * metal` as it does of `buildings of metal`, while the text's `metal` no longer matches the first.
-   */
-  private readonly negatedCount: Uint8Array;
   private readonly docClass: Int32Array;
   /** Naive Bayes log-likelihoods, one row of one value per class per feature (the unseen floor filled in). */
   private readonly likelihoodRow = new Map<string, number>();
@@ -118,7 +116,6 @@ export class NiceClassifier {
     this.postingDocs = new Int32Array(total);
     this.postingTf = new Float64Array(total);
     this.lemmaStart = new Int32Array(docs.length + 1);
-    this.negatedCount = new Uint8Array(docs.length);
     const lemmaIds: number[] = [];
     docs.forEach((d, i) => {
       const tf = (K1 + 1) / (1 + K1 * (1 - B + (B * d.features.length) / avgDocLength));
@@ -129,9 +126,9 @@ export class NiceClassifier {
         const at = next[id]!++;
         this.postingDocs[at] = i;
         this.postingTf[at] = tf;
-        if (f.charCodeAt(1) !== 58 /* not b:, h:, n:, p: */ && f !== 'service' && !d.pieces?.includes(f)) lemmaIds.push(id);
+        const prefixed = f.charCodeAt(1) === 58; // b:, h:, n:, p:
+        if ((!prefixed || f.startsWith('n:')) && f !== 'service' && !d.pieces?.includes(f)) lemmaIds.push(id);
       }
-      this.negatedCount[i] = d.features.filter((f) => f.startsWith('n:')).length;
     });
     this.lemmaStart[docs.length] = lemmaIds.length;
     this.lemmaIds = Int32Array.from(lemmaIds);
@@ -238,7 +235,7 @@ export class NiceClassifier {
       if (to > from) {
         let covered = 0;
         for (let j = from; j < to; j++) covered += this.inQuery[this.lemmaIds[j]!]!;
-        s = (s * covered) / (to - from + this.negatedCount[doc]!);
+        s = (s * covered) / (to - from);
       }
       if (s <= 0) continue;
       const cls = this.docClass[doc]!;
