@@ -80,6 +80,26 @@ describe('Nice-class model training', () => {
     expect(ranked.map((s) => s.class)).toEqual([19, 6]);
     expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score * 1.5);
   });
+
+  it('lets a negation the text shares with a term cover it: "fences, not of metal" meets the other "not of metal" terms', () => {
+    const tiny: NiceClassInfo[] = [
+      { class: 6, kind: 'good', heading: 'Common metals' },
+      { class: 19, kind: 'good', heading: 'Building materials' },
+    ];
+    const data: TrainingDoc[] = [
+      { class: 6, text: 'fences of metal', source: 'term' },
+      { class: 6, text: 'girders of metal', source: 'term' },
+      { class: 19, text: 'crash barriers, not of metal', source: 'term' },
+      { class: 19, text: 'girders, not of metal', source: 'term' },
+    ];
+    const classifier = new NiceClassifier(trainClassModel(tiny, data));
+    const [first] = classifier.rank('fences, not of metal');
+    expect(first!.class).toBe(19);
+    // Before, no text covered a negated word: a term sharing only the negation scored nothing.
+    expect(first!.matchedTerms).toEqual(expect.arrayContaining(['crash barriers, not of metal', 'girders, not of metal']));
+    // Without the negation in the text, nothing covers it (`metal` does not meet `not of metal`).
+    expect(classifier.rank('fences of metal').find((s) => s.class === 19)!.matchedTerms).not.toContain('girders, not of metal');
+  });
 });
 
 describe('Nice-class confidence calibration', () => {
