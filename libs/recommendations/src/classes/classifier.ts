@@ -7,7 +7,7 @@ export interface ClassScore {
   score: number;
   /** Calibrated probability that the class is one the description belongs in. */
   confidence: number;
-  /** The official terms (or heading items) that matched best, best first. */
+  /** The official terms (or heading or "includes" items of the class notes) that matched best, best first. */
   matchedTerms: string[];
   /** The description's words that matched them. */
   matchedWords: string[];

@@ -26,8 +26,9 @@ import { LRUCache } from 'lru-cache';
  * 13: the same features; the artifact also holds the prior of a class (the API's floor). 14: a
  * text's scores are scaled by their share of its best (classifier.ts), so the calibration is refitted.
  * 15: a negation the text shares with a term covers it (`fences, not of metal`), calibration refitted.
+ * 16: the explanatory notes' "includes" items are in the BM25 index too (model.ts).
  */
-export const FEATURES_VERSION = 15;
+export const FEATURES_VERSION = 16;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
