@@ -97,7 +97,7 @@ describe('recommendations: answers, feedback, log and stats (e2e)', () => {
     const ada = await api.register();
     // A description the model reads clearly: two suggestions, the first well ahead of the second
     // (with the confidence calibrated on the held-out official data, "perfumed candles and wax"
-    // gets its second class at the 0.1 floor, so that reading is no longer clear).
+    // got its second class at the then 0.1 floor, so that reading was not clear).
     const description = 'bread and a bakery café';
     const before = await suggest(ada, description);
     expect(before.length).toBeGreaterThanOrEqual(2);

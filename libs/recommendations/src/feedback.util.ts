@@ -6,8 +6,9 @@
  * - A class's shift is (sum of similarity x (+1 accepted, -1 dismissed)), clamped to [-1, 1], times
  *   MAX_SHIFT: at most +-0.05 of confidence. Two classes can therefore swap only when their
  *   confidences were less than 2 x MAX_SHIFT apart: a near-tie.
- * - Only classes the model itself suggested (its top MAX_SUGGESTIONS at MIN_CONFIDENCE or more)
- *   move at all: feedback never brings in a class the model did not already rank near the top.
+ * - Only classes the model itself suggested (classifier.ts selectSuggestions: its first five with
+ *   a confidence at least the prior of a class) move at all: feedback never brings in a class the
+ *   model did not already rank near the top.
  */
 export const MAX_SHIFT = 0.05;
 export const SIMILARITY_FLOOR = 0.3;

@@ -7,7 +7,7 @@ export interface ClassScore {
   score: number;
   /** Calibrated probability that the class is one the description belongs in. */
   confidence: number;
-  /** The official terms (or heading items) that matched best, best first. */
+  /** The official terms (or heading or "includes" items of the class notes) that matched best, best first. */
   matchedTerms: string[];
   /** The description's words that matched them. */
   matchedWords: string[];
@@ -24,6 +24,25 @@ const EXCLUDE_FACTOR = 0.5;
  * toward the term's coverage (a hypernym at 0.4 counts 0.63; the text's own word counts 1).
  */
 const COVERAGE_POWER = 0.5;
+
+/** The API answers at most this many classes. */
+export const MAX_SUGGESTIONS = 5;
+
+/**
+ * What the API answers of a ranking: its first MAX_SUGGESTIONS classes that an official term
+ * supports (a score and a matched term), the first always, each other one only when its
+ * calibrated confidence is at least `prior`, the probability of a class before any evidence
+ * (model.ts Calibration.prior): a class the description makes more likely, not less, has real
+ * support. A multi-class description thus keeps its weaker classes (a second activity's class at
+ * 0.05 is still 1.5 times as likely as a class the description says nothing of), while a
+ * description read clearly answers one or two.
+ */
+export function selectSuggestions<T extends Pick<ClassScore, 'score' | 'confidence' | 'matchedTerms'>>(ranked: readonly T[], prior: number): T[] {
+  return ranked
+    .filter((s) => s.score > 0 && s.matchedTerms.length > 0)
+    .slice(0, MAX_SUGGESTIONS)
+    .filter((s, i) => i === 0 || s.confidence >= prior);
+}
 
 /**
  * Scores the 45 classes for a description with a trained model: every clause and the whole
@@ -44,16 +63,14 @@ export class NiceClassifier {
   private readonly postingTf: Float64Array;
   /**
    * The lemma ids of each doc that coverage counts (no bigrams, heads or prefixes, no generic
-   * `service`): doc d's are `lemmaIds[lemmaStart[d] .. lemmaStart[d + 1]]`.
+   * `service`): doc d's are `lemmaIds[lemmaStart[d] .. lemmaStart[d + 1]]`. A negated lemma
+   * (`n:metal` of `fences, not of metal`) counts too, and only the same negation in the text
+   * covers it: `buildings` covers half of `buildings, not of metal` as it does of `buildings of
+   * metal`, the text's `metal` does not match the first, and `fences, not of metal` covers all of
+   * `fences, not of metal` (not half, as `fences of metal`).
    */
   private readonly lemmaStart: Int32Array;
   private readonly lemmaIds: Int32Array;
-  /**
-   * How many lemmas each doc negates (`metal` in `fences, not of metal`): they count in the term's
-   * length for coverage, and no text covers them, so `buildings` covers half of `buildings, not of
-   * metal` as it does of `buildings of metal`, while the text's `metal` no longer matches the first.
-   */
-  private readonly negatedCount: Uint8Array;
   private readonly docClass: Int32Array;
   /** Naive Bayes log-likelihoods, one row of one value per class per feature (the unseen floor filled in). */
   private readonly likelihoodRow = new Map<string, number>();
@@ -99,7 +116,6 @@ export class NiceClassifier {
     this.postingDocs = new Int32Array(total);
     this.postingTf = new Float64Array(total);
     this.lemmaStart = new Int32Array(docs.length + 1);
-    this.negatedCount = new Uint8Array(docs.length);
     const lemmaIds: number[] = [];
     docs.forEach((d, i) => {
       const tf = (K1 + 1) / (1 + K1 * (1 - B + (B * d.features.length) / avgDocLength));
@@ -110,9 +126,9 @@ export class NiceClassifier {
         const at = next[id]!++;
         this.postingDocs[at] = i;
         this.postingTf[at] = tf;
-        if (f.charCodeAt(1) !== 58 /* not b:, h:, n:, p: */ && f !== 'service' && !d.pieces?.includes(f)) lemmaIds.push(id);
+        const prefixed = f.charCodeAt(1) === 58; // b:, h:, n:, p:
+        if ((!prefixed || f.startsWith('n:')) && f !== 'service' && !d.pieces?.includes(f)) lemmaIds.push(id);
       }
-      this.negatedCount[i] = d.features.filter((f) => f.startsWith('n:')).length;
     });
     this.lemmaStart[docs.length] = lemmaIds.length;
     this.lemmaIds = Int32Array.from(lemmaIds);
@@ -132,6 +148,11 @@ export class NiceClassifier {
 
   get classes(): NiceClassInfo[] {
     return this.model.classes;
+  }
+
+  /** The classes the API answers for a description (selectSuggestions with the model's prior), best first. */
+  suggest(description: string): ClassScore[] {
+    return selectSuggestions(this.rank(description), this.model.calibration.prior);
   }
 
   /** All classes with a score, best first. */
@@ -214,7 +235,7 @@ export class NiceClassifier {
       if (to > from) {
         let covered = 0;
         for (let j = from; j < to; j++) covered += this.inQuery[this.lemmaIds[j]!]!;
-        s = (s * covered) / (to - from + this.negatedCount[doc]!);
+        s = (s * covered) / (to - from);
       }
       if (s <= 0) continue;
       const cls = this.docClass[doc]!;
@@ -262,12 +283,19 @@ export class NiceClassifier {
     const lemmas = new Set(contentLemmas(text));
     const excluded = new Set(this.model.excludes.filter((e) => e.lemmas.every((l) => lemmas.has(l))).map((e) => e.class));
     const out = new Float64Array(k);
+    let best = 0;
     this.model.classes.forEach((c, i) => {
       const nb = seen > 0 ? logPost[i]! / sum : 0;
       let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
       out[i] = score;
+      if (score > best) best = score;
     });
+    // A text's runner-ups are weaker evidence than its best class: what the text says is mostly
+    // explained by that class. Each score is scaled by its share of the text's best (score^2 / best),
+    // so that the runner-ups of one clause, or of the whole description, do not crowd out of the
+    // top 5 the best class of another clause. The order within a text is unchanged.
+    if (best > 0) for (let i = 0; i < k; i++) out[i] = (out[i]! * out[i]!) / best;
     return { scores: out, top, count, query };
   }
 }

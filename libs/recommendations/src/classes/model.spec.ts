@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { NiceClassifier } from './classifier';
+import { MAX_SUGGESTIONS, NiceClassifier, selectSuggestions } from './classifier';
 import { trainClassModel, type NiceClassInfo, type TrainingDoc } from './model';
-import { fitCalibration, heldOutTermRows, readTrainingData, type CalibrationPoint } from './training-data';
+import { classPrior, fitCalibration, heldOutTermRows, readTrainingData, type CalibrationPoint } from './training-data';
 
 const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
 
@@ -80,6 +80,26 @@ describe('Nice-class model training', () => {
     expect(ranked.map((s) => s.class)).toEqual([19, 6]);
     expect(ranked[0]!.score).toBeGreaterThan(ranked[1]!.score * 1.5);
   });
+
+  it('lets a negation the text shares with a term cover it: "fences, not of metal" meets the other "not of metal" terms', () => {
+    const tiny: NiceClassInfo[] = [
+      { class: 6, kind: 'good', heading: 'Common metals' },
+      { class: 19, kind: 'good', heading: 'Building materials' },
+    ];
+    const data: TrainingDoc[] = [
+      { class: 6, text: 'fences of metal', source: 'term' },
+      { class: 6, text: 'girders of metal', source: 'term' },
+      { class: 19, text: 'crash barriers, not of metal', source: 'term' },
+      { class: 19, text: 'girders, not of metal', source: 'term' },
+    ];
+    const classifier = new NiceClassifier(trainClassModel(tiny, data));
+    const [first] = classifier.rank('fences, not of metal');
+    expect(first!.class).toBe(19);
+    // Before, no text covered a negated word: a term sharing only the negation scored nothing.
+    expect(first!.matchedTerms).toEqual(expect.arrayContaining(['crash barriers, not of metal', 'girders, not of metal']));
+    // Without the negation in the text, nothing covers it (`metal` does not meet `not of metal`).
+    expect(classifier.rank('fences of metal').find((s) => s.class === 19)!.matchedTerms).not.toContain('girders, not of metal');
+  });
 });
 
 describe('Nice-class confidence calibration', () => {
@@ -100,6 +120,46 @@ describe('Nice-class confidence calibration', () => {
     expect(fitted.relative).toBeCloseTo(truth.relative, 1);
     expect(fitted.b).toBeCloseTo(truth.b, 1);
     expect(fitCalibration([...points])).toEqual(fitted);
+  });
+});
+
+describe('Nice-class suggestions the API answers', () => {
+  const scored = (cls: number, confidence: number, terms = ['a term']): { class: number; score: number; confidence: number; matchedTerms: string[] } => ({
+    class: cls,
+    score: confidence,
+    confidence,
+    matchedTerms: terms,
+  });
+
+  it('keeps every class of the first five whose confidence is at least the prior of a class, the first one always', () => {
+    const ranked = [scored(30, 0.03), scored(43, 0.05), scored(21, 0.04), scored(11, 0.01), scored(32, 0.035), scored(20, 0.9)];
+    // The first stays below the prior; 11 is below it; 20 is sixth.
+    expect(selectSuggestions(ranked, 0.034).map((s) => s.class)).toEqual([30, 43, 21, 32]);
+    expect(selectSuggestions(ranked, 0).map((s) => s.class)).toHaveLength(MAX_SUGGESTIONS);
+  });
+
+  it('answers only classes an official term supports', () => {
+    expect(selectSuggestions([scored(30, 0.8, []), scored(43, 0.5), { ...scored(21, 0.4), score: 0 }], 0.03).map((s) => s.class)).toEqual([43]);
+    expect(selectSuggestions([scored(30, 0, [])], 0.03)).toEqual([]);
+  });
+
+  it('takes the prior of a class from the labelled rows: their mean number of classes over the number of classes', () => {
+    const rows = [
+      { description: 'x', classes: [30] },
+      { description: 'y', classes: [30, 43] },
+      { description: 'z', classes: [9, 44, 42] },
+    ];
+    expect(classPrior(rows, 45)).toBeCloseTo(2 / 45, 6);
+    expect(classPrior([], 45)).toBe(0);
+  });
+
+  it('answers a description spanning goods and services with both classes, and a clear one with few', () => {
+    const { classes, docs } = readTrainingData();
+    const classifier = new NiceClassifier(trainClassModel(classes, docs, { a: 3.5, relative: 2.5, b: -4.4, prior: 0.0335 }));
+    const both = classifier.suggest('we roast coffee and run two cafés').map((s) => s.class);
+    expect(both).toEqual(expect.arrayContaining([30, 43]));
+    expect(classifier.suggest('zxqvb blorfium')).toEqual([]);
+    for (const s of classifier.suggest('running shoes and sneakers').slice(1)) expect(s.confidence).toBeGreaterThanOrEqual(0.0335);
   });
 });
 

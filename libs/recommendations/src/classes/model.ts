@@ -26,7 +26,10 @@ export interface ClassModel {
   /** The feature extraction the model was trained with (text.ts FEATURES_VERSION). */
   featuresVersion: number;
   classes: NiceClassInfo[];
-  /** BM25 index over the terms and heading items: their text, class and feature lists (`pieces`: lemmas coverage leaves out). */
+  /**
+   * BM25 index over the terms, heading items and the explanatory notes' "includes" items (all
+   * official evidence of a class): their text, class and feature lists (`pieces`: lemmas coverage leaves out).
+   */
   docs: Array<{ class: number; text: string; features: string[]; pieces?: string[] }>;
   avgDocLength: number;
   /** Inverse document frequency of each feature over the docs. */
@@ -48,17 +51,24 @@ export interface Calibration {
   a: number;
   relative: number;
   b: number;
+  /**
+   * The probability that a class is one of a description's before any evidence: the mean number
+   * of classes of the calibration rows over the number of classes. A suggestion whose calibrated
+   * confidence is below it has no real support (the description made the class less likely, not
+   * more), so the API leaves it out (classifier.ts `selectSuggestions`).
+   */
+  prior: number;
 }
 
 const SOURCE_WEIGHT: Record<TrainingDoc['source'], number> = { term: 1, heading: 2, includes: 1, excludes: 0 };
 
 /** Trains the model from the classification data: deterministic (no randomness, sorted output). */
-export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration: Calibration = { a: 5, relative: 6, b: -9 }): ClassModel {
+export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration: Calibration = { a: 5, relative: 6, b: -9, prior: 0 }): ClassModel {
   const positives = data.filter((d) => d.source !== 'excludes');
-  // The BM25 index takes lemmas and bigrams; prefix stems (`p:servi`) are shared by too many
-  // terms to rank them (and would cost a long posting list at every query): naive Bayes takes them.
+  // The BM25 index takes lemmas and bigrams of every positive document (terms, heading items and
+  // "includes" items); prefix stems (`p:servi`) are shared by too many terms to rank them (and
+  // would cost a long posting list at every query): naive Bayes takes them.
   const docs = positives
-    .filter((d) => d.source === 'term' || d.source === 'heading')
     .map((d) => {
       const pieces = hyphenPieces(d.text);
       return { class: d.class, text: d.text, features: [...features(d.text, false).keys()].filter((f) => !f.startsWith('p:')), ...(pieces.length > 0 ? { pieces } : {}) };

@@ -208,22 +208,30 @@ export function calibrationPoints(split: Pick<HeldOutSplit, 'rows' | 'classifier
 /**
  * Trains from data/nice, then fits the calibration on the top-5 suggestions of the held-out
  * splits of the official data (each scored by a model trained without it: the notes, headings
- * and pairs, and fold CALIBRATION_FOLD of the held-out indications): the dev set plays no part,
- * so the bench's reliability table on it is an independent check.
+ * and pairs, and fold CALIBRATION_FOLD of the held-out indications), and takes the prior of a
+ * class from the same rows: the dev set plays no part, so the bench's reliability table on it is
+ * an independent check.
  */
 export function trainFromData(dir = NICE_DIR): ClassModel {
   const training = readTrainingData(dir);
   // Fold 1 of the held-out indications (fold 0 is the bench's test of the ranking) brings the
   // harder rows: single indications and goods + service mixes, as a description is.
-  const points = [...heldOutSplits(training), ...heldOutTermSplits(training, 400, CALIBRATION_FOLD)].flatMap(calibrationPoints);
-  return trainClassModel(training.classes, training.docs, fitCalibration(points));
+  const splits = [...heldOutSplits(training), ...heldOutTermSplits(training, 400, CALIBRATION_FOLD)];
+  const rows = splits.flatMap((s) => s.rows);
+  return trainClassModel(training.classes, training.docs, { ...fitCalibration(splits.flatMap(calibrationPoints)), prior: classPrior(rows, training.classes.length) });
+}
+
+/** The probability that a class is one of a row's before any evidence: the rows' mean number of classes over `classes`, rounded to 6 digits. */
+export function classPrior(rows: LabelledDescription[], classes: number): number {
+  const labels = rows.reduce((n, r) => n + r.classes.length, 0);
+  return rows.length > 0 ? Math.round((labels / rows.length / classes) * 1e6) / 1e6 : 0;
 }
 
 /**
  * Logistic regression of "right" on the score and the score relative to the first suggestion,
  * by Newton's method (a fixed number of steps, a tiny ridge: deterministic), rounded to 6 digits.
  */
-export function fitCalibration(points: CalibrationPoint[]): Calibration {
+export function fitCalibration(points: CalibrationPoint[]): Omit<Calibration, 'prior'> {
   const w = [0, 0, 0]; // a, relative, b
   for (let step = 0; step < 50; step++) {
     const g = [0, 0, 0];
