@@ -67,6 +67,19 @@ function breaksConnection(error: unknown): boolean {
 }
 
 /**
+ * Submits the statement on the connection; a failure is thrown as Sequelize's error for it, and
+ * a connection the failure broke is marked invalid so that the pool replaces it.
+ */
+async function submitOn(connection: PooledClient, statement: PreparedStatement, values: unknown[]): Promise<QueryResult> {
+  try {
+    return await submit(connection, statement, values);
+  } catch (error) {
+    if (breaksConnection(error)) connection._invalid = true;
+    throw asSequelizeError(error, statement);
+  }
+}
+
+/**
  * Runs the statements that serve nearly every request as named prepared statements
  * on a connection of Sequelize's pool, without Sequelize's query pipeline: option merging,
  * bind-parameter rewriting, hooks and result formatting cost more CPU than the query, and a
@@ -106,12 +119,10 @@ export class PreparedStatements {
     if (!connection) throw new Error('The transaction has no connection (not started, or already finished)');
     const started = process.hrtime.bigint();
     try {
-      return (await submit(connection, statement, values)).rows as T[];
+      return (await submitOn(connection, statement, values)).rows as T[];
     } catch (error) {
-      if (breaksConnection(error)) connection._invalid = true;
-      const wrapped = asSequelizeError(error, statement);
-      this.errors.inc({ kind: classifyDatabaseError(wrapped) ?? 'other' });
-      throw wrapped;
+      this.errors.inc({ kind: classifyDatabaseError(error) ?? 'other' });
+      throw error;
     } finally {
       this.observe(statement.text, started);
     }
@@ -128,12 +139,7 @@ export class PreparedStatements {
     try {
       // As Sequelize asks its pool: by statement type (which matters only with read replicas).
       connection = await this.connections.getConnection({ type });
-      try {
-        return await submit(connection, statement, values);
-      } catch (error) {
-        if (breaksConnection(error)) connection._invalid = true;
-        throw asSequelizeError(error, statement);
-      }
+      return await submitOn(connection, statement, values);
     } catch (error) {
       this.errors.inc({ kind: classifyDatabaseError(error) ?? 'other' });
       throw error;
