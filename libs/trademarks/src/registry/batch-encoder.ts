@@ -1,13 +1,16 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
-import { encodeBatch, type EncodedBatch, type SourcedRecord } from './staging-batch';
+import type { EncoderTask } from './registry-encoder.worker';
+import { encodeBatch, encodeSegment, type EncodedBatch, type EncodedSegment, type SourcedRecord } from './staging-batch';
+import type { CaseFileSegment } from './uspto-xml.splitter';
 
 /** The worker's compiled script; absent when the code runs from its TypeScript sources (Jest). */
 const WORKER_SCRIPT = join(__dirname, 'registry-encoder.worker.js');
 
 /**
- * Analyzes and encodes an import's batches (encodeBatch): in a pool of worker threads (Piscina)
+ * Analyzes and encodes an import's batches (encodeBatch), and parses the segments of case-file
+ * XML the splitter cut (encodeSegment): in a pool of worker threads (Piscina)
  * when there are threads to use, so that the main thread keeps parsing the file and writing to
  * the database meanwhile, else on the calling thread. Batches may finish out of order; the
  * importer writes them in order.
@@ -29,7 +32,12 @@ export class BatchEncoder {
   }
 
   async encode(records: SourcedRecord[]): Promise<EncodedBatch> {
-    return this.pool ? ((await this.pool.run(records)) as EncodedBatch) : encodeBatch(records);
+    return this.pool ? ((await this.pool.run({ records } satisfies EncoderTask)) as EncodedBatch) : encodeBatch(records);
+  }
+
+  /** Parses a segment of case-file XML (UsptoXmlSplitter) and encodes its good records. */
+  async encodeSegment(segment: CaseFileSegment, source: string): Promise<EncodedSegment> {
+    return this.pool ? ((await this.pool.run({ segment, source } satisfies EncoderTask)) as EncodedSegment) : encodeSegment(segment, source);
   }
 
   async close(): Promise<void> {

@@ -8,10 +8,11 @@ import { TRADEMARKS_CONFIG, type TrademarksConfig } from '../trademarks.config';
 import { BatchEncoder } from './batch-encoder';
 import { RegistryCsvParser, RegistryFileError } from './registry-csv.parser';
 import { RegistryImportError } from './registry.errors';
-import type { ImportProgress, ImportSummary, ParsedItem, RegistryFormat, RejectedRecord } from './registry.types';
+import type { ImportProgress, ImportSummary, RegistryFormat, RejectedRecord } from './registry.types';
 import { TrademarkRecordsRepository, type RegistryWriter } from './trademark-records.repository';
-import type { SourcedRecord } from './staging-batch';
-import { UsptoXmlParser, type SourceEnd } from './uspto-xml.parser';
+import type { EncodedBatch, EncodedSegment, SourcedRecord } from './staging-batch';
+import type { SourceEnd } from './uspto-xml.parser';
+import { UsptoXmlSplitter, type SplitItem } from './uspto-xml.splitter';
 import { openZipArchive, ZipArchiveError } from './zip-archive.util';
 
 export const DEFAULT_IMPORT_BATCH_SIZE = 1_000;
@@ -33,7 +34,7 @@ export interface ImportOptions {
 export const WORKERS_MIN_BYTES = 2 * 1024 * 1024;
 
 interface SourceParser {
-  parse(input: Readable): AsyncGenerator<ParsedItem>;
+  parse(input: Readable): AsyncGenerator<SplitItem>;
   end(): SourceEnd;
 }
 
@@ -72,7 +73,7 @@ export class RegistryImportService {
       },
     );
     const batchSize = options.batchSize ?? DEFAULT_IMPORT_BATCH_SIZE;
-    const { sources, close } = await this.sourcesOf(path, format);
+    const { sources, close } = await this.sourcesOf(path, format, batchSize);
     const started = Date.now();
     const summary: ImportSummary = {
       file: path,
@@ -99,56 +100,77 @@ export class RegistryImportService {
     let bytesBefore = 0;
     let current: OpenSource | null = null;
     let batch: SourcedRecord[] = [];
+    const problems: string[] = [];
+    // Queues a step behind every one before it, so that writes, counts and reports keep file order;
+    // a write waits while `inFlight` writes are queued, so memory stays flat.
+    const enqueue = async (step: () => Promise<void> | void, isWrite: boolean): Promise<void> => {
+      const next = written.then(step);
+      // Settled either way here: a failure surfaces when the queue is awaited, in order.
+      next.catch(() => undefined);
+      written = next;
+      if (!isWrite) return;
+      pending.push(next);
+      if (pending.length >= inFlight) await pending.shift();
+    };
+    const reject = (rejected: RejectedRecord): void => {
+      summary.rejectedCount += 1;
+      if (summary.rejected.length < REJECTED_KEPT) summary.rejected.push(rejected);
+      options.onRejected?.(rejected);
+    };
+    const write = async (encoded: Promise<EncodedBatch>, bytesRead: number, before?: (result: EncodedBatch) => void): Promise<void> => {
+      // Settled either way: a failed encode fails its own write, in order.
+      encoded.catch(() => undefined);
+      await enqueue(async () => {
+        const result = await encoded;
+        before?.(result);
+        const counts = await writer!.write(result);
+        summary.read += result.count;
+        summary.inserted += counts.inserted;
+        summary.updated += counts.updated;
+        summary.unchanged += counts.unchanged;
+        options.onProgress?.({ records: summary.read, rejected: summary.rejectedCount, bytesRead, totalBytes, elapsedMs: Date.now() - started });
+      }, true);
+    };
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
       const records = batch;
       batch = [];
-      const bytesRead = bytesBefore + (current?.bytesRead() ?? 0);
-      const read = summary.read;
-      const rejectedCount = summary.rejectedCount;
-      const encoded = encoder.encode(records);
-      // Settled either way: a failed encode fails its own write, in order.
-      encoded.catch(() => undefined);
-      const write = written.then(async () => {
-        const counts = await writer!.write(await encoded);
-        summary.inserted += counts.inserted;
-        summary.updated += counts.updated;
-        summary.unchanged += counts.unchanged;
-        options.onProgress?.({ records: read, rejected: rejectedCount, bytesRead, totalBytes, elapsedMs: Date.now() - started });
-      });
-      write.catch(() => undefined);
-      written = write;
-      pending.push(write);
-      if (pending.length >= inFlight) await pending.shift();
+      await write(encoder.encode(records), bytesBefore + (current?.bytesRead() ?? 0));
     };
-    const problems: string[] = [];
     try {
       writer = await this.records.openWriter();
       for (const source of sources) {
         current = await source.open();
+        const located = (rejected: RejectedRecord): RejectedRecord => (source.entry ? { ...rejected, entry: source.entry } : rejected);
         try {
           for await (const item of current.parser.parse(current.content)) {
-            if (item.kind === 'rejected') {
-              const rejected = source.entry ? { ...item.rejected, entry: source.entry } : item.rejected;
-              summary.rejectedCount += 1;
-              if (summary.rejected.length < REJECTED_KEPT) summary.rejected.push(rejected);
-              options.onRejected?.(rejected);
-              continue;
+            if (item.kind === 'segment') {
+              // Case-files the splitter cut: parsed and encoded on a worker, written in their place.
+              await flush();
+              await write(encoder.encodeSegment(item, source.label), bytesBefore + current.bytesRead(), (result) => {
+                const segment = result as EncodedSegment;
+                for (const rejected of segment.rejected) reject(located(rejected));
+                if (segment.problem) problems.push(source.entry ? `${source.entry}: ${segment.problem}` : segment.problem);
+              });
+            } else if (item.kind === 'rejected') {
+              await enqueue(() => reject(located(item.rejected)), false);
+            } else {
+              batch.push(Object.assign(item.record, { source: source.label }));
+              if (batch.length >= batchSize) await flush();
             }
-            summary.read += 1;
-            batch.push(Object.assign(item.record, { source: source.label }));
-            if (batch.length >= batchSize) await flush();
           }
+          await flush();
         } finally {
           current.content.destroy();
         }
         bytesBefore += current.bytesRead();
         const end = current.parser.end();
-        summary.truncated ||= end.truncated;
-        if (end.detail) problems.push(source.entry ? `${source.entry}: ${end.detail}` : end.detail);
+        await enqueue(() => {
+          summary.truncated ||= end.truncated;
+          if (end.detail) problems.push(source.entry ? `${source.entry}: ${end.detail}` : end.detail);
+        }, false);
       }
       current = null;
-      await flush();
       await written;
       // The whole file read and written (a bulk load's index builds follow).
       options.onProgress?.({ records: summary.read, rejected: summary.rejectedCount, bytesRead: bytesBefore, totalBytes, elapsedMs: Date.now() - started });
@@ -184,10 +206,10 @@ export class RegistryImportService {
   }
 
   /** The files to read: the file itself, or each .xml file of a zip archive in name order; close() when done. */
-  private async sourcesOf(path: string, format: RegistryFormat): Promise<{ sources: Source[]; close(): void }> {
+  private async sourcesOf(path: string, format: RegistryFormat, segmentSize: number): Promise<{ sources: Source[]; close(): void }> {
     const none = () => undefined;
     if (format === 'csv') return { sources: [{ label: `csv:${basename(path)}`, entry: null, open: async () => fileSource(path, new RegistryCsvParser()) }], close: none };
-    if (format === 'xml') return { sources: [{ label: `uspto-xml:${basename(path)}`, entry: null, open: async () => fileSource(path, new UsptoXmlParser()) }], close: none };
+    if (format === 'xml') return { sources: [{ label: `uspto-xml:${basename(path)}`, entry: null, open: async () => fileSource(path, new UsptoXmlSplitter(segmentSize)) }], close: none };
     let archive;
     try {
       archive = await openZipArchive(path);
@@ -205,7 +227,7 @@ export class RegistryImportService {
       entry: entry.name,
       open: async () => {
         const opened = await archive.open(entry);
-        return { content: opened.content, bytesRead: opened.bytesRead, parser: new UsptoXmlParser() };
+        return { content: opened.content, bytesRead: opened.bytesRead, parser: new UsptoXmlSplitter(segmentSize) };
       },
     }));
     return { sources, close: () => archive.close() };

@@ -1,5 +1,6 @@
 import { markKeysOf } from './mark-keys';
-import type { ParsedRecord, StagedRecord } from './registry.types';
+import type { ParsedRecord, RejectedRecord, StagedRecord } from './registry.types';
+import { parseSegment, type CaseFileSegment } from './uspto-xml.splitter';
 
 /** A parsed record and the source label it is stored with (trademark_records.source). */
 export type SourcedRecord = ParsedRecord & { source: string };
@@ -8,6 +9,12 @@ export type SourcedRecord = ParsedRecord & { source: string };
 export interface EncodedBatch {
   csv: string;
   count: number;
+}
+
+/** A segment of case-files parsed and encoded: its good records' batch, the ones it rejected, and its problem. */
+export interface EncodedSegment extends EncodedBatch {
+  rejected: RejectedRecord[];
+  problem: string | null;
 }
 
 /** The staging table: the stored columns with their types, and each row's place in the batch. */
@@ -77,4 +84,16 @@ export function stagingCsv(batch: readonly StagedRecord[]): string {
 export function encodeBatch(records: readonly SourcedRecord[]): EncodedBatch {
   const staged: StagedRecord[] = records.map((record) => Object.assign(record, markKeysOf(record.mark)));
   return { csv: stagingCsv(staged), count: staged.length };
+}
+
+/** A segment of case-file XML (UsptoXmlSplitter) parsed, then its good records encoded as encodeBatch does. */
+export function encodeSegment(segment: CaseFileSegment, source: string): EncodedSegment {
+  const { items, problem } = parseSegment(segment.text, segment.firstPosition);
+  const records: SourcedRecord[] = [];
+  const rejected: RejectedRecord[] = [];
+  for (const item of items) {
+    if (item.kind === 'record') records.push(Object.assign(item.record, { source }));
+    else rejected.push(item.rejected);
+  }
+  return { ...encodeBatch(records), rejected, problem };
 }

@@ -252,9 +252,34 @@ export class UsptoXmlParser {
   async *parse(input: Readable): AsyncGenerator<ParsedItem> {
     input.setEncoding('utf8');
     for await (const chunk of input as AsyncIterable<string>) {
-      this.parser.write(chunk);
-      yield* this.ready.splice(0);
+      yield* this.write(chunk);
     }
+  }
+
+  /** Parses the next piece of the text; returns the items of the case-files it closed. */
+  write(text: string): ParsedItem[] {
+    this.parser.write(text);
+    return this.ready.splice(0);
+  }
+
+  /** Counts `count` case-files that were parsed elsewhere (UsptoXmlSplitter), so that positions stay the file's. */
+  skip(count: number): void {
+    this.positions += count;
+  }
+
+  /** Whether the text so far ends inside a case-file element. */
+  get insideCaseFile(): boolean {
+    return this.draft !== null;
+  }
+
+  /** How many case-files the file has had so far (parsed here, or counted by skip). */
+  get caseFiles(): number {
+    return this.positions;
+  }
+
+  /** The case-file the text so far ends inside, if any: its position and serial number. */
+  openCaseFile(): { position: number; serialNumber: string | null } | null {
+    return this.draft ? { position: this.draft.position, serialNumber: this.draft.serialNumber() } : null;
   }
 
   /** After `parse` is done: closes the parser and says whether the file ended mid-record. */
