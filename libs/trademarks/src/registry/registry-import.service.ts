@@ -53,7 +53,8 @@ export function registryFormatOf(path: string): RegistryFormat {
  * position and reason; the good ones around it are stored. A file cut short is imported up to
  * the last complete record and reported as truncated. Into an empty registry the run is one bulk
  * load that builds the indexes at its end (TrademarkRecordsRepository.openWriter); the records'
- * analysis and encoding run on worker threads (BatchEncoder) while this thread parses and writes.
+ * parsing (of the case-files UsptoXmlSplitter cuts out), analysis and encoding run on worker
+ * threads (BatchEncoder) while this thread reads and writes.
  */
 @Injectable()
 export class RegistryImportService {
@@ -91,9 +92,9 @@ export class RegistryImportService {
     // Small files are encoded inline: starting the worker threads would cost more than they save.
     const encoder = BatchEncoder.open(totalBytes >= WORKERS_MIN_BYTES ? (options.workers ?? this.config.importWorkers) : 0);
     let writer: RegistryWriter | null = null;
-    // The pipeline: the main thread parses; each full batch is encoded (on a worker thread when
-    // there are some) and then written, one batch at a time in file order, while parsing goes on.
-    // At most `inFlight` batches wait at once, so memory stays flat.
+    // The pipeline: the main thread reads; each segment of case-files is parsed and encoded (each
+    // batch of records a CSV parser gave, encoded) on a worker thread when there are some, then
+    // written, one at a time in file order, while reading goes on.
     const inFlight = Math.max(2, encoder.threads + 1);
     const pending: Array<Promise<void>> = [];
     let written: Promise<void> = Promise.resolve();
