@@ -133,6 +133,28 @@ describe('stored mark analyses (e2e, real migrations)', () => {
     await sql.query('TRUNCATE trademark_records');
     expect(await scalar('SELECT count(*) AS n FROM trademark_mark_analyses')).toBe(0);
   });
+  it('runs the candidate query without JIT or sequential scans, and gives the caller’s transaction its settings back', async () => {
+    const settingsNow = `SELECT current_setting('jit') AS jit, current_setting('enable_seqscan') AS seqscan`;
+    const run = sql.query.bind(sql) as (text: string, options?: object) => Promise<unknown>;
+    const seen: unknown[] = [];
+    const spy = jest.spyOn(sql, 'query').mockImplementation((async (text: string, options?: { transaction?: unknown }) => {
+      if (typeof text === 'string' && text.includes('DISTINCT ON')) seen.push(...((await run(settingsNow, { type: QueryTypes.SELECT, transaction: options?.transaction })) as unknown[]));
+      return run(text, options);
+    }) as never);
+    try {
+      const query = { normalized: 'kestrel', keys: searchKeys(analyzeMark('KESTREL'), 'KESTREL'), words: [], classes: [], status: 'all' as const };
+      const after = await sql.transaction(async (transaction) => {
+        await run(`SELECT set_config('jit', 'on', true), set_config('enable_seqscan', 'on', true)`, { transaction });
+        await queryCandidates(sql, query, transaction);
+        return run(settingsNow, { type: QueryTypes.SELECT, transaction });
+      });
+      expect(seen).toEqual([{ jit: 'off', seqscan: 'off' }]);
+      expect(after).toEqual([{ jit: 'on', seqscan: 'on' }]);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('the registry-reanalyze job brings an upgraded registry current without an operator, a bounded share per tick, then does nothing', async () => {
     const jobs = t.app.get(JobsService);
     expect(jobs.definitions().find((d) => d.name === 'registry-reanalyze')).toMatchObject({ schedule: '*/5 * * * *' });
