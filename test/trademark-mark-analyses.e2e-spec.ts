@@ -133,8 +133,8 @@ describe('stored mark analyses (e2e, real migrations)', () => {
     await sql.query('TRUNCATE trademark_records');
     expect(await scalar('SELECT count(*) AS n FROM trademark_mark_analyses')).toBe(0);
   });
-  it('runs the candidate query without JIT or sequential scans, and gives the caller’s transaction its settings back', async () => {
-    const settingsNow = `SELECT current_setting('jit') AS jit, current_setting('enable_seqscan') AS seqscan`;
+  it('runs the candidate query without JIT, parallel workers or sequential scans, and gives the caller’s transaction its settings back', async () => {
+    const settingsNow = `SELECT current_setting('jit') AS jit, current_setting('enable_seqscan') AS seqscan, current_setting('max_parallel_workers_per_gather') AS parallel`;
     const run = sql.query.bind(sql) as (text: string, options?: object) => Promise<unknown>;
     const seen: unknown[] = [];
     const spy = jest.spyOn(sql, 'query').mockImplementation((async (text: string, options?: { transaction?: unknown }) => {
@@ -144,12 +144,12 @@ describe('stored mark analyses (e2e, real migrations)', () => {
     try {
       const query = { normalized: 'kestrel', keys: searchKeys(analyzeMark('KESTREL'), 'KESTREL'), words: [], classes: [], status: 'all' as const };
       const after = await sql.transaction(async (transaction) => {
-        await run(`SELECT set_config('jit', 'on', true), set_config('enable_seqscan', 'on', true)`, { transaction });
+        await run(`SELECT set_config('jit', 'on', true), set_config('enable_seqscan', 'on', true), set_config('max_parallel_workers_per_gather', '3', true)`, { transaction });
         await queryCandidates(sql, query, transaction);
         return run(settingsNow, { type: QueryTypes.SELECT, transaction });
       });
-      expect(seen).toEqual([{ jit: 'off', seqscan: 'off' }]);
-      expect(after).toEqual([{ jit: 'on', seqscan: 'on' }]);
+      expect(seen).toEqual([{ jit: 'off', seqscan: 'off', parallel: '0' }]);
+      expect(after).toEqual([{ jit: 'on', seqscan: 'on', parallel: '3' }]);
     } finally {
       spy.mockRestore();
     }

@@ -368,14 +368,16 @@ export async function queryCandidatesWithStats(
   // Sequential scans off for the candidate query: every branch is served by an index, but under a
   // bounded branch's inner LIMIT (BRANCH_SCAN_ROWS) the planner, misjudging how many rows share an
   // array key, may prefer a sequential scan that stops early, and then reads the whole table when
-  // few rows match (seconds, not milliseconds). JIT off too: in a registry of millions the branches'
-  // estimated cost passes jit_above_cost, and compiling the plan took 75-140 ms of a 150-250 ms
-  // query at 5,000,000 records (the query itself reads a few thousand rows by index). Both
-  // restored after the query for the caller's transaction.
-  const [settings] = await sequelize.query<{ records: Record<string, number>; seqscan: string; jit: string }>(
+  // few rows match (seconds, not milliseconds). JIT and parallel workers off too: in a registry of
+  // millions the branches' estimated costs pass jit_above_cost and the parallel thresholds, and
+  // compiling the plan took 75-140 ms of a 150-250 ms query at 5,000,000 records, starting the
+  // parallel workers of each branch some 20-70 ms more, for a query that reads a few thousand rows
+  // by index (and runs beside other searches). Restored after the query for the caller's transaction.
+  const [settings] = await sequelize.query<{ records: Record<string, number>; seqscan: string; jit: string; parallel: string }>(
     `SELECT set_config('pg_trgm.similarity_threshold', $1, true) AS threshold,
             current_setting('enable_seqscan') AS seqscan, set_config('enable_seqscan', 'off', true) AS off,
             current_setting('jit') AS jit, set_config('jit', 'off', true) AS jit_off,
+            current_setting('max_parallel_workers_per_gather') AS parallel, set_config('max_parallel_workers_per_gather', '0', true) AS parallel_off,
             COALESCE((SELECT json_object_agg(key, records) FROM trademark_key_stats WHERE key = ANY($2::text[])), '{}') AS records`,
     { bind: [String(trigramThreshold(query.normalized)), query.keys], type: QueryTypes.SELECT, transaction },
   );
@@ -383,8 +385,8 @@ export async function queryCandidatesWithStats(
   const signals = distinctiveSignals(query, keyRecords);
   const { sql, bind } = candidateSql({ ...query, ...signals });
   const rows = await sequelize.query<CandidateRow>(sql, { bind, type: QueryTypes.SELECT, transaction });
-  await sequelize.query(`SELECT set_config('enable_seqscan', $1, true), set_config('jit', $2, true)`, {
-    bind: [settings?.seqscan ?? 'on', settings?.jit ?? 'on'],
+  await sequelize.query(`SELECT set_config('enable_seqscan', $1, true), set_config('jit', $2, true), set_config('max_parallel_workers_per_gather', $3, true)`, {
+    bind: [settings?.seqscan ?? 'on', settings?.jit ?? 'on', settings?.parallel ?? '2'],
     type: QueryTypes.SELECT,
     transaction,
   });
