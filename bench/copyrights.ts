@@ -49,6 +49,7 @@ import {
   OUT_DIR,
   percentile,
   postgresVersion,
+  processCpuMs,
   provideDatabase,
   prng,
   runMain,
@@ -460,21 +461,6 @@ async function earlierSeed(url: string): Promise<number> {
   }
 }
 
-/**
- * CPU time (user + system, all threads: sharp's too) the process has used so far, in ms, from
- * /proc (Linux; null elsewhere). Unlike latency it hardly moves with the other load of a shared
- * machine, so it shows what a change costs the API where latency runs drown it.
- */
-function processCpuMs(pid: number | undefined): number | null {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    const ticksPerSecond = 100; // USER_HZ, 100 on Linux
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / ticksPerSecond;
-  } catch {
-    return null;
-  }
-}
-
 async function latency(
   base: string,
   token: string,
@@ -482,11 +468,12 @@ async function latency(
   filename: string,
   workType: string,
   apiPid: number | undefined,
-): Promise<{ p50: number; p95: number; max: number; matched: number; apiCpuMs: number | null }> {
+): Promise<{ p50: number; p95: number; max: number; matched: number; apiCpuMs: number | undefined }> {
   const id = await newWork(base, token, workType);
   const times: number[] = [];
   let matched = 0;
-  let cpuBefore: number | null = null;
+  // The API process's CPU (all its threads, sharp's too) over the measured uploads: unlike latency, it hardly moves with the machine's other load.
+  let cpuBefore: number | undefined;
   for (let i = 0; i < settings.probes + 3; i++) {
     if (i === 3) cpuBefore = processCpuMs(apiPid);
     const started = process.hrtime.bigint();
@@ -499,7 +486,7 @@ async function latency(
   }
   const cpuAfter = processCpuMs(apiPid);
   const sorted = Float64Array.from(times).sort();
-  const apiCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / settings.probes;
+  const apiCpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / settings.probes;
   return { p50: percentile(sorted, 50), p95: percentile(sorted, 95), max: sorted[sorted.length - 1], matched, apiCpuMs };
 }
 
@@ -612,7 +599,7 @@ runMain(async () => {
         ] as const
       ).map(
         ([probe, l]) =>
-          `| ${probe} | ${settings.probes} | ${fmtMs(l.p50)} | ${fmtMs(l.p95)} | ${fmtMs(l.max)} | ${l.matched} | ${l.apiCpuMs === null ? '-' : l.apiCpuMs.toFixed(1)} |`,
+          `| ${probe} | ${settings.probes} | ${fmtMs(l.p50)} | ${fmtMs(l.p95)} | ${fmtMs(l.max)} | ${l.matched} | ${l.apiCpuMs === undefined ? '-' : l.apiCpuMs.toFixed(1)} |`,
       ),
       '',
       'Target: p95 < 50 ms. The latency is the whole POST (fingerprinting, replacing the stored content, the lookups, storing the match, notifying). API CPU: the API process\'s user + system time (all its threads, sharp\'s included) over the measured uploads, per upload.',

@@ -169,18 +169,19 @@ export class CopyrightContentService {
         // The work locked and checked again, the exact copies and the other works' contents
         // near this upload, in one statement, before this upload's own postings are in the
         // index (the lookup would read and skip each of them).
+        const nearLookups = this.nearLookups(analysis, uploadHashes);
         const lookup = await this.contents.lookupForUpload(
           { copyrightId, userId, sha256: analysis.sha256, sameBytesLimit: MATCH_RULES.candidates },
-          this.nearLookups(analysis, uploadHashes),
+          nearLookups,
           transaction,
         );
         if (lookup.workStatus === null) throw new NotFoundError('The work does not exist');
         if (!isEditable(lookup.workStatus)) throw new CopyrightStateError('uploading content', lookup.workStatus);
         const near: NearCopies = { text: lookup.text, images: lookup.images };
-        if (lookup.textOverflow) near.text = await this.contents.textCandidatesByProbes(this.nearLookups(analysis, uploadHashes).text!, copyrightId, transaction);
+        if (lookup.textOverflow && nearLookups.text) near.text = await this.contents.textCandidatesByProbes(nearLookups.text, copyrightId, transaction);
         const found = this.findMatches(userId, analysis, uploadHashes, lookup.sameBytes, near);
         const storedCopy = deposit ? join(this.config.contentDir!, `${copyrightId}-${analysis.sha256}`) : null;
-        const status = lookup.workStatus;
+        const change = { actorId: userId, action: 'content-upload', fromStatus: lookup.workStatus, toStatus: lookup.workStatus, changedFields: ['content'] };
         const { content, matches } = await this.contents.store(
           {
             copyrightId,
@@ -212,11 +213,11 @@ export class CopyrightContentService {
             score: f.score,
             details: f.details,
           })),
-          { actorId: userId, action: 'content-upload', fromStatus: status, toStatus: status, changedFields: ['content'] },
+          change,
           transaction,
         );
         // The history row went with the content (store); its audit event here.
-        await this.copyrights.auditChange(transaction, copyrightId, userId, 'content-upload', status, status, ['content']);
+        await this.copyrights.auditChange(transaction, copyrightId, change);
         await this.notifyOwners(found, userId, transaction);
         if (deposit && storedCopy) await rename(deposit.path, storedCopy);
         const candidates = new Map(found.map((f) => [f.candidate.contentId, f.candidate]));

@@ -25,6 +25,15 @@ function today(now: Date): string {
  * (copyright_logs) and an audit event written in the same transaction as every change. A work
  * is only ever visible to its owner (another user's id is a 404); decisions are an admin's.
  */
+/** A change to a work as its copyright_logs row and audit event record it. */
+export interface WorkChange {
+  actorId: string;
+  action: string;
+  fromStatus: CopyrightStatus | null;
+  toStatus: CopyrightStatus | null;
+  changedFields: string[];
+}
+
 @Injectable()
 export class CopyrightsService {
   constructor(
@@ -153,8 +162,9 @@ export class CopyrightsService {
     toStatus: CopyrightStatus | null,
     changedFields: string[],
   ): Promise<void> {
-    await this.repository.addLog({ copyrightId: work.id, actorId, action, fromStatus, toStatus, changedFields }, transaction);
-    await this.auditChange(transaction, work.id, actorId, action, fromStatus, toStatus, changedFields);
+    const change = { actorId, action, fromStatus, toStatus, changedFields };
+    await this.repository.addLog({ copyrightId: work.id, ...change }, transaction);
+    await this.auditChange(transaction, work.id, change);
   }
 
   /**
@@ -162,15 +172,8 @@ export class CopyrightsService {
    * in one statement): in the change's transaction, written with its other audit rows (the
    * request's too) in one statement just before it commits.
    */
-  async auditChange(
-    transaction: DbTransaction,
-    copyrightId: string,
-    actorId: string,
-    action: string,
-    fromStatus: CopyrightStatus | null,
-    toStatus: CopyrightStatus | null,
-    changedFields: string[],
-  ): Promise<void> {
+  async auditChange(transaction: DbTransaction, copyrightId: string, change: WorkChange): Promise<void> {
+    const { actorId, action, fromStatus, toStatus, changedFields } = change;
     await this.audit.recordBeforeCommit(
       {
         action: `copyrights.${action}`,

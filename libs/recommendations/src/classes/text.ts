@@ -496,7 +496,9 @@ export function coordination(before: string, separator: string, segment: string,
   const first = right[0];
   if (last === undefined || first === undefined || !isContent(last) || !isContent(first)) return undefined;
   if (right.some((w) => SUBJECTS.has(w)) || /[\])]\s*$/.test(before)) return undefined;
-  if (sep === ',') return right.length === 1 && left.length >= 2 && OBJECT_PREPOSITIONS.has(left[left.length - 2]!) && !readsAsModifier(first) ? 'object' : undefined;
+  // One noun after a preposition and its object: a second object of the same phrase.
+  const secondObject = right.length === 1 && left.length >= 2 && OBJECT_PREPOSITIONS.has(left[left.length - 2]!) && !readsAsModifier(first);
+  if (sep === ',') return secondObject ? 'object' : undefined;
   let run = 0;
   while (run < right.length && isContent(right[run]!)) run++;
   const leftContent = left.filter(isContent).length;
@@ -507,7 +509,7 @@ export function coordination(before: string, separator: string, segment: string,
   // A term's qualifiers after a comma (`maize, roasted`, `floors, not of metal`) close its phrase.
   if (before.includes(',')) return undefined;
   if (run >= 2 && readsAsModifier(last.split('-').pop()!)) return 'modifier';
-  if (right.length === 1 && left.length >= 2 && OBJECT_PREPOSITIONS.has(left[left.length - 2]!) && !readsAsModifier(first)) return 'object';
+  if (secondObject) return 'object';
   return undefined;
 }
 

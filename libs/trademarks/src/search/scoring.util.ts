@@ -100,16 +100,12 @@ export function logitOf(features: PairFeatures): number {
 }
 
 /**
- * The estimated probability of a likelihood of confusion, 0..1: the logistic model over the pair's
- * features (weights.ts), times the learned share of that risk a dead (cancelled, abandoned,
+ * The estimated probability of a likelihood of confusion, 0..1, from the logistic model's linear
+ * term (logitOf, weights.ts), times the learned share of that risk a dead (cancelled, abandoned,
  * expired) prior record keeps (SEARCH_WEIGHTS.deadFactor).
  */
-export function probabilityOf(features: PairFeatures, live = true): number {
-  return withStatus(1 / (1 + Math.exp(-logitOf(features))), live);
-}
-
-/** A probability of the logistic model, scaled for the prior record's status. */
-function withStatus(probability: number, live: boolean): number {
+function probabilityOf(logit: number, live: boolean): number {
+  const probability = 1 / (1 + Math.exp(-logit));
   return live ? probability : probability * SEARCH_WEIGHTS.deadFactor;
 }
 
@@ -171,7 +167,7 @@ export function scoreCandidate(query: PreparedQuery, candidate: Candidate): Rank
   const logit = logitOf(features);
   const identical = features.values.identical === 1;
   const capped = identical ? logit : Math.min(logit, identicalLogit(query, context));
-  const score = Math.round(100 * withStatus(1 / (1 + Math.exp(-capped)), candidate.record.live));
+  const score = Math.round(100 * probabilityOf(capped, candidate.record.live));
   const reasons = explain(features, {
     recordMark: candidate.record.mark ?? candidate.normalizedMark,
     relation,
