@@ -1,6 +1,6 @@
 import { classRelation } from './class-relations.util';
 import { normalizeMark, phoneticKeys } from './normalize';
-import { classCoverage, editDistance, highestRisk, prepareQuery, rankCandidates, riskOf, scoreCandidate } from './scoring.util';
+import { classCoverage, editDistance, highestRisk, prepareQuery, rankCandidates, riskOf, scoreCandidate, ScoringMemo } from './scoring.util';
 import type { Candidate } from './search.types';
 import { SEARCH_WEIGHTS } from './weights';
 
@@ -71,6 +71,31 @@ describe('scoreCandidate', () => {
 });
 
 describe('rankCandidates', () => {
+  it('scores a mark met again from the memo exactly as on its own (same analysis, class relation and status reused, never mixed up)', () => {
+    const q = prepareQuery('MINT', [30]);
+    // The same marks many times over (a crowded registry), in other classes and statuses, with a look-alike between.
+    const marks: Candidate[] = [];
+    for (let i = 0; i < 6; i++) {
+      marks.push({ ...candidate('MINT', i % 2 === 0 ? [30] : [9], i % 3 !== 0), record: { ...candidate('MINT', []).record, serialNumber: `m${i}`, classes: i % 2 === 0 ? [30] : [9], live: i % 3 !== 0 } });
+      marks.push({ ...candidate('MIST', [30]), record: { ...candidate('MIST', [30]).record, serialNumber: `s${i}` } });
+    }
+    const memo = new ScoringMemo(q);
+    const shared = marks.map((c) => scoreCandidate(q, c, memo));
+    expect(shared).toEqual(marks.map((c) => scoreCandidate(q, c)));
+    // The memo did reuse: the same features object for the same mark, relation and status; another for another context.
+    const analysis = memo.analysisOf(marks[0]);
+    expect(memo.analysisOf(marks[4])).toBe(analysis);
+    const context = { relation: 'same' as const, live: true, distinctiveness: memo.distinctivenessOfWords() };
+    expect(memo.featuresOf(analysis, context)).toBe(memo.featuresOf(analysis, { ...context }));
+    expect(memo.featuresOf(analysis, { ...context, live: false })).not.toBe(memo.featuresOf(analysis, context));
+    expect(rankCandidates(q, marks, 12, 0).map((r) => r.record.serialNumber)).toEqual(
+      shared
+        .map((r, i) => ({ r, i }))
+        .sort((a, b) => b.r.score - a.r.score || b.r.coverage - a.r.coverage || Number(b.r.identical) - Number(a.r.identical) || b.r.logit - a.r.logit || Number(b.r.record.live) - Number(a.r.record.live) || a.r.record.serialNumber.localeCompare(b.r.record.serialNumber))
+        .map(({ r }) => r.record.serialNumber),
+    );
+  });
+
   it('orders by score, drops the weakest and honours the limit', () => {
     const q = prepareQuery('QUICK', [35]);
     const ranked = rankCandidates(q, [candidate('BANANA', [35]), candidate('KWIK REWARDS', [35], true), candidate('QUICK', [35]), candidate('KWIK', [45])], 2);
