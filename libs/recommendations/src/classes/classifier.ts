@@ -1,5 +1,5 @@
 import type { ClassModel, NiceClassInfo } from './model';
-import { clauses, contentLemmas, features } from './text';
+import { clauses, contentLemmas, features, tokenize, verbActivity } from './text';
 
 export interface ClassScore {
   class: number;
@@ -24,6 +24,15 @@ const EXCLUDE_FACTOR = 0.5;
  * toward the term's coverage (a hypernym at 0.4 counts 0.63; the text's own word counts 1).
  */
 const COVERAGE_POWER = 0.5;
+
+/**
+ * In a clause of its own where a subject says what the business does with a verb (`..., and we
+ * rent camcorders`: verbActivity), the goods classes keep this share of their score: the clause
+ * names a service (the rental), its object only what the service is about. Only clauses of a
+ * description with several: the whole description, and a description that is one clause (`we
+ * roast coffee beans`), keep their goods reading.
+ */
+const GOODS_IN_ACTIVITY_CLAUSE = 0.1;
 
 /** The API answers at most this many classes. */
 export const MAX_SUGGESTIONS = 5;
@@ -164,7 +173,8 @@ export class NiceClassifier {
     const best = new Float64Array(k);
     const from: Array<TextScores | undefined> = new Array(k);
     for (const text of texts) {
-      const scored = this.scoreText(text);
+      const activity = text !== description && verbActivity(tokenize(text)) !== undefined;
+      const scored = this.scoreText(text, activity);
       for (let i = 0; i < k; i++) {
         if (from[i] === undefined || scored.scores[i]! > best[i]!) {
           best[i] = scored.scores[i]!;
@@ -198,7 +208,7 @@ export class NiceClassifier {
     return 1 / (1 + Math.exp(-(a * score + relative * (topScore > 0 ? score / topScore : 0) + b)));
   }
 
-  private scoreText(text: string): TextScores {
+  private scoreText(text: string, activity = false): TextScores {
     const query = features(text, true, (l) => this.featureIds.has(l));
     const k = this.model.classes.length;
     // BM25 of each term against the weighted query features.
@@ -288,6 +298,7 @@ export class NiceClassifier {
       const nb = seen > 0 ? logPost[i]! / sum : 0;
       let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
+      if (activity && c.kind === 'good') score *= GOODS_IN_ACTIVITY_CLAUSE;
       out[i] = score;
       if (score > best) best = score;
     });

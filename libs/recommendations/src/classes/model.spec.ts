@@ -100,6 +100,29 @@ describe('Nice-class model training', () => {
     // Without the negation in the text, nothing covers it (`metal` does not meet `not of metal`).
     expect(classifier.rank('fences of metal').find((s) => s.class === 19)!.matchedTerms).not.toContain('girders, not of metal');
   });
+
+  it('reads a clause where a subject does something with a verb as a service: its object\'s goods class no longer outranks the service', () => {
+    const tiny: NiceClassInfo[] = [
+      { class: 9, kind: 'good', heading: 'Scientific apparatus' },
+      { class: 29, kind: 'good', heading: 'Meat' },
+      { class: 41, kind: 'service', heading: 'Entertainment' },
+    ];
+    const data: TrainingDoc[] = [
+      { class: 9, text: 'camcorders', source: 'term' },
+      { class: 9, text: 'video cameras', source: 'term' },
+      { class: 29, text: 'sausages', source: 'term' },
+      { class: 41, text: 'rental of video equipment', source: 'term' },
+      { class: 41, text: 'rental of stage scenery', source: 'term' },
+    ];
+    const classifier = new NiceClassifier(trainClassModel(tiny, data));
+    const order = (d: string): number[] => classifier.rank(d).map((s) => s.class);
+    expect(order('sausages, and we rent camcorders').slice(0, 2)).toEqual(expect.arrayContaining([29, 41]));
+    // The whole description still reads the goods: the camcorders' class stays a candidate.
+    expect(order('sausages, and we rent camcorders')).toContain(9);
+    // Selling is no activity of its own, and a description that is one clause keeps its goods reading.
+    expect(order('sausages, and we sell camcorders').slice(0, 2)).toEqual(expect.arrayContaining([29, 9]));
+    expect(order('we rent camcorders')[0]).toBe(9);
+  });
 });
 
 describe('Nice-class confidence calibration', () => {
