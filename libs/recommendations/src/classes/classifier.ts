@@ -1,5 +1,5 @@
 import type { ClassModel, NiceClassInfo } from './model';
-import { clauses, contentLemmas, features, tokenize, verbActivity } from './text';
+import { clauses, contentLemmas, features, heads, tokenize, verbActivity } from './text';
 
 export interface ClassScore {
   class: number;
@@ -26,13 +26,15 @@ const EXCLUDE_FACTOR = 0.5;
 const COVERAGE_POWER = 0.5;
 
 /**
- * In a clause of its own where a subject says what the business does with a verb (`..., and we
- * rent camcorders`: verbActivity), the goods classes keep this share of their score: the clause
- * names a service (the rental), its object only what the service is about. Only clauses of a
- * description with several: the whole description, and a description that is one clause (`we
- * roast coffee beans`), keep their goods reading.
+ * A clause of a description with several that names one kind of offer keeps the classes of the
+ * other kind at this share of their score: a clause where a subject does something with a verb
+ * (`..., and we rent camcorders`: verbActivity) names a service, its object only what the service
+ * is about; a clause whose one head names one kind in the official data (`rental of office
+ * furniture`: rental, services; `ore treating machines`: machine, goods; model.ts headKinds) names
+ * that kind. The whole description, and a description that is one clause (`we roast coffee
+ * beans`), keep both readings.
  */
-const GOODS_IN_ACTIVITY_CLAUSE = 0.1;
+const OTHER_KIND_IN_CLAUSE = 0.1;
 
 /** The API answers at most this many classes. */
 export const MAX_SUGGESTIONS = 5;
@@ -88,6 +90,7 @@ export class NiceClassifier {
   private readonly docScores: Float64Array;
   private readonly inQuery: Float64Array;
   private readonly touched: Int32Array;
+  private readonly headKinds: Map<string, NiceClassInfo['kind']>;
 
   constructor(readonly model: ClassModel) {
     const { docs, idf, avgDocLength } = model;
@@ -145,6 +148,7 @@ export class NiceClassifier {
     this.docScores = new Float64Array(docs.length);
     this.touched = new Int32Array(docs.length);
     this.inQuery = new Float64Array(n);
+    this.headKinds = new Map(Object.entries(model.headKinds));
     const features = Object.keys(model.logLikelihood);
     this.likelihood = new Float64Array(features.length * k);
     features.forEach((f, row) => {
@@ -173,8 +177,7 @@ export class NiceClassifier {
     const best = new Float64Array(k);
     const from: Array<TextScores | undefined> = new Array(k);
     for (const text of texts) {
-      const activity = text !== description && verbActivity(tokenize(text)) !== undefined;
-      const scored = this.scoreText(text, activity);
+      const scored = this.scoreText(text, text === description ? undefined : this.clauseKind(text));
       for (let i = 0; i < k; i++) {
         if (from[i] === undefined || scored.scores[i]! > best[i]!) {
           best[i] = scored.scores[i]!;
@@ -208,7 +211,14 @@ export class NiceClassifier {
     return 1 / (1 + Math.exp(-(a * score + relative * (topScore > 0 ? score / topScore : 0) + b)));
   }
 
-  private scoreText(text: string, activity = false): TextScores {
+  /** The kind of offer a clause names, if it names one (OTHER_KIND_IN_CLAUSE). */
+  clauseKind(clause: string): NiceClassInfo['kind'] | undefined {
+    if (verbActivity(tokenize(clause))) return 'service';
+    const named = heads(clause);
+    return named.length === 1 ? this.headKinds.get(named[0]!) : undefined;
+  }
+
+  private scoreText(text: string, kind?: NiceClassInfo['kind']): TextScores {
     const query = features(text, true, (l) => this.featureIds.has(l));
     const k = this.model.classes.length;
     // BM25 of each term against the weighted query features.
@@ -298,7 +308,7 @@ export class NiceClassifier {
       const nb = seen > 0 ? logPost[i]! / sum : 0;
       let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
-      if (activity && c.kind === 'good') score *= GOODS_IN_ACTIVITY_CLAUSE;
+      if (kind !== undefined && c.kind !== kind) score *= OTHER_KIND_IN_CLAUSE;
       out[i] = score;
       if (score > best) best = score;
     });
