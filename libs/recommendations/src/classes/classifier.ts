@@ -1,5 +1,5 @@
 import type { ClassModel, NiceClassInfo } from './model';
-import { clauses, contentLemmas, features, heads, tokenize, verbActivity } from './text';
+import { clauses, contentLemmas, features, heads, makesItsObject, tokenize, verbActivity } from './text';
 
 export interface ClassScore {
   class: number;
@@ -27,12 +27,13 @@ const COVERAGE_POWER = 0.5;
 
 /**
  * A clause of a description with several that names one kind of offer keeps the classes of the
- * other kind at this share of their score: a clause where a subject does something with a verb
- * (`..., and we rent camcorders`: verbActivity) names a service, its object only what the service
- * is about; a clause whose one head names one kind in the official data (`rental of office
- * furniture`: rental, services; `ore treating machines`: machine, goods; model.ts headKinds) names
- * that kind. The whole description, and a description that is one clause (`we roast coffee
- * beans`), keep both readings.
+ * other kind at this share of their score (clauseKind): a clause where a subject does something
+ * with a verb that does not make or transform its object (`..., and we rent camcorders`:
+ * verbActivity, makesItsObject) names a service, its object only what the service is about; a
+ * clause whose heads name one kind in the official data (`rental of office furniture`: rental,
+ * services; `ore treating machines`: machine, goods; `and we repair bikes`: repair, services;
+ * model.ts headKinds) names that kind. `we roast coffee` names neither (roasting may make the
+ * coffee sold). The whole description, and a description that is one clause, keep both readings.
  */
 const OTHER_KIND_IN_CLAUSE = 0.1;
 
@@ -211,11 +212,12 @@ export class NiceClassifier {
     return 1 / (1 + Math.exp(-(a * score + relative * (topScore > 0 ? score / topScore : 0) + b)));
   }
 
-  /** The kind of offer a clause names, if it names one (OTHER_KIND_IN_CLAUSE). */
+  /** The kind of offer a clause names, if it names one (OTHER_KIND_IN_CLAUSE): a verb of service, else the one kind its heads name in the official data. */
   clauseKind(clause: string): NiceClassInfo['kind'] | undefined {
-    if (verbActivity(tokenize(clause))) return 'service';
-    const named = heads(clause);
-    return named.length === 1 ? this.headKinds.get(named[0]!) : undefined;
+    const said = verbActivity(tokenize(clause));
+    if (said && !makesItsObject(said.verb)) return 'service';
+    const kinds = new Set(heads(clause).map((h) => this.headKinds.get(h)).filter((k) => k !== undefined));
+    return kinds.size === 1 ? [...kinds][0] : undefined;
   }
 
   private scoreText(text: string, kind?: NiceClassInfo['kind']): TextScores {

@@ -122,6 +122,10 @@ describe('Nice-class model training', () => {
     // Selling is no activity of its own, and a description that is one clause keeps its goods reading.
     expect(order('sausages, and we sell camcorders').slice(0, 2)).toEqual(expect.arrayContaining([29, 9]));
     expect(order('we rent camcorders')[0]).toBe(9);
+    // A verb that makes or transforms its object may sell it: `we roast coffee` is no service clause.
+    expect(classifier.clauseKind('and we rent camcorders')).toBe('service');
+    expect(classifier.clauseKind('and we roast coffee')).toBeUndefined();
+    expect(classifier.clauseKind('and we brew beer')).toBeUndefined();
   });
 
   it('learns the kind a head names from the official data, and reads a clause with that head as that kind', () => {

@@ -1,4 +1,4 @@
-import { clauses, closesObjectList, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST, verbActivities, verbActivity } from './text';
+import { clauses, closesObjectList, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST, makesItsObject, verbActivities, verbActivity } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -223,7 +223,7 @@ describe('Nice recommender text features', () => {
   });
 
   it('reads a verb after a subject as the activity it names, its object the word after it (we rent boats = rental of boats)', () => {
-    expect(verbActivity(tokenize('and we also rent boats'))).toEqual({ activities: expect.arrayContaining(['rental']), object: 'boat' });
+    expect(verbActivity(tokenize('and we also rent boats'))).toEqual({ verb: 'rent', activities: expect.arrayContaining(['rental']), object: 'boat' });
     expect(verbActivity(tokenize('we professionally clean carpets'))?.activities).toContain('cleaning');
     // The small talk of selling says what the goods are, not an activity; no subject, no verb reading.
     expect(verbActivity(tokenize('we sell boats'))).toBeUndefined();
@@ -236,6 +236,13 @@ describe('Nice recommender text features', () => {
     expect(f.has('h:boat')).toBe(false);
     expect(f.get('b:rental_boat')).toBe(1);
     expect(f.get('rental')).toBeCloseTo(EXPANSION_WEIGHTS.derived);
+  });
+
+  it('tells the verbs that make or transform their object (roast, bake, brew, print) from those that act on what others own (rent, clean, organize)', () => {
+    for (const verb of ['roast', 'bake', 'brew', 'print', 'build']) expect(makesItsObject(verb)).toBe(true);
+    for (const verb of ['rent', 'clean', 'organize', 'inspect', 'teach', 'transport']) expect(makesItsObject(verb)).toBe(false);
+    // WordNet files `repair` with the changes: the heads of the official terms tell it is a service (classifier.ts clauseKind).
+    expect(makesItsObject('repair')).toBe(true);
   });
 
   it('closes up hyphenated compounds so that co-working meets coworking', () => {

@@ -32,8 +32,10 @@ import { LRUCache } from 'lru-cache';
  * clause of a description with several the goods classes are scaled down (classifier.ts), so the
  * calibration is refitted. 19: the artifact holds the kind of offer a head names in the official
  * data (model.ts headKinds); a clause with such a head scales the other kind down as 18 does.
+ * 20: a verb that makes or transforms its object (`we roast coffee`) no longer makes its clause
+ * a service (makesItsObject); its activity heads may (classifier.ts clauseKind); refitted.
  */
-export const FEATURES_VERSION = 19;
+export const FEATURES_VERSION = 20;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -372,6 +374,21 @@ export function verbActivities(verb: string): string[] {
   return out;
 }
 
+/** WordNet's lexicographer files of the verbs that make or transform something (verb.creation, verb.change): `bake`, `brew`, `roast`, `print`. */
+const MAKING_VERB_FILES: ReadonlySet<number> = new Set([36, 30]);
+
+/**
+ * Whether a verb's usual sense (WordNet's first) makes or transforms its object (`we roast
+ * coffee`, `we brew beer`, `we print posters`): what such a business does may be the goods it
+ * sells as well as a service, where `rent`, `clean`, `organize` act on what others own. WordNet
+ * files some services with the changes (`repair`, `process`): for those the official terms'
+ * heads decide (classifier.ts clauseKind).
+ */
+export function makesItsObject(verb: string): boolean {
+  const first = senseLexFiles('verb', verb)[0];
+  return first !== undefined && MAKING_VERB_FILES.has(first);
+}
+
 /** WordNet's lexicographer file of acts (noun.act): `rental`, `repair`, `inspection`, `cleaning`. */
 const NOUN_ACT = 4;
 
@@ -382,7 +399,7 @@ const NOUN_ACT = 4;
  * a content word WordNet knows as a verb. None for the small talk of selling (`we sell`, `we
  * make`, `we offer`: stopwords, what follows is the goods) or a segment without a subject.
  */
-export function verbActivity(tokens: string[]): { activities: string[]; object?: string } | undefined {
+export function verbActivity(tokens: string[]): { verb: string; activities: string[]; object?: string } | undefined {
   const subject = tokens.findIndex((t) => SUBJECTS.has(t));
   if (subject < 0) return undefined;
   let i = subject + 1;
@@ -394,7 +411,7 @@ export function verbActivity(tokens: string[]): { activities: string[]; object?:
   const activities = verbActivities(verb);
   if (activities.length === 0) return undefined;
   const next = tokens.slice(i + 1).find((t) => !isStopword(t));
-  return next === undefined ? { activities } : { activities, object: lemma(next) };
+  return next === undefined ? { verb, activities } : { verb, activities, object: lemma(next) };
 }
 
 /** Words that name the kind of offer rather than what it is about: the head is the word before them. */
