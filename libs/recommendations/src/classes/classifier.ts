@@ -1,5 +1,5 @@
 import type { ClassModel, NiceClassInfo } from './model';
-import { clauses, contentLemmas, features } from './text';
+import { clauses, contentLemmas, features, heads, makesItsObject, tokenize, verbActivity } from './text';
 
 export interface ClassScore {
   class: number;
@@ -24,6 +24,18 @@ const EXCLUDE_FACTOR = 0.5;
  * toward the term's coverage (a hypernym at 0.4 counts 0.63; the text's own word counts 1).
  */
 const COVERAGE_POWER = 0.5;
+
+/**
+ * A clause of a description with several that names one kind of offer keeps the classes of the
+ * other kind at this share of their score (clauseKind): a clause where a subject does something
+ * with a verb that does not make or transform its object (`..., and we rent camcorders`:
+ * verbActivity, makesItsObject) names a service, its object only what the service is about; a
+ * clause whose heads name one kind in the official data (`rental of office furniture`: rental,
+ * services; `ore treating machines`: machine, goods; `and we repair bikes`: repair, services;
+ * model.ts headKinds) names that kind. `we roast coffee` names neither (roasting may make the
+ * coffee sold). The whole description, and a description that is one clause, keep both readings.
+ */
+const OTHER_KIND_IN_CLAUSE = 0.1;
 
 /** The API answers at most this many classes. */
 export const MAX_SUGGESTIONS = 5;
@@ -79,6 +91,7 @@ export class NiceClassifier {
   private readonly docScores: Float64Array;
   private readonly inQuery: Float64Array;
   private readonly touched: Int32Array;
+  private readonly headKinds: Map<string, NiceClassInfo['kind']>;
 
   constructor(readonly model: ClassModel) {
     const { docs, idf, avgDocLength } = model;
@@ -136,6 +149,7 @@ export class NiceClassifier {
     this.docScores = new Float64Array(docs.length);
     this.touched = new Int32Array(docs.length);
     this.inQuery = new Float64Array(n);
+    this.headKinds = new Map(Object.entries(model.headKinds));
     const features = Object.keys(model.logLikelihood);
     this.likelihood = new Float64Array(features.length * k);
     features.forEach((f, row) => {
@@ -164,7 +178,7 @@ export class NiceClassifier {
     const best = new Float64Array(k);
     const from: Array<TextScores | undefined> = new Array(k);
     for (const text of texts) {
-      const scored = this.scoreText(text);
+      const scored = this.scoreText(text, text === description ? undefined : this.clauseKind(text));
       for (let i = 0; i < k; i++) {
         if (from[i] === undefined || scored.scores[i]! > best[i]!) {
           best[i] = scored.scores[i]!;
@@ -198,7 +212,15 @@ export class NiceClassifier {
     return 1 / (1 + Math.exp(-(a * score + relative * (topScore > 0 ? score / topScore : 0) + b)));
   }
 
-  private scoreText(text: string): TextScores {
+  /** The kind of offer a clause names, if it names one (OTHER_KIND_IN_CLAUSE): a verb of service, else the one kind its heads name in the official data. */
+  clauseKind(clause: string): NiceClassInfo['kind'] | undefined {
+    const said = verbActivity(tokenize(clause));
+    if (said && !makesItsObject(said.verb)) return 'service';
+    const kinds = new Set(heads(clause).map((h) => this.headKinds.get(h)).filter((k) => k !== undefined));
+    return kinds.size === 1 ? [...kinds][0] : undefined;
+  }
+
+  private scoreText(text: string, kind?: NiceClassInfo['kind']): TextScores {
     const query = features(text, true, (l) => this.featureIds.has(l));
     const k = this.model.classes.length;
     // BM25 of each term against the weighted query features.
@@ -288,6 +310,7 @@ export class NiceClassifier {
       const nb = seen > 0 ? logPost[i]! / sum : 0;
       let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
+      if (kind !== undefined && c.kind !== kind) score *= OTHER_KIND_IN_CLAUSE;
       out[i] = score;
       if (score > best) best = score;
     });

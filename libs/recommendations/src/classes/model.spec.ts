@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { MAX_SUGGESTIONS, NiceClassifier, selectSuggestions } from './classifier';
-import { trainClassModel, type NiceClassInfo, type TrainingDoc } from './model';
+import { HEAD_KIND_MIN_DOCS, headKindsOf, trainClassModel, type NiceClassInfo, type TrainingDoc } from './model';
 import { classPrior, fitCalibration, heldOutTermRows, readTrainingData, type CalibrationPoint } from './training-data';
 
 const hash = (value: unknown): string => createHash('sha256').update(JSON.stringify(value)).digest('hex');
@@ -99,6 +99,66 @@ describe('Nice-class model training', () => {
     expect(first!.matchedTerms).toEqual(expect.arrayContaining(['crash barriers, not of metal', 'girders, not of metal']));
     // Without the negation in the text, nothing covers it (`metal` does not meet `not of metal`).
     expect(classifier.rank('fences of metal').find((s) => s.class === 19)!.matchedTerms).not.toContain('girders, not of metal');
+  });
+
+  it('reads a clause where a subject does something with a verb as a service: its object\'s goods class no longer outranks the service', () => {
+    const tiny: NiceClassInfo[] = [
+      { class: 9, kind: 'good', heading: 'Scientific apparatus' },
+      { class: 29, kind: 'good', heading: 'Meat' },
+      { class: 41, kind: 'service', heading: 'Entertainment' },
+    ];
+    const data: TrainingDoc[] = [
+      { class: 9, text: 'camcorders', source: 'term' },
+      { class: 9, text: 'video cameras', source: 'term' },
+      { class: 29, text: 'sausages', source: 'term' },
+      { class: 41, text: 'rental of video equipment', source: 'term' },
+      { class: 41, text: 'rental of stage scenery', source: 'term' },
+    ];
+    const classifier = new NiceClassifier(trainClassModel(tiny, data));
+    const order = (d: string): number[] => classifier.rank(d).map((s) => s.class);
+    expect(order('sausages, and we rent camcorders').slice(0, 2)).toEqual(expect.arrayContaining([29, 41]));
+    // The whole description still reads the goods: the camcorders' class stays a candidate.
+    expect(order('sausages, and we rent camcorders')).toContain(9);
+    // Selling is no activity of its own, and a description that is one clause keeps its goods reading.
+    expect(order('sausages, and we sell camcorders').slice(0, 2)).toEqual(expect.arrayContaining([29, 9]));
+    expect(order('we rent camcorders')[0]).toBe(9);
+    // A verb that makes or transforms its object may sell it: `we roast coffee` is no service clause.
+    expect(classifier.clauseKind('and we rent camcorders')).toBe('service');
+    expect(classifier.clauseKind('and we roast coffee')).toBeUndefined();
+    expect(classifier.clauseKind('and we brew beer')).toBeUndefined();
+  });
+
+  it('learns the kind a head names from the official data, and reads a clause with that head as that kind', () => {
+    const tiny: NiceClassInfo[] = [
+      { class: 20, kind: 'good', heading: 'Furniture' },
+      { class: 29, kind: 'good', heading: 'Meat' },
+      { class: 43, kind: 'service', heading: 'Temporary accommodation' },
+    ];
+    const rentals = ['furniture', 'tables', 'tents', 'cooking apparatus', 'drinking water dispensers', 'lighting apparatus', 'meeting rooms', 'portable buildings', 'banquet halls', 'towels', 'tableware'];
+    const data: TrainingDoc[] = [
+      { class: 20, text: 'office furniture', source: 'term' },
+      { class: 20, text: 'furniture of metal', source: 'term' },
+      { class: 29, text: 'sausages', source: 'term' },
+      ...rentals.map((r): TrainingDoc => ({ class: 43, text: `rental of ${r}`, source: 'term' })),
+    ];
+    expect(rentals.length).toBeGreaterThanOrEqual(HEAD_KIND_MIN_DOCS);
+    const model = trainClassModel(tiny, data);
+    // `rental` heads 11 service terms: a service head; `furniture` heads too few to say.
+    expect(model.headKinds).toEqual({ rental: 'service' });
+    expect(headKindsOf(tiny, data.slice(0, 3))).toEqual({});
+    const classifier = new NiceClassifier(model);
+    expect(classifier.clauseKind('rental of office furniture')).toBe('service');
+    expect(classifier.clauseKind('office furniture')).toBeUndefined();
+    const order = (d: string): number[] => classifier.rank(d).map((s) => s.class);
+    const score = (d: string, cls: number): number => classifier.rank(d).find((s) => s.class === cls)!.score;
+    const mixed = 'sausages, plus rental of office furniture';
+    // In its clause the furniture's goods class yields to the rental: what is left of it comes from
+    // the whole description, less than the clause alone gives it; the rental's class gains.
+    expect(order(mixed).slice(0, 3)).toEqual(expect.arrayContaining([20, 29, 43]));
+    expect(score(mixed, 20)).toBeLessThan(score('rental of office furniture', 20));
+    expect(score(mixed, 43)).toBeGreaterThan(score(mixed, 20) / 10);
+    // One clause alone keeps both readings: the furniture's class still leads it.
+    expect(order('rental of office furniture')[0]).toBe(20);
   });
 });
 

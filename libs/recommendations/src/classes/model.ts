@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { contentLemmas, features, FEATURES_VERSION, hyphenPieces } from './text';
+import { contentLemmas, features, FEATURES_VERSION, heads, hyphenPieces } from './text';
 
 /** One labelled document of the training data: an official term, a heading item or a class note. */
 export interface TrainingDoc {
@@ -40,6 +40,12 @@ export interface ClassModel {
   /** The "does not include" notes of each class, as lemma lists (all present in a clause: evidence against). */
   excludes: Array<{ class: number; lemmas: string[] }>;
   /**
+   * The kind a head noun names in the official data: a head (heads() of a doc, its first) of at
+   * least HEAD_KIND_MIN_DOCS positive docs, at least HEAD_KIND_SHARE of them of one kind (`rental`,
+   * `installation`: services; `machine`, `preparation`: goods). Heads of mixed kinds are left out.
+   */
+  headKinds: Record<string, NiceClassInfo['kind']>;
+  /**
    * Logistic calibration of a suggestion into the probability that its class is right:
    * 1 / (1 + e^-(a·score + relative·score/topScore + b)), `topScore` the first suggestion's score.
    * Fitted on the held-out splits of the official data (training-data.ts), never on the dev set.
@@ -61,6 +67,32 @@ export interface Calibration {
 }
 
 const SOURCE_WEIGHT: Record<TrainingDoc['source'], number> = { term: 1, heading: 2, includes: 1, excludes: 0 };
+
+/** A head names a kind (model.ts headKinds) when at least this many docs have it... */
+export const HEAD_KIND_MIN_DOCS = 10;
+/** ...and at least this share of them are of one kind. */
+export const HEAD_KIND_SHARE = 0.9;
+
+/** The heads of the positive docs that name one kind of class (ClassModel.headKinds), sorted. */
+export function headKindsOf(classes: NiceClassInfo[], positives: TrainingDoc[]): Record<string, NiceClassInfo['kind']> {
+  const kind = new Map(classes.map((c) => [c.class, c.kind]));
+  const counts = new Map<string, { service: number; all: number }>();
+  for (const d of positives) {
+    const head = heads(d.text)[0];
+    if (head === undefined) continue;
+    const c = counts.get(head) ?? { service: 0, all: 0 };
+    c.all++;
+    if (kind.get(d.class) === 'service') c.service++;
+    counts.set(head, c);
+  }
+  const out: Record<string, NiceClassInfo['kind']> = {};
+  for (const [head, c] of [...counts.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (c.all < HEAD_KIND_MIN_DOCS) continue;
+    if (c.service >= HEAD_KIND_SHARE * c.all) out[head] = 'service';
+    else if (c.all - c.service >= HEAD_KIND_SHARE * c.all) out[head] = 'good';
+  }
+  return out;
+}
 
 /** Trains the model from the classification data: deterministic (no randomness, sorted output). */
 export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], calibration: Calibration = { a: 5, relative: 6, b: -9, prior: 0 }): ClassModel {
@@ -120,7 +152,8 @@ export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], c
     .map((d) => ({ class: d.class, lemmas: [...new Set(contentLemmas(d.text))] }))
     .filter((e) => e.lemmas.length > 0);
 
-  const body = { featuresVersion: FEATURES_VERSION, classes, docs, avgDocLength: totalLength / Math.max(1, n), idf, logLikelihood, unseen, excludes, calibration };
+  const headKinds = headKindsOf(classes, positives);
+  const body = { featuresVersion: FEATURES_VERSION, classes, docs, avgDocLength: totalLength / Math.max(1, n), idf, logLikelihood, unseen, excludes, headKinds, calibration };
   return { modelVersion: modelVersionOf(body), ...body };
 }
 

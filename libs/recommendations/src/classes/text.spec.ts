@@ -1,4 +1,4 @@
-import { clauses, closesObjectList, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST } from './text';
+import { clauses, closesObjectList, compoundParts, contentLemmas, coordination, EXPANSION_WEIGHTS, expansions, features, HEAD_WEIGHT, heads, isQualifier, lemma, normalizeText, readsAsModifier, splitNegated, tokenize, UNKNOWN_WORD_BOOST, makesItsObject, verbActivities, verbActivity } from './text';
 
 describe('Nice recommender text features', () => {
   it('tokenizes to lower-case ASCII words, accents removed, punctuation a separator', () => {
@@ -210,6 +210,39 @@ describe('Nice recommender text features', () => {
     // A term's qualifiers have no head of their own.
     expect(heads('lamps, electric')).toEqual(['lamp']);
     expect(heads('blenders, electric, for household purposes')).toEqual(['blender']);
+  });
+
+  it('names a verb by the activity nouns the services are listed with (rent -> rental, renting; inspect -> inspection)', () => {
+    expect(verbActivities('rent')).toEqual(expect.arrayContaining(['rental', 'renting']));
+    expect(verbActivities('repair')).toEqual(['repair', 'repairing']);
+    expect(verbActivities('inspect')).toContain('inspection');
+    // Not the agent or the instrument; a verb with no act noun in WordNet still has its -ing form.
+    expect(verbActivities('rent')).not.toContain('renter');
+    expect(verbActivities('cater')).toEqual(['catering']);
+    expect(verbActivities('plan')).not.toContain('planing');
+  });
+
+  it('reads a verb after a subject as the activity it names, its object the word after it (we rent boats = rental of boats)', () => {
+    expect(verbActivity(tokenize('and we also rent boats'))).toEqual({ verb: 'rent', activities: expect.arrayContaining(['rental']), object: 'boat' });
+    expect(verbActivity(tokenize('we professionally clean carpets'))?.activities).toContain('cleaning');
+    // The small talk of selling says what the goods are, not an activity; no subject, no verb reading.
+    expect(verbActivity(tokenize('we sell boats'))).toBeUndefined();
+    expect(verbActivity(tokenize('we make candles'))).toBeUndefined();
+    expect(verbActivity(tokenize('boat rentals'))).toBeUndefined();
+    expect(heads('tempeh, and we rent boats')).toEqual(['tempeh', ...verbActivities('rent')]);
+    expect(heads('we sell boats')).toEqual(['boat']);
+    const f = features('we rent boats', false);
+    expect(f.get('h:rental')).toBeCloseTo(HEAD_WEIGHT);
+    expect(f.has('h:boat')).toBe(false);
+    expect(f.get('b:rental_boat')).toBe(1);
+    expect(f.get('rental')).toBeCloseTo(EXPANSION_WEIGHTS.derived);
+  });
+
+  it('tells the verbs that make or transform their object (roast, bake, brew, print) from those that act on what others own (rent, clean, organize)', () => {
+    for (const verb of ['roast', 'bake', 'brew', 'print', 'build']) expect(makesItsObject(verb)).toBe(true);
+    for (const verb of ['rent', 'clean', 'organize', 'inspect', 'teach', 'transport']) expect(makesItsObject(verb)).toBe(false);
+    // WordNet files `repair` with the changes: the heads of the official terms tell it is a service (classifier.ts clauseKind).
+    expect(makesItsObject('repair')).toBe(true);
   });
 
   it('closes up hyphenated compounds so that co-working meets coworking', () => {

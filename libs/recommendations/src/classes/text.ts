@@ -26,9 +26,16 @@ import { LRUCache } from 'lru-cache';
  * 13: the same features; the artifact also holds the prior of a class (the API's floor). 14: a
  * text's scores are scaled by their share of its best (classifier.ts), so the calibration is refitted.
  * 15: a negation the text shares with a term covers it (`fences, not of metal`), calibration refitted.
- * 16: the explanatory notes' "includes" items are in the BM25 index too (model.ts).
+ * 16: the explanatory notes' "includes" items are in the BM25 index too (model.ts). 17: a verb after a
+ * subject (`we rent boats`) is read as its activity (`rental of boats`): the activity nouns are
+ * the head and form the bigrams with the object (verbActivity). 18: the same features; in such a
+ * clause of a description with several the goods classes are scaled down (classifier.ts), so the
+ * calibration is refitted. 19: the artifact holds the kind of offer a head names in the official
+ * data (model.ts headKinds); a clause with such a head scales the other kind down as 18 does.
+ * 20: a verb that makes or transforms its object (`we roast coffee`) no longer makes its clause
+ * a service (makesItsObject); its activity heads may (classifier.ts clauseKind); refitted.
  */
-export const FEATURES_VERSION = 16;
+export const FEATURES_VERSION = 20;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
@@ -309,6 +316,15 @@ export function features(text: string, expand: boolean, known?: (lemma: string) 
       for (let i = 0; i + 1 < inClause.length; i++) add(`b:${inClause[i]}_${inClause[i + 1]}`, 1);
     }
   }
+  // `we rent boats`: the activity is said as the terms say it (`rental of boats`: rental, b:rental_boat).
+  for (const segment of text.split(/[,;:.!?()[\]]|\band\b/i)) {
+    const said = verbActivity(tokenize(segment));
+    if (!said) continue;
+    for (const a of said.activities) {
+      add(a, EXPANSION_WEIGHTS.derived);
+      if (said.object) add(`b:${a}_${said.object}`, 1);
+    }
+  }
   if (expand) {
     for (const w of new Set(words)) {
       const boost = known && !known(w) ? UNKNOWN_WORD_BOOST : 1;
@@ -327,6 +343,75 @@ export function features(text: string, expand: boolean, known?: (lemma: string) 
     if (expand) for (const [e, weight] of expansions(h)) add(`h:${e}`, HEAD_WEIGHT * weight);
   }
   return out;
+}
+
+/** Words between a subject and its verb that are not the verb (`we also rent`, `we can repair`, `we professionally clean`). */
+const BEFORE_VERB = new Set(['also', 'just', 'only', 'can', 'could', 'will', 'would', 'shall', 'should', 'may', 'might', 'must', 'now', 'then', 'still', 'even', 'both', 'all', 'often', 'usually', 'mainly', 'mostly', 'really', 'too']);
+
+/** A verb's activities, read (they recur across descriptions, arbitrary ones must not grow the cache without bound). */
+const activityCache = new LRUCache<string, string[]>({ max: 50_000 });
+
+/**
+ * The nouns that name the activity of a verb, as the services are listed (`rent` -> rental,
+ * renting; `repair` -> repair, repairing; `inspect` -> inspection, inspecting): the verb itself
+ * and its WordNet derivations when one of their first two noun senses is an act (noun.act), and
+ * its -ing form (the nominalization every verb has). Not its agent (renter) or its result.
+ */
+export function verbActivities(verb: string): string[] {
+  const cached = activityCache.get(verb);
+  if (cached) return cached;
+  const isAct = (noun: string): boolean => senseLexFiles('noun', noun).slice(0, 2).includes(NOUN_ACT);
+  const out: string[] = [];
+  if (isAct(verb)) out.push(verb);
+  for (const d of derivedForms('verb', verb, 3)) if (!out.includes(d) && /^[a-z]+$/.test(d) && isAct(d)) out.push(d);
+  if (!out.some((a) => a.endsWith('ing'))) {
+    const stem = verb.endsWith('e') && !verb.endsWith('ee') ? verb.slice(0, -1) : verb;
+    const forms = [`${stem}ing`, `${verb}${verb.slice(-1)}ing`].filter((g) => baseForms('verb', g).includes(verb));
+    const gerund = forms.find((g) => hasLemma('noun', g)) ?? forms[0];
+    if (gerund) out.push(gerund);
+  }
+  activityCache.set(verb, out);
+  return out;
+}
+
+/** WordNet's lexicographer files of the verbs that make or transform something (verb.creation, verb.change): `bake`, `brew`, `roast`, `print`. */
+const MAKING_VERB_FILES: ReadonlySet<number> = new Set([36, 30]);
+
+/**
+ * Whether a verb's usual sense (WordNet's first) makes or transforms its object (`we roast
+ * coffee`, `we brew beer`, `we print posters`): what such a business does may be the goods it
+ * sells as well as a service, where `rent`, `clean`, `organize` act on what others own. WordNet
+ * files some services with the changes (`repair`, `process`): for those the official terms'
+ * heads decide (classifier.ts clauseKind).
+ */
+export function makesItsObject(verb: string): boolean {
+  const first = senseLexFiles('verb', verb)[0];
+  return first !== undefined && MAKING_VERB_FILES.has(first);
+}
+
+/** WordNet's lexicographer file of acts (noun.act): `rental`, `repair`, `inspection`, `cleaning`. */
+const NOUN_ACT = 4;
+
+/**
+ * The verb a subject says the business does (`we rent boats`, `we also repair bikes`), as the
+ * activities that name it (verbActivities) and the lemma of its object's first word (`boat`):
+ * the first word after a subject pronoun (past BEFORE_VERB words and adverbs in -ly) when it is
+ * a content word WordNet knows as a verb. None for the small talk of selling (`we sell`, `we
+ * make`, `we offer`: stopwords, what follows is the goods) or a segment without a subject.
+ */
+export function verbActivity(tokens: string[]): { verb: string; activities: string[]; object?: string } | undefined {
+  const subject = tokens.findIndex((t) => SUBJECTS.has(t));
+  if (subject < 0) return undefined;
+  let i = subject + 1;
+  while (i < tokens.length && (BEFORE_VERB.has(tokens[i]!) || (/ly$/.test(tokens[i]!) && baseForms('verb', tokens[i]!).length === 0))) i++;
+  const word = tokens[i];
+  if (word === undefined || isStopword(word)) return undefined;
+  const verb = baseForms('verb', word)[0];
+  if (verb === undefined) return undefined;
+  const activities = verbActivities(verb);
+  if (activities.length === 0) return undefined;
+  const next = tokens.slice(i + 1).find((t) => !isStopword(t));
+  return next === undefined ? { verb, activities } : { verb, activities, object: lemma(next) };
 }
 
 /** Words that name the kind of offer rather than what it is about: the head is the word before them. */
@@ -359,6 +444,12 @@ export function heads(text: string): string[] {
     }
     const run: string[] = [];
     const tokens = tokenize(segment);
+    // `we rent boats` says `rental of boats`: the verb's activity is the head, not its object.
+    const said = verbActivity(tokens);
+    if (said) {
+      for (const a of said.activities) if (!out.includes(a)) out.push(a);
+      continue;
+    }
     // What a negation governs is what the goods are not (`fences, not of metal`): no head there.
     const negation = tokens.findIndex((t, i) => (NEGATIONS.has(t) && t !== 'non') || (t === 'other' && tokens[i + 1] === 'than'));
     for (const w of (negation >= 0 ? tokens.slice(0, negation) : tokens).filter((t, i, all) => t !== 'non' && all[i - 1] !== 'non')) {
