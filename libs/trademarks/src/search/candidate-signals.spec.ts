@@ -1,15 +1,18 @@
 import { analyzeMark, LOOKALIKE_MAX_LETTERS, lookalikeKeys, WORD_KEY_PREFIX, wholeWordKeys, wordLookalikeKeys } from './analyzer';
 import { editDistance } from './features';
 import { phoneticCode, singularWord } from './normalize';
+import { prepareQuery } from './scoring.util';
 import {
   BRANCH_SCAN_ROWS,
   COMMON_KEY_RECORDS,
   TRIGRAM_THRESHOLD,
+  candidateQueryOf,
   candidateSql,
   distinctiveSignals,
   exactMarksOf,
   lookalikeWordsOf,
   needsTrigramScan,
+  ownFormKeysOf,
   trigramThreshold,
   wholeMarkKeysOf,
 } from './trademark-search.repository';
@@ -228,6 +231,22 @@ describe('candidateSql', () => {
     expect(sql).toContain('r.lookalike_keys && $5::text[]');
     expect(sql.match(/LIMIT \$4/g)).toHaveLength(3);
     expect(bind).toEqual(['lyzis', ['LSS'], [], 200, lookalike, '%lyzis%']);
+  });
+
+  it('reads a short mark’s whole-mark look-alikes at most COMMON_KEY_RECORDS rows, and the records that are it or it with one letter more in a branch of their own', () => {
+    const query = prepareQuery('MINT');
+    const candidate = candidateQueryOf(query, [], 'all');
+    expect(candidate.ownKeys).toEqual(['mint']);
+    expect(ownFormKeysOf(prepareQuery('B0LT'))).toEqual(['b0lt', 'bolt']);
+    // A long mark of several words: its compact form (which the records of the same words written together carry).
+    expect(ownFormKeysOf(prepareQuery('KESTREL ZEBRAFLUX HOLDINGS'))).toEqual(['kestrelzebrafluxholdings']);
+    const { sql, bind } = candidateSql({ ...candidate, keys: [], exactMarks: [], lookalikeWords: [], words: [] });
+    expect(bind[4]).toEqual(candidate.lookalikeKeys);
+    expect(sql).toContain(`r.lookalike_keys && $5::text[]  LIMIT ${COMMON_KEY_RECORDS}) r`);
+    expect(bind[5]).toEqual(['mint']);
+    expect(sql).toContain(`r.lookalike_keys && $6::text[]  LIMIT ${BRANCH_SCAN_ROWS}) r`);
+    // No own form among the keys (a form too long for deletion keys): no branch of it.
+    expect(candidateSql({ ...candidate, keys: [], ownKeys: ['elsewhere'], lookalikeWords: [], words: [] }).bind).not.toContainEqual(['elsewhere']);
   });
 
   it('gives a one-word query a branch of its word keys, for the records of several words that contain a look-alike of it', () => {
