@@ -241,7 +241,9 @@ describe('candidateSql', () => {
     // A long mark of several words: its compact form (which the records of the same words written together carry).
     expect(ownFormKeysOf(prepareQuery('KESTREL ZEBRAFLUX HOLDINGS'))).toEqual(['kestrelzebrafluxholdings']);
     const { sql, bind } = candidateSql({ ...candidate, keys: [], exactMarks: [], lookalikeWords: [], words: [] });
-    expect(bind[4]).toEqual(candidate.lookalikeKeys);
+    // The other keys (the query less a letter: its deletions and substitutions) without the own form, so a crowd of
+    // records one letter longer (RIVER for the query RIVR, 8,000 of them at 5M) does not fill the bounded read.
+    expect(bind[4]).toEqual(candidate.lookalikeKeys!.filter((key) => key !== 'mint'));
     expect(sql).toContain(`r.lookalike_keys && $5::text[]  LIMIT ${COMMON_KEY_RECORDS}) r`);
     expect(bind[5]).toEqual(['mint']);
     expect(sql).toContain(`r.lookalike_keys && $6::text[]  LIMIT ${BRANCH_SCAN_ROWS}) r`);
