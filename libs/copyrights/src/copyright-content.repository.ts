@@ -277,14 +277,22 @@ function toCandidate(r: CandidateRow): CandidateContent {
   };
 }
 
+/** The literals of the hash arrays seen lately: an upload's index hashes are looked up and then stored. */
+const hashLiterals = new WeakMap<ArrayLike<number>, { literal: string; count: number }>();
+
 /**
  * Distinct hashes in ascending order (the B-tree's: consecutive probes and inserts touch
- * neighbouring pages) as one `bigint[]` literal: written once, where an array of decimal strings
- * (and a Set of the doubles) cost about 2.5 ms per 4,000 hashes in pg's array encoding.
+ * neighbouring pages) as one `bigint[]` literal: written once per array (the callers never change
+ * one), where an array of decimal strings (and a Set of the doubles) cost about 2.5 ms per 4,000
+ * hashes in pg's array encoding.
  */
 function sortedHashes(hashes: ArrayLike<number>): { literal: string; count: number } {
+  const cached = hashLiterals.get(hashes);
+  if (cached) return cached;
   const sorted = distinctSorted(hashes);
-  return { literal: `{${sorted.join(',')}}`, count: sorted.length };
+  const written = { literal: `{${sorted.join(',')}}`, count: sorted.length };
+  hashLiterals.set(hashes, written);
+  return written;
 }
 
 @Injectable()
