@@ -324,9 +324,11 @@ interface Throughput {
   apiMBps: number;
   sha256PerFileMBps: number;
   sha256OneProcessMBps: number;
+  /** The API process's CPU (user + system, all threads) per upload. */
+  apiCpuMs: number | undefined;
 }
 
-async function throughput(base: string, token: string): Promise<Throughput[]> {
+async function throughput(base: string, token: string, apiPid: number | undefined): Promise<Throughput[]> {
   const dir = tempDir('clearmark-bench-copyrights-');
   const sets: Record<string, string[]> = { text: [], image: [] };
   for (let i = 0; i < settings.uploadFiles; i++) {
@@ -352,15 +354,20 @@ async function throughput(base: string, token: string): Promise<Throughput[]> {
     const works: string[] = [];
     for (const _ of files) works.push(await newWork(base, token, kind === 'text' ? 'literary' : 'visual'));
     let apiS = 0;
+    const cpuBefore = processCpuMs(apiPid);
     for (let i = 0; i < files.length; i++) {
       const data = readFileSync(files[i]);
       const started = process.hrtime.bigint();
       await upload(base, token, works[i], data, files[i].split('/').pop()!);
       apiS += Number(process.hrtime.bigint() - started) / 1e9;
     }
+    const cpuAfter = processCpuMs(apiPid);
+    const apiCpuMs = cpuBefore === undefined || cpuAfter === undefined ? undefined : (cpuAfter - cpuBefore) / files.length;
     const mb = bytes / 1e6;
-    results.push({ kind, files: files.length, bytes, apiMBps: mb / apiS, sha256PerFileMBps: mb / perFileS, sha256OneProcessMBps: mb / oneProcessS });
-    log(`${kind}: API ${(mb / apiS).toFixed(1)} MB/s, sha256sum ${(mb / perFileS).toFixed(1)} MB/s per file, ${(mb / oneProcessS).toFixed(1)} MB/s in one process`);
+    results.push({ kind, files: files.length, bytes, apiMBps: mb / apiS, sha256PerFileMBps: mb / perFileS, sha256OneProcessMBps: mb / oneProcessS, apiCpuMs });
+    log(
+      `${kind}: API ${(mb / apiS).toFixed(1)} MB/s, sha256sum ${(mb / perFileS).toFixed(1)} MB/s per file, ${(mb / oneProcessS).toFixed(1)} MB/s in one process, API CPU ${apiCpuMs === undefined ? '-' : apiCpuMs.toFixed(1)} ms per upload`,
+    );
   }
   return results;
 }
@@ -533,7 +540,7 @@ runMain(async () => {
   let rates: Throughput[] | undefined;
   if (PARTS.has('throughput')) {
     log('2. upload throughput');
-    rates = await throughput(api.base, uploader.token);
+    rates = await throughput(api.base, uploader.token, api.child.pid);
   }
 
   let latencies: { seedNote: string; text: Awaited<ReturnType<typeof latency>>; image: Awaited<ReturnType<typeof latency>> } | undefined;
@@ -573,11 +580,11 @@ runMain(async () => {
     lines.push(
       '### Upload throughput through the API (one upload at a time) vs sha256sum of the same files',
       '',
-      '| files | count | MB | API MB/s | sha256sum per file MB/s | API / sha256sum | sha256sum one process MB/s | API / that |',
-      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+      '| files | count | MB | API MB/s | sha256sum per file MB/s | API / sha256sum | sha256sum one process MB/s | API / that | API CPU ms per upload |',
+      '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
       ...rates.map(
         (r) =>
-          `| ${r.kind} | ${r.files} | ${(r.bytes / 1e6).toFixed(1)} | ${r.apiMBps.toFixed(1)} | ${r.sha256PerFileMBps.toFixed(1)} | ${fmtRatio(r.apiMBps / r.sha256PerFileMBps)} | ${r.sha256OneProcessMBps.toFixed(1)} | ${fmtRatio(r.apiMBps / r.sha256OneProcessMBps)} |`,
+          `| ${r.kind} | ${r.files} | ${(r.bytes / 1e6).toFixed(1)} | ${r.apiMBps.toFixed(1)} | ${r.sha256PerFileMBps.toFixed(1)} | ${fmtRatio(r.apiMBps / r.sha256PerFileMBps)} | ${r.sha256OneProcessMBps.toFixed(1)} | ${fmtRatio(r.apiMBps / r.sha256OneProcessMBps)} | ${r.apiCpuMs === undefined ? '-' : r.apiCpuMs.toFixed(1)} |`,
       ),
       '',
       'Target: API / sha256sum >= 0.5 for text and images.',

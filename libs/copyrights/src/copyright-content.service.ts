@@ -11,6 +11,7 @@ import { isEditable } from './copyright-lifecycle';
 import { analyzeContent, ContentTooLargeError, UndecodableContentError, type ContentAnalysis } from './content/content-analyzer';
 import { bandNeighbours, bands, fromSigned64, hashHex, toSigned64 } from './content/image-hash';
 import { unpackFingerprints } from './content/fingerprint-pack';
+import { distinctSorted, sortedHas } from './content/hash-set';
 import { bandRadii, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing, worthComparingTerms } from './content/matching';
 import {
   CopyrightContentRepository,
@@ -162,7 +163,8 @@ export class CopyrightContentService {
       if (error instanceof UndecodableContentError) throw new UndecodableContentProblem(error.mediaType);
       throw error;
     }
-    const uploadHashes = analysis.text ? [...new Set(analysis.text.fingerprints.map((f) => f.hash))] : [];
+    // Distinct, ascending (a typed sort: a Set of 15,000 53-bit doubles costs about 5 ms).
+    const uploadHashes = analysis.text ? distinctSorted(analysis.text.fingerprints.map((f) => f.hash)) : new Float64Array(0);
     try {
       return await this.transactions.run(async (transaction) => {
         if (uploadHashes.length > LONG_STATEMENTS_FROM_FINGERPRINTS) await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
@@ -282,7 +284,7 @@ export class CopyrightContentService {
    * (MATCH_RULES.text), with the fingerprint sets worth comparing (worthComparing); for an
    * image, those whose hashes are within the match rule's distances.
    */
-  private nearLookups(analysis: ContentAnalysis, uploadHashes: number[]): { text?: TextLookup; image?: ImageLookup } {
+  private nearLookups(analysis: ContentAnalysis, uploadHashes: Float64Array): { text?: TextLookup; image?: ImageLookup } {
     if (analysis.text && uploadHashes.length > 0) {
       const rules = MATCH_RULES.text;
       return {
@@ -316,7 +318,7 @@ export class CopyrightContentService {
   }
 
   /** Exact copies, then text or image near copies, of works that are the uploader's or submitted/registered. */
-  private findMatches(uploaderId: string, analysis: ContentAnalysis, uploadHashes: number[], sameBytes: CandidateContent[], near: NearCopies): Found[] {
+  private findMatches(uploaderId: string, analysis: ContentAnalysis, uploadHashes: Float64Array, sameBytes: CandidateContent[], near: NearCopies): Found[] {
     const found = new Map<string, Found>();
     for (const candidate of sameBytes) found.set(candidate.contentId, { candidate, kind: 'exact', score: 1, details: { sameBytes: true } });
 
@@ -324,12 +326,12 @@ export class CopyrightContentService {
       // The index found works sharing some index hashes; the whole fingerprint sets of those
       // worth comparing (fetched with them) decide: shared fingerprints, containment both
       // ways, passages.
-      const mine = new Set(uploadHashes);
+      const mine = uploadHashes;
       const uploadIndexHashes = analysis.text.indexHashes.length;
       for (const candidate of near.text) {
         if (found.has(candidate.contentId) || !worthComparing(candidate.shared, uploadIndexHashes, candidate.fingerprintCount)) continue;
         if (!candidate.fingerprints) continue;
-        const theirs = unpackFingerprints(candidate.fingerprints, (hash) => mine.has(hash));
+        const theirs = unpackFingerprints(candidate.fingerprints, (hash) => sortedHas(mine, hash));
         const verdict = textVerdict(new Set(theirs.map((f) => f.hash)).size, uploadHashes.length, candidate.fingerprintCount);
         if (!verdict.match) continue;
         const { match: _m, score, ...rest } = verdict;

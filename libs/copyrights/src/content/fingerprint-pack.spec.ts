@@ -22,6 +22,12 @@ describe('packed fingerprint sets', () => {
     expect(packed.toString('hex')).toBe('00123456789abcde' + '00000001' + '00000102' + 'ffffffff');
   });
 
+  it('reads and writes inside a pooled buffer at its own offset', () => {
+    const set = [{ hash: 0x0012_3456_789a_bcde, position: 7, start: 8, end: 9 }];
+    const pooled = Buffer.concat([Buffer.from('xyz'), packFingerprints(set)]).subarray(3);
+    expect(unpackFingerprints(pooled)).toEqual(set);
+  });
+
   it('keeps only the fingerprints whose hash is asked for, in order', () => {
     const set = [1, 2, 3, 2, 5].map((hash, position) => ({ hash, position, start: position, end: position + 1 }));
     expect(unpackFingerprints(packFingerprints(set), (h) => h === 2).map((f) => f.position)).toEqual([1, 3]);

@@ -59,7 +59,7 @@ export function bandRadii(maxDistance: number): number[] {
 }
 
 /** The hashes an upload looks up in the hash -> work index (see MATCH_RULES.text.lookupAllUpTo). */
-export function lookupHashes(distinctFingerprints: readonly number[], indexHashes: readonly number[]): readonly number[] {
+export function lookupHashes<T extends ArrayLike<number>, U extends ArrayLike<number>>(distinctFingerprints: T, indexHashes: U): T | U {
   return distinctFingerprints.length <= MATCH_RULES.text.lookupAllUpTo ? distinctFingerprints : indexHashes;
 }
 

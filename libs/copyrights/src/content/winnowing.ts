@@ -1,3 +1,5 @@
+import { distinctInOrder } from './hash-set';
+
 /**
  * Text fingerprints by winnowing (Schleimer, Wilkerson and Aiken, "Winnowing: local algorithms
  * for document fingerprinting", SIGMOD 2003), over normalized word tokens rather than characters:
@@ -58,6 +60,17 @@ export interface TextFingerprintSet {
   truncated: boolean;
 }
 
+/** The k-gram hash's polynomial factors, one per lane. */
+const KGRAM_FACTOR_A = 0x9e3779b1;
+const KGRAM_FACTOR_B = 0x85ebca77;
+
+/** The smallest power of two holding n ring entries (so that a ring index is a mask, not a division). */
+function ringSlots(n: number): number {
+  let slots = 1;
+  while (slots < n) slots *= 2;
+  return slots;
+}
+
 /** FNV-1a over the token's UTF-16 code units, two independent 32-bit lanes. */
 function tokenHash(token: string): [number, number] {
   let a = 0x811c9dc5;
@@ -99,13 +112,22 @@ export class Winnower {
   private carryStart = 0;
   private consumed = 0;
   private tokenCount = 0;
-  // The last k tokens' hash lanes and offsets; the oldest at tokenCount % k.
+  // The last k tokens' hash lanes and offsets; the oldest at tokenCount % k (= nextSlot).
   private readonly ringA: Uint32Array;
   private readonly ringB: Uint32Array;
   private readonly ringStart: Float64Array;
   private readonly ringEnd: Float64Array;
-  // The current window's candidates (a monotonic deque of k-grams), as a ring of w slots:
-  // entries head .. head + size - 1 (mod w), increasing hash from front to back.
+  private nextSlot = 0;
+  // The polynomial k-gram hash of the last k tokens in each lane, rolled token by token (mod
+  // 2^32, so exactly what combining the k tokens afresh gives), and the oldest token's factor.
+  private rollA = 0;
+  private rollB = 0;
+  private readonly oldestFactorA: number;
+  private readonly oldestFactorB: number;
+  // The current window's candidates (a monotonic deque of k-grams), as a ring of at least w
+  // slots (a power of two, indexed by mask): entries head .. head + size - 1, increasing hash
+  // from front to back.
+  private readonly dequeMask: number;
   private readonly dequeHash: Float64Array;
   private readonly dequePosition: Float64Array;
   private readonly dequeStart: Float64Array;
@@ -113,12 +135,14 @@ export class Winnower {
   private dequeHead = 0;
   private dequeSize = 0;
   // The same for the index winnowing's window (hashes and positions only).
+  private readonly indexDequeMask: number;
   private readonly indexDequeHash: Float64Array;
   private readonly indexDequePosition: Float64Array;
   private indexDequeHead = 0;
   private indexDequeSize = 0;
   private lastIndexSelected = -1;
-  private readonly indexHashes = new Set<number>();
+  /** Selected index hashes in selection order, repeats included (made distinct once, in finish: a Set of 53-bit doubles is slow). */
+  private readonly indexSelected: number[] = [];
   private kgramCount = 0;
   private lastSelected = -1;
   private truncated = false;
@@ -133,12 +157,24 @@ export class Winnower {
     this.ringB = new Uint32Array(k);
     this.ringStart = new Float64Array(k);
     this.ringEnd = new Float64Array(k);
-    this.dequeHash = new Float64Array(w);
-    this.dequePosition = new Float64Array(w);
-    this.dequeStart = new Float64Array(w);
-    this.dequeEnd = new Float64Array(w);
-    this.indexDequeHash = new Float64Array(indexW);
-    this.indexDequePosition = new Float64Array(indexW);
+    let factorA = 1;
+    let factorB = 1;
+    for (let j = 1; j < k; j++) {
+      factorA = Math.imul(factorA, KGRAM_FACTOR_A);
+      factorB = Math.imul(factorB, KGRAM_FACTOR_B);
+    }
+    this.oldestFactorA = factorA;
+    this.oldestFactorB = factorB;
+    const slots = ringSlots(w);
+    this.dequeMask = slots - 1;
+    this.dequeHash = new Float64Array(slots);
+    this.dequePosition = new Float64Array(slots);
+    this.dequeStart = new Float64Array(slots);
+    this.dequeEnd = new Float64Array(slots);
+    const indexSlots = ringSlots(indexW);
+    this.indexDequeMask = indexSlots - 1;
+    this.indexDequeHash = new Float64Array(indexSlots);
+    this.indexDequePosition = new Float64Array(indexSlots);
   }
 
   /** Feeds the next piece of text (any split: a word cut between two pushes is joined). */
@@ -167,7 +203,7 @@ export class Winnower {
     // A text shorter than one window still gets its minimum (or its only k-gram).
     if (this.kgramCount > 0 && this.kgramCount < this.w && this.dequeSize > 0) this.select(this.dequeHead);
     if (this.kgramCount > 0 && this.kgramCount < this.indexW && this.indexDequeSize > 0) this.selectIndex(this.indexDequeHead);
-    return { fingerprints: this.fingerprints, indexHashes: [...this.indexHashes], tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
+    return { fingerprints: this.fingerprints, indexHashes: distinctInOrder(this.indexSelected), tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
   }
 
   private scan(text: string, base: number): void {
@@ -212,41 +248,47 @@ export class Winnower {
   }
 
   private addToken(a: number, b: number, start: number, end: number): void {
-    const slot = this.tokenCount % this.k;
+    const k = this.k;
+    const slot = this.nextSlot;
+    // Polynomial combination of the k token hashes in each lane (h = h * factor + token, over
+    // the k tokens oldest first, mod 2^32), rolled: the leaving token's term taken out first.
+    let ra = this.rollA;
+    let rb = this.rollB;
+    if (this.tokenCount >= k) {
+      ra = (ra - Math.imul(this.ringA[slot], this.oldestFactorA)) | 0;
+      rb = (rb - Math.imul(this.ringB[slot], this.oldestFactorB)) | 0;
+    }
+    this.rollA = (Math.imul(ra, KGRAM_FACTOR_A) + a) | 0;
+    this.rollB = (Math.imul(rb, KGRAM_FACTOR_B) + b) | 0;
     this.ringA[slot] = a;
     this.ringB[slot] = b;
     this.ringStart[slot] = start;
     this.ringEnd[slot] = end;
+    this.nextSlot = slot + 1 === k ? 0 : slot + 1;
     this.tokenCount++;
-    if (this.tokenCount >= this.k) this.addKgram();
+    if (this.tokenCount >= k) this.addKgram(slot);
   }
 
-  private addKgram(): void {
-    const k = this.k;
+  /** The k-gram of the last k tokens, the newest at ring slot `newest`. */
+  private addKgram(newest: number): void {
     const w = this.w;
-    // Polynomial combination of the k token hashes in each lane; 21 bits of one lane and 32 of
-    // the other make a 53-bit hash that is exact as a JavaScript number.
-    let ha = 0;
-    let hb = 0;
-    // The ring holds the last k tokens; the oldest is at tokenCount % k.
-    const oldest = this.tokenCount % k;
-    for (let j = 0, slot = oldest; j < k; j++, slot = slot + 1 === k ? 0 : slot + 1) {
-      ha = (Math.imul(ha, 0x9e3779b1) + this.ringA[slot]) | 0;
-      hb = (Math.imul(hb, 0x85ebca77) + this.ringB[slot]) | 0;
-    }
+    const mask = this.dequeMask;
+    // 21 bits of one lane and 32 of the other make a 53-bit hash that is exact as a JavaScript number.
+    let ha = this.rollA;
+    let hb = this.rollB;
     ha = Math.imul(ha ^ (ha >>> 16), 0x7feb352d) >>> 0;
     hb = Math.imul(hb ^ (hb >>> 13), 0xc2b2ae35) >>> 0;
     const hash = (ha & 0x1fffff) * 0x100000000 + hb;
-    const position = this.tokenCount - k;
-    const newest = oldest === 0 ? k - 1 : oldest - 1;
+    const position = this.tokenCount - this.k;
+    const oldest = this.nextSlot;
     // Monotonic deque: drop candidates that can never be a window's (rightmost) minimum again.
-    while (this.dequeSize > 0 && this.dequeHash[(this.dequeHead + this.dequeSize - 1) % w] >= hash) this.dequeSize--;
-    // The front leaves once it is older than the window (before the push: the ring has w slots).
+    while (this.dequeSize > 0 && this.dequeHash[(this.dequeHead + this.dequeSize - 1) & mask] >= hash) this.dequeSize--;
+    // The front leaves once it is older than the window (before the push: the ring has at least w slots).
     if (this.dequeSize > 0 && this.dequePosition[this.dequeHead] <= position - w) {
-      this.dequeHead = (this.dequeHead + 1) % w;
+      this.dequeHead = (this.dequeHead + 1) & mask;
       this.dequeSize--;
     }
-    const tail = (this.dequeHead + this.dequeSize) % w;
+    const tail = (this.dequeHead + this.dequeSize) & mask;
     this.dequeHash[tail] = hash;
     this.dequePosition[tail] = position;
     this.dequeStart[tail] = this.ringStart[oldest];
@@ -260,12 +302,13 @@ export class Winnower {
   /** The index winnowing: the same monotonic deque over a window of indexW k-grams. */
   private addIndexKgram(hash: number, position: number): void {
     const w = this.indexW;
-    while (this.indexDequeSize > 0 && this.indexDequeHash[(this.indexDequeHead + this.indexDequeSize - 1) % w] >= hash) this.indexDequeSize--;
+    const mask = this.indexDequeMask;
+    while (this.indexDequeSize > 0 && this.indexDequeHash[(this.indexDequeHead + this.indexDequeSize - 1) & mask] >= hash) this.indexDequeSize--;
     if (this.indexDequeSize > 0 && this.indexDequePosition[this.indexDequeHead] <= position - w) {
-      this.indexDequeHead = (this.indexDequeHead + 1) % w;
+      this.indexDequeHead = (this.indexDequeHead + 1) & mask;
       this.indexDequeSize--;
     }
-    const tail = (this.indexDequeHead + this.indexDequeSize) % w;
+    const tail = (this.indexDequeHead + this.indexDequeSize) & mask;
     this.indexDequeHash[tail] = hash;
     this.indexDequePosition[tail] = position;
     this.indexDequeSize++;
@@ -276,7 +319,7 @@ export class Winnower {
     const position = this.indexDequePosition[slot];
     if (position === this.lastIndexSelected) return;
     this.lastIndexSelected = position;
-    this.indexHashes.add(this.indexDequeHash[slot]);
+    this.indexSelected.push(this.indexDequeHash[slot]);
   }
 
   private select(slot: number): void {
