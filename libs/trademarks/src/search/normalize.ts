@@ -117,11 +117,16 @@ export function initialsOf(words: readonly string[]): string | null {
  * whitespace collapsed. Returns '' for text without letters or digits.
  */
 export function normalizeMark(text: string): string {
-  let s = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-  s = s.replace(/[ßæœøłđðþı]/g, (ch) => SPECIAL_LETTERS[ch] ?? ch);
+  let s: string;
+  // Printable ASCII (most marks) has no mark to fold, nor a special letter: lower case is all.
+  if (PRINTABLE_ASCII.test(text)) s = text.toLowerCase();
+  else {
+    s = text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase();
+    s = s.replace(/[ßæœøłđðþı]/g, (ch) => SPECIAL_LETTERS[ch] ?? ch);
+  }
   s = s.replace(/[&+]/g, ' and ');
   s = s.replace(/['’`´.]/g, '');
   s = s.replace(/[^a-z0-9]+/g, ' ').trim();
@@ -132,6 +137,8 @@ export function normalizeMark(text: string): string {
   while (words.length > 1 && words[words.length - 1] === 'and') words.pop();
   return words.join(' ');
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Words of a normalized mark (split on spaces). */
 export function markWords(normalized: string): string[] {
@@ -313,7 +320,12 @@ export function singularWord(word: string): string {
  * deterministic. Codes shorter than 2 characters are dropped unless they are numerals.
  */
 export function phoneticKeys(text: string): string[] {
-  const words = markWords(normalizeMark(text));
+  return phoneticKeysOfNormalized(normalizeMark(text));
+}
+
+/** phoneticKeys of a text whose normalizeMark is `normalized`. */
+export function phoneticKeysOfNormalized(normalized: string): string[] {
+  const words = markWords(normalized);
   const keys = new Set<string>();
   const add = (word: string): void => {
     for (const alt of [false, true]) {
