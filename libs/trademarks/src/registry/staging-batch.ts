@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
 import { ANALYZER_VERSION } from '../search/analyzer';
 import { markKeysOf } from './mark-keys';
 import type { ParsedRecord, RejectedRecord, StagedRecord } from './registry.types';
@@ -90,22 +89,9 @@ function markFieldsOf(keys: Pick<StagedRecord, 'normalizedMark' | 'phoneticKeys'
   return { keys: `${csvField(keys.normalizedMark)},${csvField(keys.phoneticKeys)},${csvField(keys.lookalikeKeys)}`, analysis: keys.analysis === null ? '' : csvField(keys.analysis) };
 }
 
-/**
- * The encoded keys and analysis of the marks met lately, per thread: a registry repeats marks (the
- * same mark filed for other goods, renewed, assigned), and markKeysOf is a pure function of the
- * text, so a repeated mark costs a lookup instead of its analysis.
- */
-const MARK_FIELDS = new LRUCache<string, MarkFields>({ max: 20_000 });
-const NO_MARK = markFieldsOf(markKeysOf(null));
-
-function cachedMarkFields(mark: string | null): MarkFields {
-  if (mark === null) return NO_MARK;
-  let fields = MARK_FIELDS.get(mark);
-  if (fields === undefined) {
-    fields = markFieldsOf(markKeysOf(mark));
-    MARK_FIELDS.set(mark, fields);
-  }
-  return fields;
+/** The encoded keys and analysis of a mark (markKeysOf). */
+function encodedMarkFields(mark: string | null): MarkFields {
+  return markFieldsOf(markKeysOf(mark));
 }
 
 /** Appends records to a batch's COPY text. */
@@ -148,7 +134,7 @@ export function encodeStaged(batch: readonly StagedRecord[]): EncodedBatch {
  */
 export function encodeBatch(records: readonly SourcedRecord[]): EncodedBatch {
   const writer = new BatchWriter();
-  for (const r of records) writer.add(r, r.source, cachedMarkFields(r.mark));
+  for (const r of records) writer.add(r, r.source, encodedMarkFields(r.mark));
   return writer.batch();
 }
 
@@ -158,7 +144,7 @@ export function encodeSegment(segment: CaseFileSegment, source: string): Encoded
   const writer = new BatchWriter();
   const rejected: RejectedRecord[] = [];
   for (const item of items) {
-    if (item.kind === 'record') writer.add(item.record, source, cachedMarkFields(item.record.mark));
+    if (item.kind === 'record') writer.add(item.record, source, encodedMarkFields(item.record.mark));
     else rejected.push(item.rejected);
   }
   return { ...writer.batch(), rejected, problem };
