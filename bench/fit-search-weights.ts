@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   log(`generating ${total} registry marks`);
   const registry = Array.from({ length: total }, () => generatedMark(rand));
   const keyRecords = new Map<string, number>();
-  for (const mark of registry) for (const key of searchKeys(analyzeMark(mark), mark)) keyRecords.set(key, (keyRecords.get(key) ?? 0) + 1);
+  for (const mark of registry) for (const key of searchKeys(analyzeMark(mark))) keyRecords.set(key, (keyRecords.get(key) ?? 0) + 1);
   const pairs: LabelledPair[] = [];
   for (let i = 0; i < 6000; i++) {
     const prior = registry[Math.floor(rand() * registry.length)];
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     if (pair.label === 1 && relation === 'unrelated' && pair.kind === 'identical') finalLabel = rand() < 0.3 ? 1 : 0;
     if (finalLabel === 1 && !live) finalLabel = rand() < 0.5 ? 1 : 0;
     const query = analyzeMark(pair.query);
-    const asked = new Set(searchKeys(query, pair.query));
+    const asked = new Set(searchKeys(query));
     const features = pairFeatures(query, analyzeMark(pair.prior), {
       relation,
       live,

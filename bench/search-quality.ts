@@ -224,7 +224,7 @@ async function insertBatch(
           rows.map((r) => r.serial),
           rows.map((r) => r.mark),
           rows.map((r) => analyzeMark(r.mark).normalized),
-          rows.map((r) => searchKeys(analyzeMark(r.mark), r.mark).join(' ')),
+          rows.map((r) => searchKeys(analyzeMark(r.mark)).join(' ')),
           rows.map((r) => r.live),
           rows.map((r) => r.classes.join(',')),
           rows.map((r) => lookalikeKeys(analyzeMark(r.mark)).join(' ')),

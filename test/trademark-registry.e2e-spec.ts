@@ -233,6 +233,50 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
         expect(await rows(stats)).toEqual(await rows(recount));
       });
 
+      it('resolves serial numbers repeated across batches and within one as the batch-by-batch upserts do, each stored record with its analysis', async () => {
+        await sql.query('TRUNCATE trademark_records');
+        const path = join(dir, 'repeats.xml');
+        await writeFile(
+          path,
+          dailyFile(
+            // Batches of two: new serial numbers only (straight into the registry)...
+            caseFile('98200001', { mark: 'FIRST', statusCode: '630', statusDate: '20240101' }),
+            caseFile('98200002', { mark: 'SECOND', statusCode: '630', statusDate: '20240101' }),
+            // ...one met before, newer: replaces it...
+            caseFile('98200001', { mark: 'FIRST NEWER', statusCode: '700', statusDate: '20250101' }),
+            caseFile('98200003', { mark: 'THIRD', statusCode: '630', statusDate: '20240101' }),
+            // ...one met before, older: left as stored...
+            caseFile('98200002', { mark: 'SECOND OLDER', statusCode: '630', statusDate: '20230101' }),
+            caseFile('98200004', { mark: 'FOURTH', statusCode: '630', statusDate: '20240101' }),
+            // ...twice in one batch, same date: the later one...
+            caseFile('98200005', { mark: 'FIFTH', statusCode: '630', statusDate: '20240101' }),
+            caseFile('98200005', { mark: 'FIFTH LATER', statusCode: '630', statusDate: '20240101' }),
+            // ...and new ones again.
+            caseFile('98200006', { mark: 'SIXTH', statusCode: '630', statusDate: '20240101' }),
+            caseFile('98200007', { mark: 'SEVENTH', statusCode: '630', statusDate: '20240101' }),
+          ),
+        );
+        expect(await importer.importFile(path, { batchSize: 2 })).toMatchObject({ read: 10, inserted: 7, updated: 1, unchanged: 2 });
+        expect(await lastRun()).toMatchObject({ bulk: true });
+        const stored = await sql.query<{ serial_number: string; mark: string; words: string[] }>(
+          `SELECT r.serial_number, r.mark, (a.analysis::jsonb -> 0) AS words
+             FROM trademark_records r LEFT JOIN trademark_mark_analyses a ON a.record_id = r.id ORDER BY r.serial_number`,
+          { type: QueryTypes.SELECT },
+        );
+        expect(stored).toEqual([
+          { serial_number: '98200001', mark: 'FIRST NEWER', words: ['first', 'newer'] },
+          { serial_number: '98200002', mark: 'SECOND', words: ['second'] },
+          { serial_number: '98200003', mark: 'THIRD', words: ['third'] },
+          { serial_number: '98200004', mark: 'FOURTH', words: ['fourth'] },
+          { serial_number: '98200005', mark: 'FIFTH LATER', words: ['fifth', 'later'] },
+          { serial_number: '98200006', mark: 'SIXTH', words: ['sixth'] },
+          { serial_number: '98200007', mark: 'SEVENTH', words: ['seventh'] },
+        ]);
+        const [analyses] = await sql.query<{ n: string }>('SELECT count(*) AS n FROM trademark_mark_analyses', { type: QueryTypes.SELECT });
+        expect(Number(analyses.n)).toBe(7);
+        expect(await rows(stats)).toEqual(await rows(recount));
+      });
+
       it('rolls a failed bulk load back whole: the registry stays empty, with its indexes and triggers', async () => {
         await sql.query('TRUNCATE trademark_records');
         const [indexesBefore, triggersBefore] = [await rows(indexes), await rows(triggers)];

@@ -50,7 +50,7 @@ describe('Clearance search: the kinds of miss (e2e)', () => {
       const coined = i.toString(36).replace(/[0-9]/g, (d) => 'qwxzjvbnmp'[Number(d)]);
       const mark = i % 2 === 0 ? `KESTREL ZZ${coined.toUpperCase()}` : `QQ${coined.toUpperCase()} FOODS`;
       const analysis = analyzeMark(mark);
-      return { serial_number: `c${i}`, mark, normalized_mark: analysis.normalized, phonetic_keys: searchKeys(analysis, mark), lookalike_keys: lookalikeKeys(analysis) };
+      return { serial_number: `c${i}`, mark, normalized_mark: analysis.normalized, phonetic_keys: searchKeys(analysis), lookalike_keys: lookalikeKeys(analysis) };
     });
     await pg.query(
       `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, lookalike_keys, live, classes, source)
@@ -65,7 +65,7 @@ describe('Clearance search: the kinds of miss (e2e)', () => {
       await pg.query(
         `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, lookalike_keys, live, status_code, classes, source)
          VALUES ($1, $2, $3, $4, $5, true, '700', $6, 'test')`,
-        [serial, mark, analysis.normalized, searchKeys(analysis, mark), lookalike.length > 0 ? lookalike : null, classes],
+        [serial, mark, analysis.normalized, searchKeys(analysis), lookalike.length > 0 ? lookalike : null, classes],
       );
     }
     await pg.query('ANALYZE trademark_records');

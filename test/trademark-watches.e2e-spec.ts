@@ -19,7 +19,7 @@ describe('trademark watches (e2e)', () => {
     await sql.query(
       `INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, lookalike_keys, live, status_code, classes, source)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'test')`,
-      [serial, mark, analysis.normalized, searchKeys(analysis, mark), lookalike.length > 0 ? lookalike : null, live, live ? '700' : '710', classes],
+      [serial, mark, analysis.normalized, searchKeys(analysis), lookalike.length > 0 ? lookalike : null, live, live ? '700' : '710', classes],
     );
   }
 

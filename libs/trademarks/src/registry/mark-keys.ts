@@ -22,7 +22,7 @@ export function markKeysOf(mark: string | null): MarkKeys {
   const lookalike = lookalikeKeys(analysis);
   return {
     normalizedMark: analysis.normalized,
-    phoneticKeys: searchKeys(analysis, mark),
+    phoneticKeys: searchKeys(analysis),
     lookalikeKeys: lookalike.length > 0 ? lookalike : null,
     analysis: encodeAnalysis(analysis),
   };

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { ANALYZER_VERSION } from '../search/analyzer';
 import { markKeysOf } from './mark-keys';
 import type { ParsedRecord, RejectedRecord, StagedRecord } from './registry.types';
 import { parseSegment, type CaseFileSegment } from './uspto-xml.splitter';
@@ -5,9 +7,18 @@ import { parseSegment, type CaseFileSegment } from './uspto-xml.splitter';
 /** A parsed record and the source label it is stored with (trademark_records.source). */
 export type SourcedRecord = ParsedRecord & { source: string };
 
-/** A batch ready for the staging table: COPY CSV text, in STAGING_COLUMNS order, and its row count. */
+/**
+ * A batch ready for COPY: its records (RECORD_COLUMNS, each with an id of its own, which a record
+ * keeps when it is inserted) and the analyses of those that have a mark (ANALYSIS_COLUMNS), as
+ * COPY CSV text, with the records' serial numbers in order. The same text goes straight into the
+ * registry's tables when a bulk load meets the serial numbers for the first time, or into the
+ * staging tables of an upsert otherwise (TrademarkRecordsRepository).
+ */
 export interface EncodedBatch {
-  csv: string;
+  records: string;
+  analyses: string;
+  /** Each record's serial number (8 digits) as a number, in batch order. */
+  serials: number[];
   count: number;
 }
 
@@ -17,9 +28,9 @@ export interface EncodedSegment extends EncodedBatch {
   problem: string | null;
 }
 
-/** The staging table: the stored columns with their types, and each row's place in the batch. */
-export const STAGING_COLUMNS: ReadonlyArray<readonly [string, string]> = [
-  ['seq', 'integer'],
+/** The columns of a batch's records, with their types, in COPY order (trademark_records' stored columns). */
+export const RECORD_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['id', 'uuid'],
   ['serial_number', 'text'],
   ['registration_number', 'text'],
   ['mark', 'text'],
@@ -35,6 +46,12 @@ export const STAGING_COLUMNS: ReadonlyArray<readonly [string, string]> = [
   ['classes', 'integer[]'],
   ['goods_services', 'text'],
   ['source', 'text'],
+];
+
+/** The columns of a batch's analyses, in COPY order (trademark_mark_analyses). */
+export const ANALYSIS_COLUMNS: ReadonlyArray<readonly [string, string]> = [
+  ['record_id', 'uuid'],
+  ['version', 'smallint'],
   ['analysis', 'text'],
 ];
 
@@ -62,38 +79,73 @@ export function arrayLiteral(values: ReadonlyArray<string | number>): string {
   return `${literal}}`;
 }
 
-/** The records as COPY CSV lines, in STAGING_COLUMNS order. */
-export function stagingCsv(batch: readonly StagedRecord[]): string {
-  let csv = '';
-  for (let seq = 0; seq < batch.length; seq += 1) {
-    const r = batch[seq]!;
-    csv +=
-      `${seq},${csvField(r.serialNumber)},${csvField(r.registrationNumber)},${csvField(r.mark)},${csvField(r.normalizedMark)},` +
-      `${csvField(r.phoneticKeys)},${csvField(r.lookalikeKeys)},${csvField(r.statusCode)},${csvField(r.live)},${csvField(r.statusDate)},` +
-      `${csvField(r.filingDate)},${csvField(r.registrationDate)},${csvField(r.owner)},${csvField(r.classes)},${csvField(r.goodsServices)},` +
-      `${csvField(r.source)},${csvField(r.analysis)}\n`;
+/** A mark's stored keys as CSV: `normalized_mark,phonetic_keys,lookalike_keys`, and its analysis field ('' without one). */
+interface MarkFields {
+  keys: string;
+  analysis: string;
+}
+
+function markFieldsOf(keys: Pick<StagedRecord, 'normalizedMark' | 'phoneticKeys' | 'lookalikeKeys' | 'analysis'>): MarkFields {
+  return { keys: `${csvField(keys.normalizedMark)},${csvField(keys.phoneticKeys)},${csvField(keys.lookalikeKeys)}`, analysis: keys.analysis === null ? '' : csvField(keys.analysis) };
+}
+
+/** The encoded keys and analysis of a mark (markKeysOf). */
+function encodedMarkFields(mark: string | null): MarkFields {
+  return markFieldsOf(markKeysOf(mark));
+}
+
+/** Appends records to a batch's COPY text. */
+class BatchWriter {
+  private records = '';
+  private analyses = '';
+  private readonly serials: number[] = [];
+  private source: string | null = null;
+  private sourceField = '';
+
+  add(r: ParsedRecord, source: string, fields: MarkFields, id: string = randomUUID()): void {
+    if (source !== this.source) {
+      this.source = source;
+      this.sourceField = csvField(source);
+    }
+    this.records +=
+      `${id},${csvField(r.serialNumber)},${csvField(r.registrationNumber)},${csvField(r.mark)},${fields.keys},` +
+      `${csvField(r.statusCode)},${r.live ? 't' : 'f'},${csvField(r.statusDate)},${csvField(r.filingDate)},${csvField(r.registrationDate)},` +
+      `${csvField(r.owner)},${csvField(r.classes)},${csvField(r.goodsServices)},${this.sourceField}\n`;
+    if (fields.analysis !== '') this.analyses += `${id},${ANALYZER_VERSION},${fields.analysis}\n`;
+    this.serials.push(Number(r.serialNumber));
   }
-  return csv;
+
+  batch(): EncodedBatch {
+    return { records: this.records, analyses: this.analyses, serials: this.serials, count: this.serials.length };
+  }
+}
+
+/** Records whose keys and analysis are already computed, as a batch (for upsertBatch). */
+export function encodeStaged(batch: readonly StagedRecord[]): EncodedBatch {
+  const writer = new BatchWriter();
+  for (const r of batch) writer.add(r, r.source, markFieldsOf(r));
+  return writer.batch();
 }
 
 /**
- * Parsed records as a staging batch: each record's search keys and analysis (markKeysOf), then
- * the COPY text. Pure and synchronous, so that it runs the same inline or in a worker thread
- * (registry-encoder.worker).
+ * Parsed records as a batch: each record's search keys and analysis (markKeysOf), then the COPY
+ * text. Synchronous, and pure but for the records' new ids, so that it runs the same inline or in
+ * a worker thread (registry-encoder.worker).
  */
 export function encodeBatch(records: readonly SourcedRecord[]): EncodedBatch {
-  const staged: StagedRecord[] = records.map((record) => Object.assign(record, markKeysOf(record.mark)));
-  return { csv: stagingCsv(staged), count: staged.length };
+  const writer = new BatchWriter();
+  for (const r of records) writer.add(r, r.source, encodedMarkFields(r.mark));
+  return writer.batch();
 }
 
 /** A segment of case-file XML (UsptoXmlSplitter) parsed, then its good records encoded as encodeBatch does. */
 export function encodeSegment(segment: CaseFileSegment, source: string): EncodedSegment {
   const { items, problem } = parseSegment(segment.text, segment.firstPosition);
-  const records: SourcedRecord[] = [];
+  const writer = new BatchWriter();
   const rejected: RejectedRecord[] = [];
   for (const item of items) {
-    if (item.kind === 'record') records.push(Object.assign(item.record, { source }));
+    if (item.kind === 'record') writer.add(item.record, source, encodedMarkFields(item.record.mark));
     else rejected.push(item.rejected);
   }
-  return { ...encodeBatch(records), rejected, problem };
+  return { ...writer.batch(), rejected, problem };
 }

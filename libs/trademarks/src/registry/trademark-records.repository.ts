@@ -10,7 +10,7 @@ import { TrademarkLog } from '../search/models/trademark-log.model';
 import { TrademarkRecord } from './models/trademark-record.model';
 import { ANALYZER_VERSION } from '../search/analyzer';
 import type { StagedRecord, TrademarkRecordView } from './registry.types';
-import { arrayLiteral, STAGING_COLUMNS, stagingCsv, type EncodedBatch } from './staging-batch';
+import { ANALYSIS_COLUMNS, arrayLiteral, encodeStaged, RECORD_COLUMNS, type EncodedBatch } from './staging-batch';
 
 /** A registry event for trademark_logs (record views, import runs). */
 export interface RegistryLogEntry {
@@ -80,21 +80,51 @@ const COMPARED_COLUMNS = [
 
 const STORED_COLUMNS = ['serial_number', ...COMPARED_COLUMNS, 'source'] as const;
 
-/** The staging table of a transaction's batches (temporary: dropped when the transaction ends). */
+/**
+ * The staging tables of a transaction's batches (temporary: dropped when the transaction ends):
+ * the records, numbered in the order COPY reads them, and their analyses by the records' ids.
+ */
 async function createStaging(sequelize: Sequelize, transaction: Transaction): Promise<void> {
-  await sequelize.query(`CREATE TEMP TABLE trademark_records_staging (${STAGING_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DROP`, { transaction });
+  await sequelize.query(
+    `CREATE TEMP TABLE trademark_records_staging (${RECORD_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}, seq integer GENERATED ALWAYS AS IDENTITY) ON COMMIT DROP`,
+    { transaction },
+  );
+  await sequelize.query(`CREATE TEMP TABLE trademark_analyses_staging (${ANALYSIS_COLUMNS.map(([name, type]) => `${name} ${type}`).join(', ')}) ON COMMIT DROP`, { transaction });
+}
+
+const RECORD_COLUMN_NAMES = RECORD_COLUMNS.map(([name]) => name).join(', ');
+const ANALYSIS_COLUMN_NAMES = ANALYSIS_COLUMNS.map(([name]) => name).join(', ');
+
+/**
+ * Streams COPY CSV text into a table with COPY ... FROM STDIN on the transaction's own
+ * connection (Sequelize keeps the pg client of a transaction on it).
+ */
+async function copyInto(transaction: Transaction, table: string, columns: string, csv: string): Promise<void> {
+  if (csv === '') return;
+  const client = (transaction as unknown as { connection?: PoolClient }).connection;
+  if (!client) throw new Error('The transaction has no connection to COPY on');
+  const copy = client.query(copyFrom(`COPY ${table} (${columns}) FROM STDIN WITH (FORMAT csv)`));
+  await pipeline(Readable.from([csv]), copy);
 }
 
 /**
- * Streams an encoded batch into trademark_records_staging with COPY ... FROM STDIN on the
- * transaction's own connection (Sequelize keeps the pg client of a transaction on it).
+ * The serial numbers a bulk load has written so far, one bit each (all 8-digit numbers: 12.5 MB),
+ * so that a batch of serial numbers met for the first time can skip the upsert.
  */
-async function copyIntoStaging(transaction: Transaction, batch: EncodedBatch): Promise<void> {
-  const client = (transaction as unknown as { connection?: PoolClient }).connection;
-  if (!client) throw new Error('The transaction has no connection to COPY on');
-  const names = STAGING_COLUMNS.map(([name]) => name).join(', ');
-  const copy = client.query(copyFrom(`COPY trademark_records_staging (${names}) FROM STDIN WITH (FORMAT csv)`));
-  await pipeline(Readable.from([batch.csv]), copy);
+class SerialSet {
+  private readonly bits = new Uint8Array(100_000_000 / 8);
+
+  /** Adds the serial numbers; whether any of them was there already (or comes twice). */
+  addAll(serials: readonly number[]): boolean {
+    let seen = false;
+    for (const serial of serials) {
+      const byte = serial >>> 3;
+      const bit = 1 << (serial & 7);
+      if ((this.bits[byte]! & bit) !== 0) seen = true;
+      this.bits[byte]! |= bit;
+    }
+    return seen;
+  }
 }
 
 function toView(row: TrademarkRecord): TrademarkRecordView {
@@ -156,10 +186,7 @@ export class TrademarkRecordsRepository {
     return sequelize.transaction(async (transaction) => {
       await sequelize.query(`SET LOCAL statement_timeout = '${BATCH_STATEMENT_TIMEOUT}'`, { transaction });
       await createStaging(sequelize, transaction);
-      return this.upsertIn(transaction, {
-        csv: stagingCsv(batch),
-        count: batch.length,
-      });
+      return this.upsertIn(transaction, encodeStaged(batch));
     });
   }
 
@@ -196,9 +223,12 @@ export class TrademarkRecordsRepository {
     if (!bulk) {
       return { bulk, write: (batch) => this.upsertEncoded(batch), finish: async () => 0, abort: async () => undefined };
     }
+    const written = new SerialSet();
     return {
       bulk,
-      write: (batch) => this.upsertIn(transaction, batch, true),
+      // A batch whose serial numbers the load has not met (nor repeats) can only be inserted,
+      // so its rows go straight into the tables; any other one goes through the upsert.
+      write: async (batch) => (written.addAll(batch.serials) ? this.upsertIn(transaction, batch, true) : this.insertNew(transaction, batch)),
       finish: async () => {
         // Index builds sort in maintenance_work_mem: at least BULK_MAINTENANCE_WORK_MEM for this
         // transaction, more when the server's setting is higher.
@@ -228,8 +258,19 @@ export class TrademarkRecordsRepository {
   }
 
   /**
-   * Stores one batch in the given transaction: the rows are streamed into a temporary staging
-   * table with COPY (pg-copy-streams), then one statement moves them into the registry (INSERT ...
+   * Stores a batch of records none of which is stored yet (nor repeated in the batch), with
+   * their analyses, by COPY straight into the tables: what upsertIn would do with them, without
+   * the staging. Only for a bulk load, which knows which serial numbers it has written.
+   */
+  private async insertNew(transaction: Transaction, batch: EncodedBatch): Promise<UpsertCounts> {
+    await copyInto(transaction, 'trademark_records', RECORD_COLUMN_NAMES, batch.records);
+    await copyInto(transaction, 'trademark_mark_analyses', ANALYSIS_COLUMN_NAMES, batch.analyses);
+    return { inserted: batch.count, updated: 0, unchanged: 0 };
+  }
+
+  /**
+   * Stores one batch in the given transaction: the rows are streamed into temporary staging
+   * tables with COPY (pg-copy-streams), then one statement moves them into the registry (INSERT ...
    * SELECT ... ON CONFLICT) and writes the analysis of every record it inserted or changed into
    * trademark_mark_analyses (by the record's id, which the upsert returns; a mark that became
    * empty loses its row). A stored record is replaced only by one at least as recent (status date;
@@ -242,10 +283,11 @@ export class TrademarkRecordsRepository {
     const sequelize = this.sequelizeOf();
     const columns = STORED_COLUMNS.join(', ');
     const changed = COMPARED_COLUMNS.map((c) => `trademark_records.${c} IS DISTINCT FROM excluded.${c}`).join('\n          OR ');
-    await copyIntoStaging(transaction, batch);
+    await copyInto(transaction, 'trademark_records_staging', RECORD_COLUMN_NAMES, batch.records);
+    await copyInto(transaction, 'trademark_analyses_staging', ANALYSIS_COLUMN_NAMES, batch.analyses);
     const written = await sequelize.query<{ inserted: boolean }>(
       `WITH src AS MATERIALIZED (
-         SELECT DISTINCT ON (serial_number) ${columns}, analysis FROM trademark_records_staging
+         SELECT DISTINCT ON (serial_number) ${columns}, a.analysis FROM trademark_records_staging s LEFT JOIN trademark_analyses_staging a ON a.record_id = s.id
           ORDER BY serial_number, status_date DESC NULLS LAST, seq DESC
        ), written AS (
          INSERT INTO trademark_records AS trademark_records (${columns})
@@ -268,7 +310,7 @@ export class TrademarkRecordsRepository {
       { transaction, type: QueryTypes.SELECT },
     );
     // A bulk run's next batch reuses the table (created in this transaction, so TRUNCATE empties its file in place).
-    if (reuseStaging) await sequelize.query('TRUNCATE trademark_records_staging', { transaction });
+    if (reuseStaging) await sequelize.query('TRUNCATE trademark_records_staging, trademark_analyses_staging', { transaction });
     const inserted = written.filter((w) => w.inserted).length;
     const updated = written.length - inserted;
     // A serial number repeated within the batch counts its superseded occurrences as unchanged.

@@ -170,15 +170,36 @@ export function activeClassesOf(classifications: readonly Classification[], live
  * Nice class owns it; otherwise it is labelled as the US class it is.
  */
 export function statementClassOf(classCode: string, classifications: readonly Classification[]): { label: string; nice: number | null } {
+  return statementClassIn(classCode, classesOfEach(classifications), classifications);
+}
+
+/** The valid Nice classes of each classification, in order (statementClassOf's reading of international-code). */
+function classesOfEach(classifications: readonly Classification[]): number[][] {
+  const out: number[][] = [];
+  for (const c of classifications) {
+    const nices: number[] = [];
+    for (const code of c.internationalCodes) {
+      const x = Number(code.trim());
+      if (x >= 1 && x <= 45) nices.push(x);
+    }
+    out.push(nices);
+  }
+  return out;
+}
+
+/** statementClassOf with each classification's Nice classes read once (classesOfEach), for the statements of one record. */
+function statementClassIn(classCode: string, nicesOf: readonly number[][], classifications: readonly Classification[]): { label: string; nice: number | null } {
   const n = Number(classCode);
-  const nices = (c: Classification): number[] => c.internationalCodes.map((code) => Number(code.trim())).filter((x) => x >= 1 && x <= 45);
-  const allNice = [...new Set(classifications.flatMap(nices))];
+  const allNice: number[] = [];
+  for (const nices of nicesOf) for (const x of nices) if (!allNice.includes(x)) allNice.push(x);
   if (allNice.length === 0 || allNice.includes(n)) return { label: `Class ${n}`, nice: n };
-  const owner = classifications.find((c) => c.usCodes.some((us) => Number(us) === n) && nices(c).length > 0);
-  if (owner) return { label: `Class ${nices(owner)[0]}`, nice: nices(owner)[0] };
-  if (allNice.length === 1) return { label: `Class ${allNice[0]}`, nice: allNice[0] };
+  const at = classifications.findIndex((c, i) => nicesOf[i]!.length > 0 && c.usCodes.some((us) => Number(us) === n));
+  if (at >= 0) return { label: `Class ${nicesOf[at]![0]}`, nice: nicesOf[at]![0]! };
+  if (allNice.length === 1) return { label: `Class ${allNice[0]}`, nice: allNice[0]! };
   return { label: `US class ${n}`, nice: null };
 }
+
+const GOODS_STATEMENT = /^GS\d{3}/;
 
 /**
  * GSnnnx statements, labelled with the Nice class they belong to (see statementClassOf), in class
@@ -186,16 +207,44 @@ export function statementClassOf(classCode: string, classifications: readonly Cl
  * mark description) and other statements are left out.
  */
 export function goodsAndServices(statements: Statement[], classifications: readonly Classification[] = [], activeClasses?: readonly number[]): string | null {
-  const lines = statements
-    .filter((s) => /^GS\d{3}/.test(s.typeCode))
-    .map((s) => ({ ...statementClassOf(s.typeCode.slice(2, 5), classifications), text: textOf(s.text) }))
-    .filter((s): s is { label: string; nice: number | null; text: string } => s.text !== null)
-    .sort((a, b) => (a.nice ?? 1000) - (b.nice ?? 1000) || a.label.localeCompare(b.label))
-    .map((s) => {
-      const cancelled = activeClasses !== undefined && s.nice !== null && !activeClasses.includes(s.nice);
-      return `${s.label}${cancelled ? ' (cancelled)' : ''}: ${s.text}`;
-    });
-  return lines.length > 0 ? lines.join('\n') : null;
+  let nicesOf: number[][] | null = null;
+  const lines: Array<{ label: string; nice: number | null; text: string }> = [];
+  for (const s of statements) {
+    if (!GOODS_STATEMENT.test(s.typeCode)) continue;
+    const text = textOf(s.text);
+    if (text === null) continue;
+    nicesOf ??= classesOfEach(classifications);
+    const { label, nice } = statementClassIn(s.typeCode.slice(2, 5), nicesOf, classifications);
+    lines.push({ label, nice, text });
+  }
+  if (lines.length === 0) return null;
+  if (lines.length > 1) lines.sort((a, b) => (a.nice ?? 1000) - (b.nice ?? 1000) || a.label.localeCompare(b.label));
+  let out = '';
+  for (let i = 0; i < lines.length; i += 1) {
+    const s = lines[i]!;
+    const cancelled = activeClasses !== undefined && s.nice !== null && !activeClasses.includes(s.nice);
+    out += `${i > 0 ? '\n' : ''}${s.label}${cancelled ? ' (cancelled)' : ''}: ${s.text}`;
+  }
+  return out;
+}
+
+const PATHS = new Map<string, Map<string, string>>();
+
+/**
+ * The path of element `name` under `parent` (relative to `case-file`; '' for the case-file
+ * itself): `parent/name`, the same string object every time, so that the paths of every record
+ * are built once and compared by identity.
+ */
+function pathBelow(parent: string, name: string): string {
+  let children = PATHS.get(parent);
+  if (!children) PATHS.set(parent, (children = new Map()));
+  let path = children.get(name);
+  if (path === undefined) {
+    path = parent === '' ? name : `${parent}/${name}`;
+    // Bounded: a file of arbitrary element names must not grow the memo without end.
+    if (PATHS.size < 4_096 && children.size < 4_096) children.set(name, path);
+  }
+  return path;
 }
 
 /**
@@ -207,6 +256,8 @@ export function goodsAndServices(statements: Statement[], classifications: reado
 export class UsptoXmlParser {
   private readonly parser = new SaxesParser({ position: false });
   private readonly stack: string[] = [];
+  /** For each open element inside the case-file, its path relative to `case-file` (see pathBelow). */
+  private readonly paths: string[] = [];
   private caseFileDepth = -1;
   private draft: CaseFileDraft | null = null;
   private text = '';
@@ -218,7 +269,9 @@ export class UsptoXmlParser {
     this.parser.on('opentag', (tag) => {
       this.stack.push(tag.name);
       this.text = '';
-      if (tag.name === 'case-file' && !this.draft) {
+      if (this.draft) {
+        this.paths.push(pathBelow(this.stack.length > this.caseFileDepth + 1 ? this.paths[this.paths.length - 1]! : '', tag.name));
+      } else if (tag.name === 'case-file') {
         this.positions += 1;
         this.draft = new CaseFileDraft(this.positions);
         this.caseFileDepth = this.stack.length;
@@ -235,7 +288,7 @@ export class UsptoXmlParser {
       if (draft && this.stack.length === this.caseFileDepth) {
         this.finish(draft);
       } else if (draft) {
-        draft.collect(this.stack.slice(this.caseFileDepth).join('/'), this.text);
+        draft.collect(this.paths.pop()!, this.text);
       }
       this.stack.pop();
       this.text = '';
@@ -301,6 +354,7 @@ export class UsptoXmlParser {
 
   private finish(draft: CaseFileDraft): void {
     this.draft = null;
+    this.paths.length = 0;
     this.caseFileDepth = -1;
     try {
       this.ready.push({ kind: 'record', position: draft.position, record: draft.toRecord() });

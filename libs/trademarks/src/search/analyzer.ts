@@ -4,7 +4,7 @@
  * form of encodeAnalysis, in `trademark_mark_analyses`, so a search compares precomputed forms).
  */
 import { conceptOf } from './meaning.util';
-import { INITIALS_KEY_PREFIX, initialsOf, markWords, MEANING_KEY_PREFIX, normalizeMark, phoneticCode, phoneticKeys, singularWord, STOP_WORDS } from './normalize';
+import { INITIALS_KEY_PREFIX, initialsOf, markWords, MEANING_KEY_PREFIX, normalizeMark, phoneticCode, phoneticKeysOfNormalized, singularWord, STOP_WORDS } from './normalize';
 
 /**
  * Bumped whenever the analysis of a text or the keys stored with it change; stored analyses of
@@ -122,7 +122,8 @@ export function abbreviationsOf(words: readonly string[]): string[] {
 /** Analyzes a mark's text (see AnalyzedMark). Pure and deterministic. */
 export function analyzeMark(text: string): AnalyzedMark {
   const normalized = normalizeMark(text);
-  const all = markWords(normalizeMark(splitElisions(text)));
+  const split = splitElisions(text);
+  const all = markWords(split === text ? normalized : normalizeMark(split));
   let words = all.filter((w) => !STOP_WORDS.has(w) && !ARTICLES.has(w));
   if (words.length === 0) words = all;
   const singulars = words.map(singularWord);
@@ -197,8 +198,8 @@ export function analysisOf(stored: string | null | undefined, text: string, norm
  * written together, `=concept` per word the meaning map knows, and `#initials` (also those of the
  * mark less one word, so CVH meets CEDAR VALLEY HEALTH GROUP). Deterministic order.
  */
-export function searchKeys(analysis: AnalyzedMark, text: string): string[] {
-  const keys = new Set(phoneticKeys(text));
+export function searchKeys(analysis: AnalyzedMark): string[] {
+  const keys = new Set(phoneticKeysOfNormalized(analysis.normalized));
   for (const codes of analysis.codes) for (const code of codes) keys.add(code);
   if (analysis.words.length > 1) for (const code of wordCodes(analysis.compact)) keys.add(code);
   for (const concept of analysis.concepts) if (concept !== null) keys.add(MEANING_KEY_PREFIX + concept);

@@ -1,9 +1,8 @@
 /**
  * Pure text functions shared by the registry import (to fill `normalized_mark` and
  * `phonetic_keys`) and by the search (to treat the query the same way). Deterministic (the
- * only dependency is the bounded memo of phonetic codes): a record normalized at import must compare equal to the same text typed later.
+ * only state is the bounded memo of phonetic codes): a record normalized at import must compare equal to the same text typed later.
  */
-import { LRUCache } from 'lru-cache';
 import { conceptOf } from './meaning.util';
 
 /** Number words examiners treat as the numeral (4 / FOR / FOUR). Token-level only. */
@@ -117,11 +116,16 @@ export function initialsOf(words: readonly string[]): string | null {
  * whitespace collapsed. Returns '' for text without letters or digits.
  */
 export function normalizeMark(text: string): string {
-  let s = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase();
-  s = s.replace(/[ßæœøłđðþı]/g, (ch) => SPECIAL_LETTERS[ch] ?? ch);
+  let s: string;
+  // Printable ASCII (most marks) has no mark to fold, nor a special letter: lower case is all.
+  if (PRINTABLE_ASCII.test(text)) s = text.toLowerCase();
+  else {
+    s = text
+      .normalize('NFKD')
+      .replace(/\p{M}+/gu, '')
+      .toLowerCase();
+    s = s.replace(/[ßæœøłđðþı]/g, (ch) => SPECIAL_LETTERS[ch] ?? ch);
+  }
   s = s.replace(/[&+]/g, ' and ');
   s = s.replace(/['’`´.]/g, '');
   s = s.replace(/[^a-z0-9]+/g, ' ').trim();
@@ -132,6 +136,8 @@ export function normalizeMark(text: string): string {
   while (words.length > 1 && words[words.length - 1] === 'and') words.pop();
   return words.join(' ');
 }
+
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
 
 /** Words of a normalized mark (split on spaces). */
 export function markWords(normalized: string): string[] {
@@ -155,14 +161,20 @@ export function phoneticCode(word: string, alternate = false): string {
   if (code === undefined) {
     code = computePhoneticCode(word, alternate);
     // Marks repeat the same words: scoring 200 candidates asks for the same codes again and again.
+    if (cache.size >= CODE_CACHE_SIZE) cache.clear();
     cache.set(word, code);
   }
   return code;
 }
 
+/**
+ * The memo of phonetic codes, each emptied when it reaches CODE_CACHE_SIZE words: a plain Map,
+ * because the import asks for some 15 codes a mark and an LRU's bookkeeping cost more per lookup
+ * (about 7 us a record) than the codes it saved.
+ */
 const CODE_CACHE_SIZE = 50_000;
-const PRIMARY_CODES = new LRUCache<string, string>({ max: CODE_CACHE_SIZE });
-const ALTERNATE_CODES = new LRUCache<string, string>({ max: CODE_CACHE_SIZE });
+const PRIMARY_CODES = new Map<string, string>();
+const ALTERNATE_CODES = new Map<string, string>();
 
 function computePhoneticCode(word: string, alternate: boolean): string {
   const w = word.toUpperCase().replace(/[^A-Z0-9]/g, '');
@@ -313,7 +325,12 @@ export function singularWord(word: string): string {
  * deterministic. Codes shorter than 2 characters are dropped unless they are numerals.
  */
 export function phoneticKeys(text: string): string[] {
-  const words = markWords(normalizeMark(text));
+  return phoneticKeysOfNormalized(normalizeMark(text));
+}
+
+/** phoneticKeys of a text whose normalizeMark is `normalized`. */
+export function phoneticKeysOfNormalized(normalized: string): string[] {
+  const words = markWords(normalized);
   const keys = new Set<string>();
   const add = (word: string): void => {
     for (const alt of [false, true]) {

@@ -55,7 +55,7 @@ export function prepareQuery(text: string, classes: number[] = []): PreparedQuer
     normalized: analysis.normalized,
     words: analysis.words,
     compact: analysis.compact,
-    keys: [...new Set([...searchKeys(analysis, text), ...synonymKeys(analysis.words)])],
+    keys: [...new Set([...searchKeys(analysis), ...synonymKeys(analysis.words)])],
     lookalikeKeys: lookalikeKeys(analysis),
     classes,
     analysis,
