@@ -326,12 +326,11 @@ export class CopyrightContentService {
       // The index found works sharing some index hashes; the whole fingerprint sets of those
       // worth comparing (fetched with them) decide: shared fingerprints, containment both
       // ways, passages.
-      const mine = uploadHashes;
       const uploadIndexHashes = analysis.text.indexHashes.length;
       for (const candidate of near.text) {
         if (found.has(candidate.contentId) || !worthComparing(candidate.shared, uploadIndexHashes, candidate.fingerprintCount)) continue;
         if (!candidate.fingerprints) continue;
-        const theirs = unpackFingerprints(candidate.fingerprints, (hash) => sortedHas(mine, hash));
+        const theirs = unpackFingerprints(candidate.fingerprints, (hash) => sortedHas(uploadHashes, hash));
         const verdict = textVerdict(new Set(theirs.map((f) => f.hash)).size, uploadHashes.length, candidate.fingerprintCount);
         if (!verdict.match) continue;
         const { match: _m, score, ...rest } = verdict;
