@@ -175,8 +175,33 @@ describe('POST/GET /v1/trademarks/searches (e2e)', () => {
       const plan = await pg.query(`EXPLAIN ${pgSql}`, bind);
       const text = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
       expect(text).toMatch(/Bitmap Index Scan on trademark_records_normalized_mark_trgm_idx/);
-      expect(text).toMatch(/Bitmap Index Scan on trademark_records_phonetic_keys_gin_idx/);
+      expect(text).toMatch(/Bitmap Index Scan on trademark_records_keys_classes_gin_idx/);
       expect(text).not.toMatch(/Seq Scan on trademark_records/);
+    } finally {
+      await pg.query('ROLLBACK');
+    }
+  });
+
+  it('reads a crowded initialism among the searched classes in one index scan of key and classes, never by a BitmapAnd', async () => {
+    await pg.query('BEGIN');
+    try {
+      // An initialism carried by thousands of records across all classes, as in a registry of millions.
+      await pg.query(`
+        INSERT INTO trademark_records (serial_number, mark, normalized_mark, phonetic_keys, live, classes, source)
+        SELECT 'c' || i, 'CROWD MARK ' || i, 'crowd mark ' || i, ARRAY['#cm'], true, ARRAY[(i % 45) + 1], 'test'
+          FROM generate_series(1, 20000) AS i`);
+      await pg.query('ANALYZE trademark_records');
+      await pg.query("SELECT set_config('pg_trgm.similarity_threshold', '0.3', true), set_config('enable_seqscan', 'off', true)");
+      // A look-alike key no record carries, so that no trigram scan brings other classes' rows in.
+      const { sql, bind } = candidateSql({ normalized: 'crowd mark', keys: [], words: [], lookalikeKeys: ['zzzz'], crowdedExactKeys: ['#cm'], classes: [9], status: 'all' });
+      const plan = await pg.query(`EXPLAIN ${sql.replace(/\$(\d+)::/g, '$$$1::')}`, bind);
+      const text = plan.rows.map((r: Record<string, string>) => r['QUERY PLAN']).join('\n');
+      expect(text).toMatch(/Bitmap Index Scan on trademark_records_keys_classes_gin_idx/);
+      expect(text).toMatch(/Index Cond: \(\(phonetic_keys && '\{#cm\}'::text\[\]\) AND \(classes && '\{9\}'::integer\[\]\)\)/);
+      expect(text).not.toMatch(/BitmapAnd/);
+      const rows = await pg.query(sql.replace(/\$(\d+)::/g, '$$$1::'), bind);
+      expect(rows.rows.length).toBeGreaterThan(0);
+      expect(rows.rows.every((r: { classes: number[] }) => r.classes.includes(9))).toBe(true);
     } finally {
       await pg.query('ROLLBACK');
     }

@@ -277,7 +277,9 @@ export function candidateSql(query: CandidateQuery): {
   if (needsTrigramScan(query)) signals.push({ where: 'r.normalized_mark % $1', bounded: true });
   if (exact.length > 0) signals.push({ where: `r.phonetic_keys && ${param(exact)}::text[]`, bounded: false });
   // A crowded initialism or concept (SP: the initials of thousands of records in a large registry)
-  // is read only among the records in the searched classes, where the ranking looks first.
+  // is read only among the records in the searched classes, where the ranking looks first: one scan
+  // of the index over keys and classes together (202612080100), never a BitmapAnd with a class's
+  // bitmap of hundreds of thousands of records.
   if ((query.crowdedExactKeys ?? []).length > 0 && query.classes.length > 0) {
     signals.push({ where: `r.phonetic_keys && ${param(query.crowdedExactKeys)}::text[] AND r.classes && $3::int[]`, bounded: true });
   }

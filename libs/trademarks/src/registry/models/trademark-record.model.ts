@@ -7,10 +7,11 @@ import { Column, DataType, Model, Table } from 'sequelize-typescript';
   underscored: true,
   timestamps: false,
   indexes: [
-    { name: 'trademark_records_classes_gin_idx', using: 'gin', fields: ['classes'] },
     // Created by the search migration (202611250410): the candidate signals of a clearance search.
     { name: 'trademark_records_normalized_mark_trgm_idx', using: 'gin', fields: [{ name: 'normalized_mark', operator: 'gin_trgm_ops' }] },
-    { name: 'trademark_records_phonetic_keys_gin_idx', using: 'gin', fields: ['phonetic_keys'] },
+    // Created by 202612080100: the sound, initials and meaning keys and the classes, in one index
+    // (a crowded initialism among the searched classes is one index scan, not a BitmapAnd).
+    { name: 'trademark_records_keys_classes_gin_idx', using: 'gin', fields: ['phonetic_keys', 'classes'] },
     // Created by 202612050110: the look-alike keys (search/analyzer lookalikeKeys: whole-mark and per-word deletion keys).
     { name: 'trademark_records_lookalike_keys_gin_idx', using: 'gin', fields: ['lookalike_keys'], where: { lookalike_keys: { [Op.ne]: null } } },
   ],
