@@ -14,7 +14,9 @@
  *      and bare GET /trigram, alternating (API first in odd rounds, bare first in even ones).
  *
  * Settings: BENCH_SEARCH_RECORDS (1000000), BENCH_DURATION_S (10), BENCH_WARMUP_S (3),
- * BENCH_ROUNDS (2), BENCH_CONNECTIONS (8). Report: stdout and bench/out/search-<timestamp>.md.
+ * BENCH_ROUNDS (2), BENCH_CONNECTIONS (8), BENCH_SEARCH_CLASSES (none: comma-separated Nice classes
+ * that every API search names, e.g. 9,25; the bare query has no classes). Report: stdout and
+ * bench/out/search-<timestamp>.md.
  * Targets: API p95 < 100 ms at 1 client; API req/s >= 0.5 x bare req/s.
  */
 import autocannon from 'autocannon';
@@ -52,7 +54,20 @@ const settings = {
   warmupS: intFromEnv('BENCH_WARMUP_S', 3, 0),
   rounds: intFromEnv('BENCH_ROUNDS', 2, 1),
   connections: intFromEnv('BENCH_CONNECTIONS', 8, 2),
+  classes: classesFromEnv('BENCH_SEARCH_CLASSES'),
 };
+/** The Nice classes every API search names (BENCH_SEARCH_CLASSES), none by default. */
+function classesFromEnv(name: string): number[] {
+  const raw = (process.env[name] ?? '').trim();
+  if (raw === '') return [];
+  const classes = raw.split(',').map((part) => Number(part.trim()));
+  if (classes.some((c) => !Number.isInteger(c) || c < 1 || c > 45)) throw new Error(`${name} must be comma-separated Nice classes 1-45, got ${raw}`);
+  return classes;
+}
+
+/** The API's search body for a mark. */
+const searchBody = (mark: string): string => JSON.stringify(settings.classes.length > 0 ? { mark, classes: settings.classes, limit: 20 } : { mark, limit: 20 });
+
 const TARGETS = { p95At1Ms: 100, throughputRatio: 0.5 };
 
 type Server = 'api' | 'bare';
@@ -171,7 +186,7 @@ function requestsFor(server: Server, queries: string[], token: string): (client:
           method: 'POST',
           path: '/v1/trademarks/searches',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, 'user-agent': 'clearmark-bench/search' },
-          body: JSON.stringify({ mark, limit: 20 }),
+          body: searchBody(mark),
         }))
       : queries.map((mark) => ({ method: 'GET', path: `/trigram?q=${encodeURIComponent(normalizeMark(mark))}` }));
   return (client) => {
@@ -204,7 +219,7 @@ async function check(api: string, bare: string, queries: string[], token: string
     const a = await fetch(`${api}/v1/trademarks/searches`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ mark, limit: 20 }),
+      body: searchBody(mark),
     });
     const aText = await a.text();
     if (a.status < 200 || a.status >= 300) throw new Error(`API search for ${mark} answered ${a.status}: ${aText}`);
@@ -305,7 +320,7 @@ async function main(): Promise<void> {
 
   // Report
   const lines: string[] = [];
-  const cmd = `${process.env.BENCH_SEARCH_RECORDS ? `BENCH_SEARCH_RECORDS=${process.env.BENCH_SEARCH_RECORDS} ` : ''}npm run bench:search`;
+  const cmd = `${['BENCH_SEARCH_RECORDS', 'BENCH_SEARCH_CLASSES'].map((name) => (process.env[name] ? `${name}=${process.env[name]} ` : '')).join('')}npm run bench:search`;
   lines.push(`## Trademark search speed: ${date.toISOString()}`);
   lines.push('');
   lines.push(`- Command: \`${cmd}\`; revision ${gitRevision()}; ${machineDescription()}; load average at start ${load1.toFixed(2)}`);
@@ -315,7 +330,7 @@ async function main(): Promise<void> {
   );
   lines.push(
     `- ${queries.length} query marks (50 generated marks: exact, typo, sound-alike, shared word); with results: API ${hits.apiHits}, bare ${hits.bareHits}. ` +
-      `API: POST /v1/trademarks/searches {mark, limit: 20} (stores each search); bare: Fastify + pg, one \`normalized_mark % $1 ORDER BY similarity DESC LIMIT 20\` (threshold 0.3) on the pre-normalized mark`,
+      `API: POST /v1/trademarks/searches {mark, ${settings.classes.length > 0 ? `classes: [${settings.classes.join(', ')}], ` : ''}limit: 20} (stores each search); bare: Fastify + pg, one \`normalized_mark % $1 ORDER BY similarity DESC LIMIT 20\` (threshold 0.3) on the pre-normalized mark`,
   );
   lines.push(`- ${settings.rounds} round(s) per concurrency, ${settings.warmupS} s warm-up + ${settings.durationS} s each, API and bare alternating; latencies of all answers (2xx or not) merged over rounds; throughput counts 2xx answers only`);
   lines.push('');
