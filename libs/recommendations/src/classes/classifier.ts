@@ -106,9 +106,10 @@ export class NiceClassifier {
   private readonly inQuery: Float64Array;
   private readonly touched: Int32Array;
   private readonly headKinds: Map<string, NiceClassInfo['kind']>;
-  /** The linear component (model.ts `linear`): per feature the offset of its row of one weight per class in `linearWeights`. */
-  private readonly linearRow = new Map<string, number>();
-  private readonly linearWeights: Float64Array;
+  /** The linear component (model.ts `linear`): per feature its index, and the model's flat arrays of (class index, weight) pairs. */
+  private readonly linearFeature = new Map<string, number>();
+  private readonly linearStart: Int32Array;
+  private readonly linearEntries: Float64Array;
 
   constructor(readonly model: ClassModel) {
     const { docs, idf, avgDocLength } = model;
@@ -167,12 +168,9 @@ export class NiceClassifier {
     this.touched = new Int32Array(docs.length);
     this.inQuery = new Float64Array(n);
     this.headKinds = new Map(Object.entries(model.headKinds));
-    const linearFeatures = Object.keys(model.linear.weights);
-    this.linearWeights = new Float64Array(linearFeatures.length * k);
-    linearFeatures.forEach((f, row) => {
-      for (const [c, value] of model.linear.weights[f]!) this.linearWeights[row * k + c] = value;
-      this.linearRow.set(f, row * k);
-    });
+    model.linear.features.forEach((f, i) => this.linearFeature.set(f, i));
+    this.linearStart = Int32Array.from(model.linear.start);
+    this.linearEntries = Float64Array.from(model.linear.entries);
     const features = Object.keys(model.logLikelihood);
     this.likelihood = new Float64Array(features.length * k);
     features.forEach((f, row) => {
@@ -331,9 +329,10 @@ export class NiceClassifier {
     let maxLinear = -Infinity;
     if (linear) {
       for (const [f, weight] of query) {
-        const base = this.linearRow.get(f);
-        if (base === undefined) continue;
-        for (let i = 0; i < k; i++) linear[i]! += weight * this.linearWeights[base + i]!;
+        const i = this.linearFeature.get(f);
+        if (i === undefined) continue;
+        const end = this.linearStart[i + 1]!;
+        for (let j = this.linearStart[i]!; j < end; j++) linear[this.linearEntries[2 * j]!]! += weight * this.linearEntries[2 * j + 1]!;
       }
       for (let i = 0; i < k; i++) if (linear[i]! > maxLinear) maxLinear = linear[i]!;
     }

@@ -132,9 +132,9 @@ describe('Nice-class model training', () => {
     const model = trainClassModel(classes, docs);
     expect(model.linear.bias).toHaveLength(classes.length);
     // Trained on the docs read with their expansions: a hypernym a description reaches has weights.
-    expect(Object.keys(model.linear.weights)).toEqual(expect.arrayContaining(['coffee', 'beverage', 'h:rental']));
+    expect(model.linear.features).toEqual(expect.arrayContaining(['coffee', 'beverage', 'h:rental']));
     const withLinear = new NiceClassifier(model);
-    const without = new NiceClassifier({ ...model, linear: { bias: classes.map(() => 0), weights: {} } });
+    const without = new NiceClassifier({ ...model, linear: { bias: classes.map(() => 0), features: [], start: [0], entries: [] } });
     const scores = (classifier: NiceClassifier, d: string): Map<number, number> => new Map(classifier.rank(d).map((s) => [s.class, s.score]));
     // One clause: scored as before.
     expect(scores(withLinear, 'herbal tea blends')).toEqual(scores(without, 'herbal tea blends'));

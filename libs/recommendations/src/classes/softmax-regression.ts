@@ -7,10 +7,17 @@ export interface SoftmaxExample {
   weight: number;
 }
 
-/** A multinomial logistic regression: per class a bias, per feature its `[class index, weight]` pairs (those that matter). */
+/**
+ * A multinomial logistic regression: per class a bias, per feature the weights that matter, as
+ * flat arrays (an artifact of few large arrays parses several times faster than one of many
+ * small ones): feature `features[i]` has the pairs `entries[2j], entries[2j + 1]` (class index,
+ * weight) for j from `start[i]` to `start[i + 1]`.
+ */
 export interface SoftmaxModel {
   bias: number[];
-  weights: Record<string, Array<[number, number]>>;
+  features: string[];
+  start: number[];
+  entries: number[];
 }
 
 export interface SoftmaxOptions {
@@ -80,14 +87,27 @@ export function trainSoftmax(examples: SoftmaxExample[], classes: number, option
     }
   }
   const round = (x: number): number => Math.round(x * 1e4) / 1e4;
-  const weights: Record<string, Array<[number, number]>> = {};
+  const features: string[] = [];
+  const start: number[] = [0];
+  const entries: number[] = [];
   names.forEach((name, f) => {
-    const row: Array<[number, number]> = [];
+    const before = entries.length;
     for (let c = 0; c < k; c++) {
       const value = round(w[f * k + c]!);
-      if (Math.abs(value) >= options.prune) row.push([c, value]);
+      if (Math.abs(value) >= options.prune) entries.push(c, value);
     }
-    if (row.length > 0) weights[name] = row;
+    if (entries.length === before) return;
+    features.push(name);
+    start.push(entries.length / 2);
   });
-  return { bias: Array.from(bias, round), weights };
+  return { bias: Array.from(bias, round), features, start, entries };
+}
+
+/** A feature's `[class index, weight]` pairs in a model (none when it has no weight that matters). */
+export function softmaxWeights(model: SoftmaxModel, feature: string): Array<[number, number]> {
+  const i = model.features.indexOf(feature);
+  if (i < 0) return [];
+  const out: Array<[number, number]> = [];
+  for (let j = model.start[i]!; j < model.start[i + 1]!; j++) out.push([model.entries[2 * j]!, model.entries[2 * j + 1]!]);
+  return out;
 }
