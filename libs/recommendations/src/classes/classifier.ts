@@ -37,6 +37,19 @@ const COVERAGE_POWER = 0.5;
  */
 const OTHER_KIND_IN_CLAUSE = 0.1;
 
+/**
+ * In a clause of a description with several, each class's score is multiplied by the linear
+ * component's posterior relative to its best class, to this power (a product of experts:
+ * p_c / p_max = e^(z_c - z_max), z the linear model's logits; model.ts `linear`). The linear
+ * model was trained on the official terms, heading items and "includes" items read as a
+ * description is read (with the WordNet expansions), one text of one class each: a clause is the
+ * kind of text it knows; the whole description, which mixes its clauses' classes and wording, is
+ * not, and keeps its score unscaled. A class the clause's wording makes unlikely loses some of its
+ * score there, so a clause's runner-ups that are only word neighbours no longer crowd out of the
+ * top 5 the class another clause names.
+ */
+const LINEAR_POWER = 0.1;
+
 /** The API answers at most this many classes. */
 export const MAX_SUGGESTIONS = 5;
 
@@ -59,7 +72,8 @@ export function selectSuggestions<T extends Pick<ClassScore, 'score' | 'confiden
 /**
  * Scores the 45 classes for a description with a trained model: every clause and the whole
  * description are scored on their own (BM25 over the official terms with WordNet-expanded
- * description words, plus naive Bayes over the class texts), and each class keeps its best.
+ * description words, plus naive Bayes over the class texts; in a clause, also weighed by a
+ * discriminatively trained linear model), and each class keeps its best.
  */
 export class NiceClassifier {
   /**
@@ -92,6 +106,10 @@ export class NiceClassifier {
   private readonly inQuery: Float64Array;
   private readonly touched: Int32Array;
   private readonly headKinds: Map<string, NiceClassInfo['kind']>;
+  /** The linear component (model.ts `linear`): per feature its index, and the model's flat arrays of (class index, weight) pairs. */
+  private readonly linearFeature = new Map<string, number>();
+  private readonly linearStart: Int32Array;
+  private readonly linearEntries: Float64Array;
 
   constructor(readonly model: ClassModel) {
     const { docs, idf, avgDocLength } = model;
@@ -150,6 +168,9 @@ export class NiceClassifier {
     this.touched = new Int32Array(docs.length);
     this.inQuery = new Float64Array(n);
     this.headKinds = new Map(Object.entries(model.headKinds));
+    model.linear.features.forEach((f, i) => this.linearFeature.set(f, i));
+    this.linearStart = Int32Array.from(model.linear.start);
+    this.linearEntries = Float64Array.from(model.linear.entries);
     const features = Object.keys(model.logLikelihood);
     this.likelihood = new Float64Array(features.length * k);
     features.forEach((f, row) => {
@@ -178,7 +199,7 @@ export class NiceClassifier {
     const best = new Float64Array(k);
     const from: Array<TextScores | undefined> = new Array(k);
     for (const text of texts) {
-      const scored = this.scoreText(text, text === description ? undefined : this.clauseKind(text));
+      const scored = text === description ? this.scoreText(text, false) : this.scoreText(text, true, this.clauseKind(text));
       for (let i = 0; i < k; i++) {
         if (from[i] === undefined || scored.scores[i]! > best[i]!) {
           best[i] = scored.scores[i]!;
@@ -220,7 +241,8 @@ export class NiceClassifier {
     return kinds.size === 1 ? [...kinds][0] : undefined;
   }
 
-  private scoreText(text: string, kind?: NiceClassInfo['kind']): TextScores {
+  /** One text's class scores: `inClause` when it is a clause of a description with several (LINEAR_POWER), `kind` the kind of offer the clause names (OTHER_KIND_IN_CLAUSE). */
+  private scoreText(text: string, inClause: boolean, kind?: NiceClassInfo['kind']): TextScores {
     const query = features(text, true, (l) => this.featureIds.has(l));
     const k = this.model.classes.length;
     // BM25 of each term against the weighted query features.
@@ -302,6 +324,19 @@ export class NiceClassifier {
       sum += logPost[i]!;
     }
 
+    // In a clause, the linear component's logits (LINEAR_POWER).
+    const linear = inClause ? Float64Array.from(this.model.linear.bias) : undefined;
+    let maxLinear = -Infinity;
+    if (linear) {
+      for (const [f, weight] of query) {
+        const i = this.linearFeature.get(f);
+        if (i === undefined) continue;
+        const end = this.linearStart[i + 1]!;
+        for (let j = this.linearStart[i]!; j < end; j++) linear[this.linearEntries[2 * j]!]! += weight * this.linearEntries[2 * j + 1]!;
+      }
+      for (let i = 0; i < k; i++) if (linear[i]! > maxLinear) maxLinear = linear[i]!;
+    }
+
     const lemmas = new Set(contentLemmas(text));
     const excluded = new Set(this.model.excludes.filter((e) => e.lemmas.every((l) => lemmas.has(l))).map((e) => e.class));
     const out = new Float64Array(k);
@@ -309,6 +344,7 @@ export class NiceClassifier {
     this.model.classes.forEach((c, i) => {
       const nb = seen > 0 ? logPost[i]! / sum : 0;
       let score = RETRIEVAL_SHARE * (maxRetrieval > 0 ? retrieval[i]! / maxRetrieval : 0) * Math.min(1, maxRetrieval / 8) + (1 - RETRIEVAL_SHARE) * nb;
+      if (linear) score *= Math.exp(LINEAR_POWER * (linear[i]! - maxLinear));
       if (excluded.has(c.class)) score *= EXCLUDE_FACTOR;
       if (kind !== undefined && c.kind !== kind) score *= OTHER_KIND_IN_CLAUSE;
       out[i] = score;

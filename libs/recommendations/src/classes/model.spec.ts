@@ -128,6 +128,26 @@ describe('Nice-class model training', () => {
     expect(classifier.clauseKind('and we brew beer')).toBeUndefined();
   });
 
+  it('weighs the classes of a clause by the linear model, and leaves a one-clause description to the other components', () => {
+    const model = trainClassModel(classes, docs);
+    expect(model.linear.bias).toHaveLength(classes.length);
+    // Trained on the docs read with their expansions: a hypernym a description reaches has weights.
+    expect(model.linear.features).toEqual(expect.arrayContaining(['coffee', 'beverage', 'h:rental']));
+    const withLinear = new NiceClassifier(model);
+    const without = new NiceClassifier({ ...model, linear: { bias: classes.map(() => 0), features: [], start: [0], entries: [] } });
+    const scores = (classifier: NiceClassifier, d: string): Map<number, number> => new Map(classifier.rank(d).map((s) => [s.class, s.score]));
+    // One clause: scored as before.
+    expect(scores(withLinear, 'herbal tea blends')).toEqual(scores(without, 'herbal tea blends'));
+    // Clauses of a description with several: a class the clause's wording makes less likely than
+    // its best loses some of its score there (never gains), the clause's best keeps it.
+    const mixed = 'herbal tea blends, and we rent bicycles';
+    const a = scores(withLinear, mixed);
+    const b = scores(without, mixed);
+    for (const [cls, score] of a) expect(score).toBeLessThanOrEqual(b.get(cls)! + 1e-12);
+    expect([...a].filter(([cls, score]) => score < b.get(cls)! - 1e-6).length).toBeGreaterThan(0);
+    expect(withLinear.rank(mixed)[0]!.class).toBe(without.rank(mixed)[0]!.class);
+  });
+
   it('learns the kind a head names from the official data, and reads a clause with that head as that kind', () => {
     const tiny: NiceClassInfo[] = [
       { class: 20, kind: 'good', heading: 'Furniture' },

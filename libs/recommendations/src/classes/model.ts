@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { contentLemmas, features, FEATURES_VERSION, heads, hyphenPieces } from './text';
+import { trainSoftmax, type SoftmaxModel } from './softmax-regression';
 
 /** One labelled document of the training data: an official term, a heading item or a class note. */
 export interface TrainingDoc {
@@ -45,6 +46,11 @@ export interface ClassModel {
    * `installation`: services; `machine`, `preparation`: goods). Heads of mixed kinds are left out.
    */
   headKinds: Record<string, NiceClassInfo['kind']>;
+  /**
+   * A multinomial logistic regression (trainLinear) over the features a description gets (text.ts
+   * `features` with the WordNet expansions): its class indices are those of `classes`.
+   */
+  linear: SoftmaxModel;
   /**
    * Logistic calibration of a suggestion into the probability that its class is right:
    * 1 / (1 + e^-(a·score + relative·score/topScore + b)), `topScore` the first suggestion's score.
@@ -153,8 +159,24 @@ export function trainClassModel(classes: NiceClassInfo[], data: TrainingDoc[], c
     .filter((e) => e.lemmas.length > 0);
 
   const headKinds = headKindsOf(classes, positives);
-  const body = { featuresVersion: FEATURES_VERSION, classes, docs, avgDocLength: totalLength / Math.max(1, n), idf, logLikelihood, unseen, excludes, headKinds, calibration };
+  const linear = trainLinear(classes, positives);
+  const body = { featuresVersion: FEATURES_VERSION, classes, docs, avgDocLength: totalLength / Math.max(1, n), idf, logLikelihood, unseen, excludes, headKinds, linear, calibration };
   return { modelVersion: modelVersionOf(body), ...body };
+}
+
+/**
+ * The linear component: a softmax regression from each positive doc (term, heading item,
+ * "includes" item), read as a description is read (its features with their WordNet expansions,
+ * so that a hypernym a description reaches is weighed by the classes whose texts reach it; naive
+ * Bayes and BM25 see only the docs' own words), to its class, each doc at its source weight.
+ * Deterministic (softmax-regression.ts).
+ */
+export function trainLinear(classes: NiceClassInfo[], positives: TrainingDoc[]): SoftmaxModel {
+  const index = new Map(classes.map((c, i) => [c.class, i]));
+  const examples = positives
+    .map((d) => ({ features: features(d.text, true), classIndex: index.get(d.class)!, weight: SOURCE_WEIGHT[d.source] }))
+    .filter((e) => e.features.size > 0 && e.weight > 0);
+  return trainSoftmax(examples, classes.length);
 }
 
 /** `ncl12-2024.<first 12 hex of the SHA-256 of the artifact's content>`. */

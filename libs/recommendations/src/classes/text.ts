@@ -34,8 +34,10 @@ import { LRUCache } from 'lru-cache';
  * data (model.ts headKinds); a clause with such a head scales the other kind down as 18 does.
  * 20: a verb that makes or transforms its object (`we roast coffee`) no longer makes its clause
  * a service (makesItsObject); its activity heads may (classifier.ts clauseKind); refitted.
+ * 21: the artifact holds a linear model (softmax regression over these features, model.ts
+ * `linear`) that weighs a clause's classes (classifier.ts LINEAR_POWER); refitted.
  */
-export const FEATURES_VERSION = 20;
+export const FEATURES_VERSION = 21;
 
 /** Function words and the small talk of a business describing itself; they carry no class. */
 const STOPWORDS = new Set(
