@@ -164,7 +164,7 @@ export class CopyrightContentService {
       throw error;
     }
     // Distinct, ascending (a typed sort: a Set of 15,000 53-bit doubles costs about 5 ms).
-    const uploadHashes = analysis.text ? distinctSorted(analysis.text.fingerprints.map((f) => f.hash)) : new Float64Array(0);
+    const uploadHashes = analysis.text ? distinctSorted(fingerprintHashes(analysis.text.fingerprints)) : new Float64Array(0);
     // The index hashes this text posts and looks up: those of its level (MATCH_RULES.text.indexLevelAbove).
     const postedHashes = analysis.text ? analysis.text.indexLevels[indexLevelOf(uploadHashes.length)] : [];
     try {
@@ -412,6 +412,13 @@ export class CopyrightContentService {
       },
     };
   }
+}
+
+/** The fingerprints' hashes in a typed array (no intermediate array of boxed numbers). */
+function fingerprintHashes(fingerprints: ReadonlyArray<{ hash: number }>): Float64Array {
+  const out = new Float64Array(fingerprints.length);
+  for (let i = 0; i < fingerprints.length; i++) out[i] = fingerprints[i].hash;
+  return out;
 }
 
 function contentView(c: ContentRecord): ContentView {
