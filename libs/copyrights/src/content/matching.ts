@@ -35,7 +35,7 @@ export const MATCH_RULES = {
      * level-0 index hashes, so that a long text writes and looks up a few hundred postings where
      * it wrote thousands (each a random B-tree insert and probe: these were most of a 500 KB
      * text's upload). Up to 2,048 fingerprints (about 50 KB of text) every index hash is posted;
-     * a 500 KB text (about 15,000) posts level 3. The price is the guaranteed run length:
+     * a 476 KB text (about 16,700) posts level 4, about 280 hashes instead of 4,550. The price is the guaranteed run length:
      * indexLevelGuarantee(j) tokens (36 at level 0, 267 at level 3, 531 at level 4, the cap)
      * between a text of level j and any other text; the comparison itself still runs on all the
      * fingerprints of the works the index finds.
