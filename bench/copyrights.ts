@@ -8,6 +8,10 @@
  *      reordered paragraphs, and a 30% excerpt (contiguous) inside an unrelated text of the same
  *      length. Images (generated scenes, 640x480 PNG): resized to 55%, JPEG quality 40, 10% crop
  *      (5% off each side), brightness +20% and -20%, a text overlay (banner and caption).
+ *      Long texts: BENCH_LONG_TEXT_ORIGINALS texts of 476 KB (index level 4) and as many of 5 KB
+ *      (level 0) in one stored pool: the same text alterations of the long ones, a 5 KB work
+ *      quoted inside a 476 KB upload, a 5 KB excerpt of a 476 KB work, against
+ *      BENCH_LONG_UNRELATED unrelated texts (half of each size).
  *      Recall = altered copies matched to their original / copies; false-match rate = unrelated
  *      documents that match any original / unrelated documents. Targets: recall >= 0.95 at a
  *      false-match rate <= 1%.
@@ -21,8 +25,9 @@
  *      text and for a small image. Target: p95 < 50 ms.
  *
  * Environment, all optional: BENCH_DATABASE_URL (else an embedded PostgreSQL), BENCH_WORKS
- * (100000), BENCH_FINGERPRINTS_PER_WORK (60), BENCH_TEXT_ORIGINALS (60), BENCH_IMAGE_ORIGINALS
- * (40), BENCH_UNRELATED (200), BENCH_UPLOAD_FILES (12 per kind), BENCH_PROBES (60).
+ * (100000), BENCH_FINGERPRINTS_PER_WORK (60), BENCH_TEXT_ORIGINALS (60), BENCH_LONG_TEXT_ORIGINALS
+ * (10), BENCH_LONG_UNRELATED (40), BENCH_IMAGE_ORIGINALS (40), BENCH_UNRELATED (200),
+ * BENCH_UPLOAD_FILES (12 per kind), BENCH_PROBES (60).
  * Seeding 100,000 works takes minutes: with BENCH_DATABASE_URL, a database that already holds a
  * seed of exactly BENCH_WORKS works (from an earlier run, or BENCH_SEED_ONLY=1, which stops after
  * seeding) is reused, and the report says so (the throughput part then runs beside those works).
