@@ -8,6 +8,10 @@
  *      reordered paragraphs, and a 30% excerpt (contiguous) inside an unrelated text of the same
  *      length. Images (generated scenes, 640x480 PNG): resized to 55%, JPEG quality 40, 10% crop
  *      (5% off each side), brightness +20% and -20%, a text overlay (banner and caption).
+ *      Long texts: BENCH_LONG_TEXT_ORIGINALS texts of 476 KB (index level 4) and as many of 5 KB
+ *      (level 0) in one stored pool: the same text alterations of the long ones, a 5 KB work
+ *      quoted inside a 476 KB upload, a 5 KB excerpt of a 476 KB work, against
+ *      BENCH_LONG_UNRELATED unrelated texts (half of each size).
  *      Recall = altered copies matched to their original / copies; false-match rate = unrelated
  *      documents that match any original / unrelated documents. Targets: recall >= 0.95 at a
  *      false-match rate <= 1%.
@@ -21,8 +25,9 @@
  *      text and for a small image. Target: p95 < 50 ms.
  *
  * Environment, all optional: BENCH_DATABASE_URL (else an embedded PostgreSQL), BENCH_WORKS
- * (100000), BENCH_FINGERPRINTS_PER_WORK (60), BENCH_TEXT_ORIGINALS (60), BENCH_IMAGE_ORIGINALS
- * (40), BENCH_UNRELATED (200), BENCH_UPLOAD_FILES (12 per kind), BENCH_PROBES (60).
+ * (100000), BENCH_FINGERPRINTS_PER_WORK (60), BENCH_TEXT_ORIGINALS (60), BENCH_LONG_TEXT_ORIGINALS
+ * (10), BENCH_LONG_UNRELATED (40), BENCH_IMAGE_ORIGINALS (40), BENCH_UNRELATED (200),
+ * BENCH_UPLOAD_FILES (12 per kind), BENCH_PROBES (60).
  * Seeding 100,000 works takes minutes: with BENCH_DATABASE_URL, a database that already holds a
  * seed of exactly BENCH_WORKS works (from an earlier run, or BENCH_SEED_ONLY=1, which stops after
  * seeding) is reused, and the report says so (the throughput part then runs beside those works).
@@ -36,7 +41,7 @@ import { Client } from 'pg';
 import sharp from 'sharp';
 import { analyzeContent } from '../libs/copyrights/src/content/content-analyzer';
 import { packFingerprints } from '../libs/copyrights/src/content/fingerprint-pack';
-import { imageVerdict, lookupHashes, MATCH_RULES, textVerdict, worthComparing } from '../libs/copyrights/src/content/matching';
+import { imageVerdict, indexLevelOf, lookupHashes, MATCH_RULES, textVerdict, worthComparing } from '../libs/copyrights/src/content/matching';
 import { winnow, WINNOW_INDEX_W, WINNOW_W } from '../libs/copyrights/src/content/winnowing';
 import {
   commandLine,
@@ -61,6 +66,8 @@ const settings = {
   works: intFromEnv('BENCH_WORKS', 100_000, 100),
   fingerprintsPerWork: intFromEnv('BENCH_FINGERPRINTS_PER_WORK', 60, 1, 10_000),
   textOriginals: intFromEnv('BENCH_TEXT_ORIGINALS', 60, 2),
+  longTextOriginals: intFromEnv('BENCH_LONG_TEXT_ORIGINALS', 10, 1),
+  longUnrelated: intFromEnv('BENCH_LONG_UNRELATED', 40, 2),
   imageOriginals: intFromEnv('BENCH_IMAGE_ORIGINALS', 40, 2),
   unrelated: intFromEnv('BENCH_UNRELATED', 200, 10),
   uploadFiles: intFromEnv('BENCH_UPLOAD_FILES', 12, 1),
@@ -68,7 +75,7 @@ const settings = {
 };
 /** BENCH_PARTS: which of quality, throughput, latency to run (default all), so that each locked run stays short. */
 const PARTS = new Set((process.env.BENCH_PARTS ?? 'quality,throughput,latency').split(',').map((p) => p.trim()));
-const VARIABLES = ['BENCH_API_NODE_ARGS', 'BENCH_PARTS', 'BENCH_SEED_ONLY', 'BENCH_DATABASE_URL', 'BENCH_WORKS', 'BENCH_FINGERPRINTS_PER_WORK', 'BENCH_TEXT_ORIGINALS', 'BENCH_IMAGE_ORIGINALS', 'BENCH_UNRELATED', 'BENCH_UPLOAD_FILES', 'BENCH_PROBES'];
+const VARIABLES = ['BENCH_API_NODE_ARGS', 'BENCH_PARTS', 'BENCH_SEED_ONLY', 'BENCH_DATABASE_URL', 'BENCH_WORKS', 'BENCH_FINGERPRINTS_PER_WORK', 'BENCH_TEXT_ORIGINALS', 'BENCH_LONG_TEXT_ORIGINALS', 'BENCH_LONG_UNRELATED', 'BENCH_IMAGE_ORIGINALS', 'BENCH_UNRELATED', 'BENCH_UPLOAD_FILES', 'BENCH_PROBES'];
 
 // ---------------------------------------------------------------- generated texts
 
@@ -210,49 +217,98 @@ interface QualityRow {
   matched: number;
 }
 
-async function textQuality(): Promise<{ rows: QualityRow[]; unrelated: number; falseMatches: number; missedByIndex: number; accepted: number; missedByIndexHashesAlone: number }> {
-  const originals = Array.from({ length: settings.textOriginals }, (_, i) => document(1000 + i, 6 + (i % 10)));
-  // What the API keeps of each original: all its fingerprints, and the index hashes it posts.
-  const stored = originals.map((doc) => {
-    const set = winnow(render(doc));
-    return { all: new Set(set.fingerprints.map((f) => f.hash)), index: set.indexHashes };
+interface TextQuality {
+  rows: QualityRow[];
+  unrelated: number;
+  falseMatches: number;
+  missedByIndex: number;
+  accepted: number;
+  missedByIndexHashesAlone: number;
+  /** The index levels of the stored texts, lowest and highest. */
+  storedLevels: [number, number];
+}
+
+/**
+ * Text detection as the API decides it: each stored text posts the index hashes of its level
+ * (indexLevelOf); an upload looks up every fingerprint when it has at most lookupAllUpTo, else the
+ * index hashes of its own level; a work is a candidate when those hit its postings and
+ * worthComparing says so; its whole fingerprint set then decides by the match rule. `cases` give,
+ * per alteration, the upload meant to match stored text i.
+ */
+function textDetection(storedTexts: string[], cases: Record<string, Array<{ upload: () => string; original: number }>>, unrelatedTexts: Array<() => string>): TextQuality {
+  const stored = storedTexts.map((text) => {
+    const set = winnow(text);
+    const all = new Set(set.fingerprints.map((f) => f.hash));
+    return { all, posted: set.indexLevels[indexLevelOf(all.size)] };
   });
   let missedByIndex = 0;
   let accepted = 0;
-  // These texts are small enough to look all their fingerprints up; a long upload looks up only
-  // its index hashes: counted too, to show what the index level alone reaches.
+  // With the upload's level hashes alone (no lookup of every fingerprint): what the index level alone reaches.
   let missedByIndexHashesAlone = 0;
-  // As the API decides: a work is a candidate only when the upload's lookup hashes hit one of its
-  // postings (index hashes); its whole fingerprint set then decides by the match rule.
   const matchesOf = (text: string): number[] => {
     const set = winnow(text);
     const mine = new Set(set.fingerprints.map((f) => f.hash));
-    const lookup = new Set(lookupHashes([...mine], set.indexHashes));
+    const levelHashes = set.indexLevels[indexLevelOf(mine.size)];
+    const alone = new Set(levelHashes);
+    const lookup = new Set(lookupHashes([...mine], levelHashes));
     const found: number[] = [];
     stored.forEach((theirs, i) => {
       let shared = 0;
       for (const h of mine) if (theirs.all.has(h)) shared++;
       if (!textVerdict(shared, mine.size, theirs.all.size).match) return;
       accepted++;
-      const aloneShared = theirs.index.filter((h) => set.indexHashes.includes(h)).length;
-      if (aloneShared === 0 || !worthComparing(aloneShared, set.indexHashes.length, theirs.all.size)) missedByIndexHashesAlone++;
-      const indexShared = theirs.index.filter((h) => lookup.has(h)).length;
-      if (indexShared > 0 && worthComparing(indexShared, set.indexHashes.length, theirs.all.size)) found.push(i);
+      const aloneShared = theirs.posted.filter((h) => alone.has(h)).length;
+      if (aloneShared === 0 || !worthComparing(aloneShared, set.indexHashes.length, theirs.all.size, mine.size)) missedByIndexHashesAlone++;
+      const indexShared = theirs.posted.filter((h) => lookup.has(h)).length;
+      if (indexShared > 0 && worthComparing(indexShared, set.indexHashes.length, theirs.all.size, mine.size)) found.push(i);
       else missedByIndex++;
     });
     return found;
   };
-  const rows: QualityRow[] = [];
-  for (const [kind, alter] of Object.entries(TEXT_ALTERATIONS)) {
-    let matched = 0;
-    originals.forEach((doc, i) => {
-      if (matchesOf(alter(doc, 5000 + i)).includes(i)) matched++;
-    });
-    rows.push({ kind, copies: originals.length, matched });
-  }
-  let falseMatches = 0;
-  for (let i = 0; i < settings.unrelated; i++) if (matchesOf(render(document(900_000 + i, 6 + (i % 10)))).length > 0) falseMatches++;
-  return { rows, unrelated: settings.unrelated, falseMatches, missedByIndex, accepted, missedByIndexHashesAlone };
+  const rows: QualityRow[] = Object.entries(cases).map(([kind, copies]) => ({ kind, copies: copies.length, matched: copies.filter((c) => matchesOf(c.upload()).includes(c.original)).length }));
+  const falseMatches = unrelatedTexts.filter((t) => matchesOf(t()).length > 0).length;
+  const levels = stored.map((t) => indexLevelOf(t.all.size));
+  return { rows, unrelated: unrelatedTexts.length, falseMatches, missedByIndex, accepted, missedByIndexHashesAlone, storedLevels: [Math.min(...levels), Math.max(...levels)] };
+}
+
+async function textQuality(): Promise<TextQuality> {
+  const originals = Array.from({ length: settings.textOriginals }, (_, i) => document(1000 + i, 6 + (i % 10)));
+  const cases = Object.fromEntries(Object.entries(TEXT_ALTERATIONS).map(([kind, alter]) => [kind, originals.map((doc, i) => ({ upload: () => alter(doc, 5000 + i), original: i }))]));
+  const unrelated = Array.from({ length: settings.unrelated }, (_, i) => () => render(document(900_000 + i, 6 + (i % 10))));
+  return textDetection(originals.map(render), cases, unrelated);
+}
+
+/**
+ * Long texts (476 KB, as the throughput files: about 16,700 fingerprints, index level 4) and 5 KB ones (level 0) in one
+ * stored pool: the same alterations of the long ones, a 5 KB work quoted inside a long upload,
+ * and a 5 KB excerpt of a long work uploaded alone (texts of different levels).
+ */
+async function longTextQuality(): Promise<TextQuality> {
+  const n = settings.longTextOriginals;
+  const longDocs = Array.from({ length: n }, (_, i) => document(1_500_000 + i, 900));
+  const shortTexts = Array.from({ length: n }, (_, i) => render(document(1_600_000 + i, 8)).slice(0, 5000));
+  const storedTexts = [...longDocs.map(render), ...shortTexts];
+  const cases: Record<string, Array<{ upload: () => string; original: number }>> = Object.fromEntries(
+    Object.entries(TEXT_ALTERATIONS).map(([kind, alter]) => [`476 KB: ${kind}`, longDocs.map((doc, i) => ({ upload: () => alter(doc, 1_700_000 + i), original: i }))]),
+  );
+  cases['a 5 KB work quoted inside a 476 KB text'] = shortTexts.map((short, i) => ({
+    upload: () => {
+      const other = render(document(1_800_000 + i, 900));
+      const middle = other.indexOf('\n\n', other.length / 2);
+      return `${other.slice(0, middle)}\n\n${short}${other.slice(middle)}`;
+    },
+    original: n + i,
+  }));
+  cases['a 5 KB excerpt of a 476 KB work'] = longDocs.map((doc, i) => ({
+    upload: () => {
+      const text = render(doc);
+      const from = text.indexOf(' ', Math.floor(text.length * (0.1 + (0.8 * i) / n)));
+      return text.slice(from + 1, from + 5001);
+    },
+    original: i,
+  }));
+  const unrelated = Array.from({ length: settings.longUnrelated }, (_, i) => () => render(document(1_900_000 + i, i % 2 === 0 ? 900 : 8)).slice(0, i % 2 === 0 ? undefined : 5000));
+  return textDetection(storedTexts, cases, unrelated);
 }
 
 async function imageQuality(): Promise<{ rows: QualityRow[]; unrelated: number; falseMatches: number }> {
@@ -526,14 +582,16 @@ runMain(async () => {
     return;
   }
 
-  let quality: { text: Awaited<ReturnType<typeof textQuality>>; images: Awaited<ReturnType<typeof imageQuality>> } | undefined;
+  let quality: { text: TextQuality; longText: TextQuality; images: Awaited<ReturnType<typeof imageQuality>> } | undefined;
   if (PARTS.has('quality')) {
     log('1. detection quality (in process)');
     const text = await textQuality();
     log(`text: ${text.rows.map((r) => `${r.kind} ${r.matched}/${r.copies}`).join(', ')}; false matches ${text.falseMatches}/${text.unrelated}`);
+    const longText = await longTextQuality();
+    log(`long text: ${longText.rows.map((r) => `${r.kind} ${r.matched}/${r.copies}`).join(', ')}; false matches ${longText.falseMatches}/${longText.unrelated}`);
     const images = await imageQuality();
     log(`images: ${images.rows.map((r) => `${r.kind} ${r.matched}/${r.copies}`).join(', ')}; false matches ${images.falseMatches}/${images.unrelated}`);
-    quality = { text, images };
+    quality = { text, longText, images };
   }
 
   const uploader = await registerUser(api.base);
@@ -560,17 +618,18 @@ runMain(async () => {
     '',
   ];
   if (quality) {
-    const { text, images } = quality;
+    const { text, longText, images } = quality;
     lines.push(
       '### Detection quality (the API\'s own analyzer and match rules, in process)',
       '',
       '| altered copy | copies | matched to their original | recall |',
       '| --- | ---: | ---: | ---: |',
-      ...[...text.rows.map((r) => ({ ...r, kind: `text: ${r.kind}` })), ...images.rows.map((r) => ({ ...r, kind: `image: ${r.kind}` }))].map(
+      ...[...text.rows.map((r) => ({ ...r, kind: `text: ${r.kind}` })), ...longText.rows.map((r) => ({ ...r, kind: `text: ${r.kind}` })), ...images.rows.map((r) => ({ ...r, kind: `image: ${r.kind}` }))].map(
         (r) => `| ${r.kind} | ${r.copies} | ${r.matched} | ${fmtRatio(r.matched / r.copies)} |`,
       ),
       '',
       `Text: recall ${fmtRatio(recall(text.rows))} over all alterations; ${text.falseMatches} of ${text.unrelated} unrelated texts matched an original (false-match rate ${(100 * text.falseMatches / text.unrelated).toFixed(1)}%). Of the ${text.accepted} pairs the match rule accepts, the index lookup did not reach ${text.missedByIndex}; with the upload's index hashes alone (what an upload of over ${MATCH_RULES.text.lookupAllUpTo} fingerprints looks up) ${text.missedByIndexHashesAlone}.`,
+      `Long and short texts in one pool (${settings.longTextOriginals} texts of 476 KB and ${settings.longTextOriginals} of 5 KB, stored at index levels ${longText.storedLevels[0]} to ${longText.storedLevels[1]}): recall ${fmtRatio(recall(longText.rows))}; ${longText.falseMatches} of ${longText.unrelated} unrelated texts (half 476 KB, half 5 KB) matched one (false-match rate ${(100 * longText.falseMatches / longText.unrelated).toFixed(1)}%). Of the ${longText.accepted} pairs the match rule accepts, the index lookup did not reach ${longText.missedByIndex}; with the upload's level hashes alone ${longText.missedByIndexHashesAlone}.`,
       `Images: recall ${fmtRatio(recall(images.rows))}; ${images.falseMatches} of ${images.unrelated} unrelated images matched an original (false-match rate ${(100 * images.falseMatches / images.unrelated).toFixed(1)}%).`,
       'Target: recall >= 0.95 at a false-match rate <= 1%.',
       '',

@@ -6,7 +6,7 @@ import { Client } from 'pg';
 import sharp from 'sharp';
 import { Sequelize } from 'sequelize-typescript';
 import { PreparedStatements } from '@app/database';
-import { MATCH_RULES } from '@app/copyrights/content/matching';
+import { indexLevelOf, MATCH_RULES } from '@app/copyrights/content/matching';
 import { CopyrightContentRepository } from '@app/copyrights/copyright-content.repository';
 import { createTestDatabase, type TestDatabase } from './support/test-database';
 import { startTestApp, type TestApp } from './support/test-app';
@@ -294,6 +294,54 @@ describe('copyright content and near-copy detection (e2e)', () => {
     const [longest] = match!.details.passages as Array<{ upload: { start: number; end: number }; work: { start: number; end: number } }>;
     const words = (s: string) => s.split(/\W+/).filter(Boolean).join(' ');
     expect(words(book.slice(longest.upload.start, longest.upload.end))).toBe(words(original.slice(longest.work.start, longest.work.end)));
+  });
+
+  it('posts a long text\'s coarser index level, and still finds a short excerpt of it and a short work quoted in a long upload', async () => {
+    const long = story(70, 420);
+    expect(long.length).toBeLessThan(MAX);
+    const aliceLong = await newWork(alice.accessToken, 'Atlas of Quiet Rivers');
+    const stored = await upload(alice.accessToken, aliceLong, Buffer.from(long), 'atlas.txt');
+    expect(stored.status).toBe(201);
+    const level = indexLevelOf((stored.body.content as Json).fingerprintCount as number);
+    expect(level).toBeGreaterThanOrEqual(2);
+    // Its postings are its level's index hashes: about 2^-level of the level-0 ones (about 9/33 of its fingerprints).
+    const [row] = (
+      await sql.query<{ fingerprints: number; postings: number; index_hashes: number }>(
+        `SELECT c.fingerprint_count AS fingerprints, cardinality(s.index_hashes) AS index_hashes,
+                (SELECT count(*)::int FROM copyright_text_postings p WHERE p.content_id = c.id) AS postings
+           FROM copyright_contents c JOIN copyright_text_fingerprint_sets s ON s.content_id = c.id WHERE c.copyright_id = $1`,
+        [aliceLong],
+      )
+    ).rows;
+    expect(row.postings).toBe(row.index_hashes);
+    expect(row.postings).toBeLessThan(((row.fingerprints * 9) / 33 / 2 ** level) * 1.5);
+    expect(row.postings).toBeGreaterThan(((row.fingerprints * 9) / 33 / 2 ** level) * 0.5);
+    await register(alice.accessToken, aliceLong, 'TX0000000104');
+
+    // A 5 KB excerpt of it (level 0, looked up whole) finds it through its sparse postings.
+    const from = long.indexOf(' ', Math.floor(long.length * 0.55)) + 1;
+    const excerpt = long.slice(from, from + 5000);
+    const bobExcerpt = await newWork(bob.accessToken, 'Rivers, an extract');
+    const found = await upload(bob.accessToken, bobExcerpt, Buffer.from(excerpt), 'extract.txt');
+    expect(indexLevelOf((found.body.content as Json).fingerprintCount as number)).toBe(0);
+    const match = (found.body.matches as Match[]).find((m) => m.work.title === 'Atlas of Quiet Rivers');
+    expect(match).toMatchObject({ kind: 'text', alert: 'possible copy of a registered work' });
+    expect(match!.details.containmentOfUpload).toBeGreaterThan(0.9);
+
+    // A short registered work (level 0, every index hash posted) quoted inside a long upload (which looks up its coarse level only).
+    const short = story(71, 10);
+    const aliceShort = await newWork(alice.accessToken, 'Ember Letters');
+    await upload(alice.accessToken, aliceShort, Buffer.from(short), 'ember.txt');
+    await register(alice.accessToken, aliceShort, 'TX0000000105');
+    const book = story(72, 420);
+    const middle = book.indexOf('\n\n', Math.floor(book.length / 2));
+    const bobBook = await newWork(bob.accessToken, 'River Anthology');
+    const res = await upload(bob.accessToken, bobBook, Buffer.from(`${book.slice(0, middle)}\n\n${short}${book.slice(middle)}`), 'anthology.txt');
+    expect(res.status).toBe(201);
+    expect(indexLevelOf((res.body.content as Json).fingerprintCount as number)).toBeGreaterThanOrEqual(2);
+    const quoted = (res.body.matches as Match[]).find((m) => m.work.title === 'Ember Letters');
+    expect(quoted).toMatchObject({ kind: 'text', alert: 'possible copy of a registered work' });
+    expect(quoted!.details.containmentOfWork).toBeGreaterThan(0.9);
   });
 
   it('detects a resized, re-encoded copy of an image', async () => {

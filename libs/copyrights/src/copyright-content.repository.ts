@@ -57,15 +57,19 @@ export type TextCandidate = CandidateContent & { shared: number; fingerprints: B
 
 /**
  * Which text candidates' whole fingerprint sets a lookup returns with them: those with
- * `shared >= max(minShared, floor(min(uploadIndexHashes, fingerprint_count * indexPerFingerprint) * share) - 1)`
- * (the caller's rule, applied in SQL one shared hash below it so that float rounding never
- * withholds a set the caller's own test would compare; the caller decides on what it gets).
+ * `shared >= max(minShared, floor(min(uploadIndexHashes, fingerprint_count * indexPerFingerprint) / 2^level * share) - 1)`,
+ * level being the larger of `uploadLevel` and the candidate's (the number of `levelFrom` bounds
+ * its fingerprint_count reaches: integers, compared exactly). The caller's rule, applied in SQL
+ * one shared hash below it so that float rounding never withholds a set the caller's own test
+ * would compare; the caller decides on what it gets.
  */
 export interface SetFetchRule {
   minShared: number;
   uploadIndexHashes: number;
   indexPerFingerprint: number;
   share: number;
+  uploadLevel: number;
+  levelFrom: number[];
 }
 
 export interface TextLookup {
@@ -107,7 +111,7 @@ export interface UploadLogWrite {
   changedFields: string[];
 }
 
-/** A text's fingerprints as stored: all of them, and the index hashes that go into the hash -> work index. */
+/** A text's fingerprints as stored: all of them, and the index hashes that go into the hash -> work index (those of its index level). */
 export interface TextFingerprintWrite {
   fingerprints: readonly TextFingerprint[];
   indexHashes: readonly number[];
@@ -205,7 +209,8 @@ const ownContents = (work: string) => `ARRAY(SELECT oc.id FROM copyright_content
  */
 function textCandidatesJson(shared: string, sets: SetFetchRule | null, b: Binder): string {
   const setColumn = sets
-    ? `CASE WHEN s.shared >= greatest(${b.add(sets.minShared, 'int')}, floor(least(${b.add(sets.uploadIndexHashes, 'float8')}, c.fingerprint_count * ${b.add(sets.indexPerFingerprint, 'float8')}) * ${b.add(sets.share, 'float8')}) - 1)
+    ? `CASE WHEN s.shared >= greatest(${b.add(sets.minShared, 'int')}, floor(least(${b.add(sets.uploadIndexHashes, 'float8')}, c.fingerprint_count * ${b.add(sets.indexPerFingerprint, 'float8')})
+                 / 2 ^ greatest(${b.add(sets.uploadLevel, 'int')}, width_bucket(c.fingerprint_count, ${b.add(sets.levelFrom, 'int[]')})) * ${b.add(sets.share, 'float8')}) - 1)
             THEN (SELECT fs.fingerprints FROM copyright_text_fingerprint_sets fs WHERE fs.content_id = c.id) END`
     : 'NULL::bytea';
   return `coalesce((SELECT json_agg(t ORDER BY t.shared DESC, t.content_id) FROM (

@@ -12,7 +12,7 @@ import { analyzeContent, ContentTooLargeError, UndecodableContentError, type Con
 import { bandNeighbours, bands, fromSigned64, hashHex, toSigned64 } from './content/image-hash';
 import { unpackFingerprints } from './content/fingerprint-pack';
 import { distinctSorted, sortedHas } from './content/hash-set';
-import { bandRadii, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing, worthComparingTerms } from './content/matching';
+import { bandRadii, imageVerdict, indexLevelOf, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing, worthComparingTerms } from './content/matching';
 import {
   CopyrightContentRepository,
   type CandidateContent,
@@ -164,14 +164,16 @@ export class CopyrightContentService {
       throw error;
     }
     // Distinct, ascending (a typed sort: a Set of 15,000 53-bit doubles costs about 5 ms).
-    const uploadHashes = analysis.text ? distinctSorted(analysis.text.fingerprints.map((f) => f.hash)) : new Float64Array(0);
+    const uploadHashes = analysis.text ? distinctSorted(fingerprintHashes(analysis.text.fingerprints)) : new Float64Array(0);
+    // The index hashes this text posts and looks up: those of its level (MATCH_RULES.text.indexLevelAbove).
+    const postedHashes = analysis.text ? analysis.text.indexLevels[indexLevelOf(uploadHashes.length)] : [];
     try {
       return await this.transactions.run(async (transaction) => {
         if (uploadHashes.length > LONG_STATEMENTS_FROM_FINGERPRINTS) await this.contents.allowLongStatements(transaction, UPLOAD_STATEMENT_TIMEOUT_MS);
         // The work locked and checked again, the exact copies and the other works' contents
         // near this upload, in one statement, before this upload's own postings are in the
         // index (the lookup would read and skip each of them).
-        const nearLookups = this.nearLookups(analysis, uploadHashes);
+        const nearLookups = this.nearLookups(analysis, uploadHashes, postedHashes);
         const lookup = await this.contents.lookupForUpload(
           { copyrightId, userId, sha256: analysis.sha256, sameBytesLimit: MATCH_RULES.candidates },
           nearLookups,
@@ -204,7 +206,7 @@ export class CopyrightContentService {
             height: analysis.image?.height ?? null,
             storedCopy,
           },
-          analysis.text ?? null,
+          analysis.text ? { fingerprints: analysis.text.fingerprints, indexHashes: postedHashes } : null,
           found.map((f) => ({
             id: randomUUID(),
             matchedCopyrightId: f.candidate.copyrightId,
@@ -284,16 +286,16 @@ export class CopyrightContentService {
    * (MATCH_RULES.text), with the fingerprint sets worth comparing (worthComparing); for an
    * image, those whose hashes are within the match rule's distances.
    */
-  private nearLookups(analysis: ContentAnalysis, uploadHashes: Float64Array): { text?: TextLookup; image?: ImageLookup } {
+  private nearLookups(analysis: ContentAnalysis, uploadHashes: Float64Array, postedHashes: readonly number[]): { text?: TextLookup; image?: ImageLookup } {
     if (analysis.text && uploadHashes.length > 0) {
       const rules = MATCH_RULES.text;
       return {
         text: {
-          hashes: lookupHashes(uploadHashes, analysis.text.indexHashes),
+          hashes: lookupHashes(uploadHashes, postedHashes),
           perHash: rules.perHash,
           minShared: rules.minIndexShared,
           limit: MATCH_RULES.candidates,
-          sets: worthComparingTerms(analysis.text.indexHashes.length),
+          sets: worthComparingTerms(analysis.text.indexHashes.length, uploadHashes.length),
         },
       };
     }
@@ -328,7 +330,7 @@ export class CopyrightContentService {
       // ways, passages.
       const uploadIndexHashes = analysis.text.indexHashes.length;
       for (const candidate of near.text) {
-        if (found.has(candidate.contentId) || !worthComparing(candidate.shared, uploadIndexHashes, candidate.fingerprintCount)) continue;
+        if (found.has(candidate.contentId) || !worthComparing(candidate.shared, uploadIndexHashes, candidate.fingerprintCount, uploadHashes.length)) continue;
         if (!candidate.fingerprints) continue;
         const theirs = unpackFingerprints(candidate.fingerprints, (hash) => sortedHas(uploadHashes, hash));
         const verdict = textVerdict(new Set(theirs.map((f) => f.hash)).size, uploadHashes.length, candidate.fingerprintCount);
@@ -410,6 +412,13 @@ export class CopyrightContentService {
       },
     };
   }
+}
+
+/** The fingerprints' hashes in a typed array (no intermediate array of boxed numbers). */
+function fingerprintHashes(fingerprints: ReadonlyArray<{ hash: number }>): Float64Array {
+  const out = new Float64Array(fingerprints.length);
+  for (let i = 0; i < fingerprints.length; i++) out[i] = fingerprints[i].hash;
+  return out;
 }
 
 function contentView(c: ContentRecord): ContentView {

@@ -1,4 +1,4 @@
-import { bandRadii, imageVerdict, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing } from './matching';
+import { bandRadii, imageVerdict, indexLevelOf, lookupHashes, MATCH_RULES, passages, textVerdict, worthComparing, worthComparingTerms } from './matching';
 import { bandNeighbours, bands, hammingDistance } from './image-hash';
 import { winnow } from './winnowing';
 
@@ -122,19 +122,40 @@ describe('match rules', () => {
   });
 
   it('compares a candidate on its whole set only when enough of its index hashes were hit', () => {
-    // Two long texts (about 4,500 index hashes each): a few stock phrases are not enough...
-    expect(worthComparing(3, 4500, 16500)).toBe(false);
-    // ...a quarter of what a 15% containment predicts is.
-    expect(worthComparing(Math.floor(4500 * MATCH_RULES.text.minContainment * MATCH_RULES.text.indexEvidence), 4500, 16500)).toBe(true);
+    // Two long texts (about 4,000 level-0 index hashes, 15,000 fingerprints each: level 3, so they
+    // can share about 560 posted hashes): a few stock phrases are not enough...
+    expect(indexLevelOf(15000)).toBe(3);
+    expect(worthComparing(3, 4000, 15000, 15000)).toBe(false);
+    // ...a quarter of what a 15% containment predicts at their level is.
+    const bar = Math.floor((4000 / 8) * MATCH_RULES.text.minContainment * MATCH_RULES.text.indexEvidence);
+    expect(bar).toBeGreaterThan(3);
+    expect(worthComparing(bar, 4000, 15000, 15000)).toBe(true);
+    expect(worthComparing(bar - 1, 4000, 15000, 15000)).toBe(false);
     // A short work inside a long upload: its own few index hashes set the bar.
-    expect(worthComparing(1, 4500, 60)).toBe(true);
-    expect(worthComparing(0, 4500, 60)).toBe(false);
-    // Real copies pass: a third of a text inside a long other text.
+    expect(worthComparing(1, 4000, 60, 15000)).toBe(true);
+    expect(worthComparing(0, 4000, 60, 15000)).toBe(false);
+    // Real copies pass: a third of a text inside a long other text, each side posting and
+    // looking up the hashes of its own level.
     const original = text(3000, 21);
     const copy = `${text(6000, 22)} ${original.split(' ').slice(1000, 2000).join(' ')} ${text(6000, 23)}`;
     const a = winnow(original);
     const b = winnow(copy);
-    const hitsOfA = a.indexHashes.filter((h) => new Set(b.indexHashes).has(h)).length;
-    expect(worthComparing(hitsOfA, b.indexHashes.length, new Set(a.fingerprints.map((f) => f.hash)).size)).toBe(true);
+    const fa = new Set(a.fingerprints.map((f) => f.hash)).size;
+    const fb = new Set(b.fingerprints.map((f) => f.hash)).size;
+    expect(indexLevelOf(fb)).toBeGreaterThan(indexLevelOf(fa));
+    const looked = new Set(b.indexLevels[indexLevelOf(fb)]);
+    const hitsOfA = a.indexLevels[indexLevelOf(fa)].filter((h) => looked.has(h)).length;
+    expect(worthComparing(hitsOfA, b.indexHashes.length, fa, fb)).toBe(true);
+  });
+
+  it('chooses the index level by size: every index hash up to 2,048 fingerprints, then one level per doubling, at most the last level', () => {
+    expect(indexLevelOf(0)).toBe(0);
+    expect(indexLevelOf(2048)).toBe(0);
+    expect(indexLevelOf(2049)).toBe(1);
+    expect(indexLevelOf(8192)).toBe(2);
+    expect(indexLevelOf(8193)).toBe(3);
+    expect(indexLevelOf(16385)).toBe(4);
+    expect(indexLevelOf(10_000_000)).toBe(4);
+    expect(worthComparingTerms(100, 20000)).toMatchObject({ uploadLevel: 4, levelFrom: [2049, 4097, 8193, 16385] });
   });
 });

@@ -1,5 +1,5 @@
 import { hammingDistance, HASH_BANDS } from './image-hash';
-import { WINNOW_INDEX_W, WINNOW_K, WINNOW_W, type TextFingerprint } from './winnowing';
+import { WINNOW_INDEX_LEVELS, WINNOW_INDEX_W, WINNOW_K, WINNOW_W, type TextFingerprint } from './winnowing';
 
 /**
  * When two contents count as near copies (thresholds measured by `npm run bench:copyrights` on
@@ -29,6 +29,18 @@ export const MATCH_RULES = {
      * work do not cost a fetch of its whole set.
      */
     indexEvidence: 0.25,
+    /**
+     * Index levels by size (see winnowing.ts): a text with more distinct fingerprints than
+     * indexLevelAbove[j - 1] posts (and looks up) the hashes of index level j, about 2^-j of its
+     * level-0 index hashes, so that a long text writes and looks up a few hundred postings where
+     * it wrote thousands (each a random B-tree insert and probe: these were most of a 500 KB
+     * text's upload). Up to 2,048 fingerprints (about 50 KB of text) every index hash is posted;
+     * a 476 KB text (about 16,700) posts level 4, about 280 hashes instead of 4,550. The price is the guaranteed run length:
+     * indexLevelGuarantee(j) tokens (36 at level 0, 267 at level 3, 531 at level 4, the cap)
+     * between a text of level j and any other text; the comparison itself still runs on all the
+     * fingerprints of the works the index finds.
+     */
+    indexLevelAbove: [2_048, 4_096, 8_192, 16_384],
   },
   image: {
     /** Hamming distances (of 64 bits) for a near copy: both hashes agree... */
@@ -58,7 +70,14 @@ export function bandRadii(maxDistance: number): number[] {
   return Array.from({ length: HASH_BANDS }, (_, band) => (band <= b ? a : a - 1));
 }
 
-/** The hashes an upload looks up in the hash -> work index (see MATCH_RULES.text.lookupAllUpTo). */
+/** The index level (see MATCH_RULES.text.indexLevelAbove) of a text with `distinctFingerprints` distinct fingerprints. */
+export function indexLevelOf(distinctFingerprints: number): number {
+  let level = 0;
+  for (const above of MATCH_RULES.text.indexLevelAbove) if (distinctFingerprints > above) level++;
+  return Math.min(level, WINNOW_INDEX_LEVELS - 1);
+}
+
+/** The hashes an upload looks up in the hash -> work index (see MATCH_RULES.text.lookupAllUpTo): `indexHashes` are those of its level. */
 export function lookupHashes<T extends ArrayLike<number>, U extends ArrayLike<number>>(distinctFingerprints: T, indexHashes: U): T | U {
   return distinctFingerprints.length <= MATCH_RULES.text.lookupAllUpTo ? distinctFingerprints : indexHashes;
 }
@@ -66,25 +85,43 @@ export function lookupHashes<T extends ArrayLike<number>, U extends ArrayLike<nu
 /**
  * Whether a candidate the index found is worth comparing on its whole fingerprint set (see
  * MATCH_RULES.text.indexEvidence): `indexShared` of its postings were hit; the upload has
- * `uploadIndexHashes` index hashes, the candidate `theirFingerprints` fingerprints (its index
- * hashes estimated from the two densities; contents migrated with every hash posted have more,
- * which only lowers the bar).
+ * `uploadIndexHashes` level-0 index hashes and `uploadFingerprints` distinct fingerprints, the
+ * candidate `theirFingerprints` (its level-0 index hashes estimated from the two densities). The
+ * hashes two texts can share in the index are those of the coarser of their two levels: about
+ * 2^-level of the level-0 ones, level being that of the larger text (indexLevelOf is monotone).
+ * Contents posted more densely (migrated with every hash posted, or posted before the levels)
+ * share more, which only lowers the bar.
  */
-export function worthComparing(indexShared: number, uploadIndexHashes: number, theirFingerprints: number): boolean {
+export function worthComparing(indexShared: number, uploadIndexHashes: number, theirFingerprints: number, uploadFingerprints: number): boolean {
   const rules = MATCH_RULES.text;
   const theirIndexHashes = (theirFingerprints * (WINNOW_W + 1)) / (WINNOW_INDEX_W + 1);
-  const expected = Math.min(uploadIndexHashes, theirIndexHashes) * rules.minContainment;
+  const sampled = 2 ** indexLevelOf(Math.max(uploadFingerprints, theirFingerprints));
+  const expected = (Math.min(uploadIndexHashes, theirIndexHashes) / sampled) * rules.minContainment;
   return indexShared >= Math.max(rules.minIndexShared, Math.floor(expected * rules.indexEvidence));
 }
 
-/**
- * worthComparing's terms for one upload, for a lookup that applies the rule in SQL as
- * `shared >= max(minShared, floor(min(uploadIndexHashes, theirFingerprints * indexPerFingerprint) * share))`
- * (so that it returns the fingerprint sets worth comparing with the candidates).
- */
-export function worthComparingTerms(uploadIndexHashes: number): { minShared: number; uploadIndexHashes: number; indexPerFingerprint: number; share: number } {
+/** worthComparing's terms for one upload, for a lookup that applies the rule in SQL (see SetFetchRule in the repository). */
+export interface WorthComparingTerms {
+  minShared: number;
+  uploadIndexHashes: number;
+  indexPerFingerprint: number;
+  share: number;
+  /** The upload's index level. */
+  uploadLevel: number;
+  /** The fingerprint counts from which each next level starts (indexLevelAbove + 1: the lower bounds of width_bucket). */
+  levelFrom: number[];
+}
+
+export function worthComparingTerms(uploadIndexHashes: number, uploadFingerprints: number): WorthComparingTerms {
   const rules = MATCH_RULES.text;
-  return { minShared: rules.minIndexShared, uploadIndexHashes, indexPerFingerprint: (WINNOW_W + 1) / (WINNOW_INDEX_W + 1), share: rules.minContainment * rules.indexEvidence };
+  return {
+    minShared: rules.minIndexShared,
+    uploadIndexHashes,
+    indexPerFingerprint: (WINNOW_W + 1) / (WINNOW_INDEX_W + 1),
+    share: rules.minContainment * rules.indexEvidence,
+    uploadLevel: indexLevelOf(uploadFingerprints),
+    levelFrom: rules.indexLevelAbove.slice(0, WINNOW_INDEX_LEVELS - 1).map((above) => above + 1),
+  };
 }
 
 export interface TextVerdict {

@@ -28,7 +28,9 @@ function text(n: number, seed: number, foreign: number): string {
   return out;
 }
 
-const digest = (set: TextFingerprintSet) => createHash('sha256').update(JSON.stringify(set)).digest('hex').slice(0, 24);
+// The index levels (derived from the index hashes, checked against direct winnowing in
+// winnowing.spec.ts) are left out: the fields pinned are those main had.
+const digest = ({ indexLevels: _levels, ...set }: TextFingerprintSet) => createHash('sha256').update(JSON.stringify(set)).digest('hex').slice(0, 24);
 
 const CASES: Array<{ name: string; text: () => string; digest: string; chunked?: string }> = [
   { name: 'ASCII words', text: () => text(4000, 1, 0), digest: '90fe15cd569c6b36a056714d' },

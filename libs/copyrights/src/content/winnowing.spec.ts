@@ -1,4 +1,4 @@
-import { normalizeToken, winnow, Winnower, WINNOW_GUARANTEE, WINNOW_INDEX_GUARANTEE, WINNOW_INDEX_W, WINNOW_K, WINNOW_W } from './winnowing';
+import { indexLevelGuarantee, indexLevelWindow, normalizeToken, winnow, Winnower, WINNOW_GUARANTEE, WINNOW_INDEX_GUARANTEE, WINNOW_INDEX_LEVELS, WINNOW_INDEX_W, WINNOW_K, WINNOW_W } from './winnowing';
 
 const WORDS = 'amber basin cedar delta ember fable garnet harbor island jasper kettle lantern meadow nectar orchard pebble quarry river saffron timber umber valley willow yonder zephyr'.split(' ');
 
@@ -86,6 +86,46 @@ describe('winnowing', () => {
       if ([...c].some((h) => d.has(h))) sharedBelow++;
     }
     expect(sharedBelow).toBeLessThan(50);
+  });
+
+  it('derives each index level exactly as winnowing every k-gram with that level\'s window would', () => {
+    // Long and short texts, texts shorter than a level's window, and tie-heavy ones (few distinct words).
+    const samples = [text(5000, 31), text(1200, 32), text(300, 33), text(40, 34), text(WINNOW_K, 35), 'a b a b a b '.repeat(400), ''];
+    for (const t of samples) {
+      const set = winnow(t);
+      expect(set.indexLevels).toHaveLength(WINNOW_INDEX_LEVELS);
+      expect(set.indexLevels[0]).toEqual(set.indexHashes);
+      for (let level = 1; level < WINNOW_INDEX_LEVELS; level++) {
+        const direct = new Winnower(WINNOW_K, WINNOW_W, 200_000, indexLevelWindow(level));
+        direct.push(t);
+        expect(set.indexLevels[level]).toEqual(direct.finish().indexHashes);
+        // Each level is a subset of the one below.
+        const below = new Set(set.indexLevels[level - 1]);
+        expect(set.indexLevels[level].filter((h) => !below.has(h))).toEqual([]);
+      }
+    }
+    // About half as many hashes per level.
+    const long = winnow(text(20000, 36));
+    for (let level = 1; level < WINNOW_INDEX_LEVELS; level++) {
+      const ratio = long.indexLevels[level].length / long.indexLevels[level - 1].length;
+      expect(ratio).toBeGreaterThan(0.4);
+      expect(ratio).toBeLessThan(0.6);
+    }
+  });
+
+  it('shares a hash of the coarser level over a run of its guaranteed length, whatever the two texts\' levels', () => {
+    for (let seed = 1; seed <= 30; seed++) {
+      const coarse = 1 + (seed % (WINNOW_INDEX_LEVELS - 1));
+      const fine = seed % coarse;
+      const shared = text(indexLevelGuarantee(coarse), 7000 + seed);
+      const a = winnow(`${text(900, seed)} ${shared} ${text(700, seed + 77)}`);
+      const b = winnow(`${text(250, seed + 500)} ${shared} ${text(1300, seed + 900)}`);
+      // a posts the coarse level, b looks up the fine one (a long upload against a short work), and the other way round.
+      const finer = new Set(b.indexLevels[fine]);
+      expect(a.indexLevels[coarse].filter((h) => finer.has(h)).length).toBeGreaterThan(0);
+      const coarser = new Set(b.indexLevels[coarse]);
+      expect(a.indexLevels[fine].filter((h) => coarser.has(h)).length).toBeGreaterThan(0);
+    }
   });
 
   it('keeps the character offsets of each selected k-gram', () => {

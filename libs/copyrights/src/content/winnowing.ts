@@ -23,6 +23,19 @@ import { distinctInOrder } from './hash-set';
  * of a wide window is the rightmost minimum of each w-window inside it that contains it), so
  * the exact comparison runs on the fingerprints of the works the index finds.
  *
+ * Index levels: a long text posts a coarser level of index hashes (see MATCH_RULES.text and
+ * indexLevelOf in matching.ts), so that its postings stay a few hundred, not thousands. Level j
+ * winnows the same k-gram hashes with a window of (W_INDEX + 1) * 2^j - 1 k-grams: about
+ * 2^-j as many hashes as level 0, with the guarantee of any winnowing (a shared run of
+ * (W_INDEX + 1) * 2^j + k - 2 tokens yields a shared level-j hash). The levels nest the way the
+ * index hashes nest in the fingerprints: the rightmost minimum of a wide window is the rightmost
+ * minimum of every narrower window inside it that contains it, so a level-j hash of a region is
+ * a level-i hash (i < j) of any text sharing that region whole. Two texts at levels i < j that
+ * share a run of level j's guaranteed length therefore share a hash of the coarser level j in
+ * what one posts and the other looks up, whichever posts and whichever looks up. This is
+ * winnowing applied twice, not sampling by value ("0 mod p", which Schleimer et al. show gives
+ * no guarantee: a long shared run can hold no hash that is 0 mod p).
+ *
  * The tokenizer and the winnower are incremental: text is fed chunk by chunk as it streams in.
  */
 
@@ -36,6 +49,16 @@ export const WINNOW_GUARANTEE = WINNOW_W + WINNOW_K - 1;
 export const WINNOW_INDEX_W = 32;
 /** The shared run length (in tokens) that always yields a shared index hash. */
 export const WINNOW_INDEX_GUARANTEE = WINNOW_INDEX_W + WINNOW_K - 1;
+/** Index levels 0 .. WINNOW_INDEX_LEVELS - 1 are computed for every text. */
+export const WINNOW_INDEX_LEVELS = 5;
+/** k-grams per window of index level j: (W_INDEX + 1) * 2^j - 1 (level 0: W_INDEX). */
+export function indexLevelWindow(level: number): number {
+  return (WINNOW_INDEX_W + 1) * 2 ** level - 1;
+}
+/** The shared run length (in tokens) that always yields a shared hash of index level j. */
+export function indexLevelGuarantee(level: number): number {
+  return indexLevelWindow(level) + WINNOW_K - 1;
+}
 /** Longer runs of letters are cut into tokens of this length (a file of one endless "word" stays bounded). */
 const MAX_TOKEN_CHARS = 64;
 
@@ -53,6 +76,11 @@ export interface TextFingerprintSet {
   fingerprints: TextFingerprint[];
   /** The distinct hashes selected by the index winnowing (each also a fingerprint's hash), in first-selection order. */
   indexHashes: number[];
+  /**
+   * The distinct hashes of each index level (see the header), in first-selection order:
+   * `indexLevels[0]` is `indexHashes`, each next level about half the one before and a subset of it.
+   */
+  indexLevels: number[][];
   tokenCount: number;
   /** Extracted text length in characters (UTF-16 code units). */
   charCount: number;
@@ -143,6 +171,8 @@ export class Winnower {
   private lastIndexSelected = -1;
   /** Selected index hashes in selection order, repeats included (made distinct once, in finish: a Set of 53-bit doubles is slow). */
   private readonly indexSelected: number[] = [];
+  /** The k-gram position of each entry of indexSelected (increasing). */
+  private readonly indexSelectedPositions: number[] = [];
   private kgramCount = 0;
   private lastSelected = -1;
   private truncated = false;
@@ -203,7 +233,10 @@ export class Winnower {
     // A text shorter than one window still gets its minimum (or its only k-gram).
     if (this.kgramCount > 0 && this.kgramCount < this.w && this.dequeSize > 0) this.select(this.dequeHead);
     if (this.kgramCount > 0 && this.kgramCount < this.indexW && this.indexDequeSize > 0) this.selectIndex(this.indexDequeHead);
-    return { fingerprints: this.fingerprints, indexHashes: distinctInOrder(this.indexSelected), tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
+    const indexHashes = distinctInOrder(this.indexSelected);
+    const indexLevels = [indexHashes];
+    for (let level = 1; level < WINNOW_INDEX_LEVELS; level++) indexLevels.push(distinctInOrder(coarserLevel(this.indexSelected, this.indexSelectedPositions, this.kgramCount, indexLevelWindow(level))));
+    return { fingerprints: this.fingerprints, indexHashes, indexLevels, tokenCount: this.tokenCount, charCount: this.consumed, truncated: this.truncated };
   }
 
   private scan(text: string, base: number): void {
@@ -320,6 +353,7 @@ export class Winnower {
     if (position === this.lastIndexSelected) return;
     this.lastIndexSelected = position;
     this.indexSelected.push(this.indexDequeHash[slot]);
+    this.indexSelectedPositions.push(position);
   }
 
   private select(slot: number): void {
@@ -329,6 +363,55 @@ export class Winnower {
     this.fingerprints.push({ hash: this.dequeHash[slot], position, start: this.dequeStart[slot], end: this.dequeEnd[slot] });
     if (this.fingerprints.length >= this.maxFingerprints) this.truncated = true;
   }
+}
+
+/**
+ * The selections (repeats by position dropped) of winnowing `kgrams` k-grams with a window of
+ * `window` k-grams, from the selections of a narrower winnowing of the same k-grams (hashes and
+ * their increasing positions): the rightmost minimum of each wide window is one of the narrow
+ * selections (see the header), so a monotonic deque over those, moved from one window end where
+ * the window's content changes (a selection enters at its position, leaves `window` later) to the
+ * next, selects exactly what winnowing every k-gram with the wide window selects. About 5,000
+ * selections for a 500 KB text, where a deque per level over its 75,000 k-grams would cost more.
+ */
+export function coarserLevel(hashes: readonly number[], positions: readonly number[], kgrams: number, window: number): number[] {
+  const n = hashes.length;
+  const out: number[] = [];
+  if (n === 0) return out;
+  // A text shorter than one window: its minimum (the rightmost on a tie).
+  if (kgrams < window) {
+    let best = 0;
+    for (let i = 1; i < n; i++) if (hashes[i] <= hashes[best]) best = i;
+    out.push(hashes[best]);
+    return out;
+  }
+  // The deque holds indexes into hashes, increasing hash from front to back.
+  const deque = new Int32Array(n);
+  let head = 0;
+  let tail = 0;
+  let entering = 0;
+  let lastSelected = -1;
+  // Window ends where the content changes: the first full window, each entry, each exit (before the last k-gram).
+  let end = window - 1;
+  for (;;) {
+    // Apply every entry at or before `end` and every exit (position <= end - window).
+    while (entering < n && positions[entering] <= end) {
+      const h = hashes[entering];
+      while (tail > head && hashes[deque[tail - 1]] >= h) tail--;
+      deque[tail++] = entering++;
+    }
+    while (tail > head && positions[deque[head]] <= end - window) head++;
+    if (tail > head && positions[deque[head]] !== lastSelected) {
+      lastSelected = positions[deque[head]];
+      out.push(hashes[deque[head]]);
+    }
+    // The next window end where something enters or the front leaves.
+    let next = entering < n ? positions[entering] : Infinity;
+    if (tail > head) next = Math.min(next, positions[deque[head]] + window);
+    if (next > kgrams - 1) break;
+    end = next;
+  }
+  return out;
 }
 
 /** The fingerprints of a whole text at once. */
