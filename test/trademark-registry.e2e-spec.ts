@@ -282,8 +282,8 @@ describe('registry import and /v1/trademarks records and classes (e2e)', () => {
         const [indexesBefore, triggersBefore] = [await rows(indexes), await rows(triggers)];
         const repository = t.app.get(TrademarkRecordsRepository, { strict: false });
         const openWriter = repository.openWriter.bind(repository);
-        const spy = jest.spyOn(repository, 'openWriter').mockImplementationOnce(async (options) => {
-          const writer = await openWriter(options);
+        const spy = jest.spyOn(repository, 'openWriter').mockImplementationOnce(async () => {
+          const writer = await openWriter();
           let batches = 0;
           return {
             ...writer,

@@ -108,11 +108,9 @@ describe('CONFIG_SLICES', () => {
     expect(sliceOf(config, JOBS_CONFIG)).toEqual({ schedulerEnabled: undefined });
     expect(sliceOf(config, SESSIONS_CONFIG).purgeSchedule).toBe('17 * * * *');
     expect(sliceOf(config, AUDITING_CONFIG).partitionsSchedule).toBe('7 0 * * *');
-    expect(sliceOf(config, TRADEMARKS_CONFIG)).toEqual({ watchesSchedule: '37 * * * *', reanalyzeSchedule: '*/5 * * * *', importWorkers: availableParallelism(), importIndexMemoryMb: 32 });
+    expect(sliceOf(config, TRADEMARKS_CONFIG)).toEqual({ watchesSchedule: '37 * * * *', reanalyzeSchedule: '*/5 * * * *', importWorkers: availableParallelism() });
     expect(sliceOf(load({ REGISTRY_IMPORT_WORKERS: '0' }), TRADEMARKS_CONFIG).importWorkers).toBe(0);
     expect(names(problemsOf({ REGISTRY_IMPORT_WORKERS: '-1' }))).toEqual(['REGISTRY_IMPORT_WORKERS']);
-    expect(sliceOf(load({ REGISTRY_IMPORT_INDEX_MEMORY_MB: '256' }), TRADEMARKS_CONFIG).importIndexMemoryMb).toBe(256);
-    expect(names(problemsOf({ REGISTRY_IMPORT_INDEX_MEMORY_MB: '0' }))).toEqual(['REGISTRY_IMPORT_INDEX_MEMORY_MB']);
     expect(sliceOf(config, BACKUPS_CONFIG).schedules).toEqual({ backup: '0 2 * * *', backupDrill: '0 4 * * 0' });
     const custom = load({ SCHEDULER_ENABLED: 'false', JOB_SESSION_PURGE_CRON: '*/1 * * * * *', JOB_BACKUP_CRON: 'off', JOB_BACKUP_DRILL_CRON: ' OFF ' });
     expect(sliceOf(custom, JOBS_CONFIG).schedulerEnabled).toBe(false);

@@ -7,17 +7,7 @@ export class TrademarksVariables {
   @IsOptional() @IsString() JOB_TRADEMARK_WATCHES_CRON?: string;
   @IsOptional() @IsString() JOB_REGISTRY_REANALYZE_CRON?: string;
   @IsOptional() @EnvInt() @IsInt() @Min(0) @Max(64) REGISTRY_IMPORT_WORKERS?: number;
-  @IsOptional() @EnvInt() @IsInt() @Min(1) @Max(65536) REGISTRY_IMPORT_INDEX_MEMORY_MB?: number;
 }
-
-/**
- * maintenance_work_mem of a bulk load's index builds, in MB. Small on purpose: PostgreSQL 15
- * builds a GIN index by collecting its keys in a red-black tree of up to maintenance_work_mem,
- * and the look-alike keys' tree (millions of distinct keys) spends its time in cache misses when
- * it is large. Built over 1,000,000 records, that index took about 27 s of CPU at 32 MB against
- * 39 s at 256 MB and 39-43 s at 1 GB (bench/RESULTS.md, "Smaller index-build memory").
- */
-export const DEFAULT_IMPORT_INDEX_MEMORY_MB = 32;
 
 export const TRADEMARKS_CONFIG = defineConfigSlice({
   name: 'trademarks',
@@ -32,8 +22,6 @@ export const TRADEMARKS_CONFIG = defineConfigSlice({
      * parses and writes: one per core by default; 0 does it all on the main thread.
      */
     importWorkers: env.REGISTRY_IMPORT_WORKERS ?? availableParallelism(),
-    /** maintenance_work_mem (MB) of the index builds that end a bulk load into an empty registry. */
-    importIndexMemoryMb: env.REGISTRY_IMPORT_INDEX_MEMORY_MB ?? DEFAULT_IMPORT_INDEX_MEMORY_MB,
   }),
 });
 

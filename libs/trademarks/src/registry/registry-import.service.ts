@@ -139,7 +139,7 @@ export class RegistryImportService {
       await write(encoder.encode(records), bytesBefore + (current?.bytesRead() ?? 0));
     };
     try {
-      writer = await this.records.openWriter({ indexBuildMemoryMb: this.config.importIndexMemoryMb });
+      writer = await this.records.openWriter();
       for (const source of sources) {
         current = await source.open();
         const located = (rejected: RejectedRecord): RejectedRecord => (source.entry ? { ...rejected, entry: source.entry } : rejected);

@@ -55,11 +55,8 @@ const BATCH_STATEMENT_TIMEOUT = '120s';
 const BULK_STATEMENT_TIMEOUT = '60min';
 /** How long a bulk load's transaction may wait for its next batch (the app's connections allow 10 s by default). */
 const BULK_IDLE_TIMEOUT = '5min';
-/** How a bulk load builds its indexes (openWriter). */
-export interface WriterOptions {
-  /** maintenance_work_mem of the index builds, in MB (TrademarksConfig.importIndexMemoryMb). */
-  indexBuildMemoryMb: number;
-}
+/** The least maintenance_work_mem a bulk load builds its indexes with. */
+const BULK_MAINTENANCE_WORK_MEM = '256MB';
 
 /**
  * Columns whose change makes an import update a record. `source` is left out: the same case in
@@ -203,7 +200,7 @@ export class TrademarkRecordsRepository {
    * its own transaction, so that a long import of updates never holds the registry.
    * The batches are the same upserts either way (upsertIn). abort() after a failure.
    */
-  async openWriter({ indexBuildMemoryMb }: WriterOptions): Promise<RegistryWriter> {
+  async openWriter(): Promise<RegistryWriter> {
     const sequelize = this.sequelizeOf();
     const transaction = await sequelize.transaction();
     let bulk = false;
@@ -233,9 +230,13 @@ export class TrademarkRecordsRepository {
       // so its rows go straight into the tables; any other one goes through the upsert.
       write: async (batch) => (written.addAll(batch.serials) ? this.upsertIn(transaction, batch, true) : this.insertNew(transaction, batch)),
       finish: async () => {
-        // The GIN builds collect their keys in maintenance_work_mem: this transaction's own value,
-        // smaller than a server's usual one on purpose (DEFAULT_IMPORT_INDEX_MEMORY_MB says why).
-        await sequelize.query(`SELECT set_config('maintenance_work_mem', $1, true)`, { bind: [`${indexBuildMemoryMb}MB`], transaction });
+        // Index builds sort in maintenance_work_mem: at least BULK_MAINTENANCE_WORK_MEM for this
+        // transaction, more when the server's setting is higher.
+        await sequelize.query(
+          `SELECT set_config('maintenance_work_mem', '${BULK_MAINTENANCE_WORK_MEM}', true)
+            WHERE pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('${BULK_MAINTENANCE_WORK_MEM}')`,
+          { transaction },
+        );
         const [built] = await sequelize.query<{ indexes: number }>('SELECT trademark_records_bulk_finish() AS indexes', { type: QueryTypes.SELECT, transaction });
         await transaction.commit();
         return Number(built?.indexes ?? 0);
