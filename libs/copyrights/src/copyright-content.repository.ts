@@ -8,6 +8,7 @@ import type { CopyrightStatus } from './copyright-lifecycle';
 import type { ContentKind } from './content/content-analyzer';
 import { packFingerprints } from './content/fingerprint-pack';
 import { distinctSorted } from './content/hash-set';
+import type { WorthComparingTerms } from './content/matching';
 import type { TextFingerprint } from './content/winnowing';
 import { CopyrightContent } from './models/copyright-content.model';
 import { CopyrightMatch } from './models/copyright-match.model';
@@ -63,14 +64,7 @@ export type TextCandidate = CandidateContent & { shared: number; fingerprints: B
  * one shared hash below it so that float rounding never withholds a set the caller's own test
  * would compare; the caller decides on what it gets.
  */
-export interface SetFetchRule {
-  minShared: number;
-  uploadIndexHashes: number;
-  indexPerFingerprint: number;
-  share: number;
-  uploadLevel: number;
-  levelFrom: number[];
-}
+export type SetFetchRule = WorthComparingTerms;
 
 export interface TextLookup {
   hashes: ArrayLike<number>;
