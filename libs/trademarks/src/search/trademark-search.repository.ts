@@ -234,8 +234,9 @@ function isExactKey(key: string): boolean {
 const WORD_PAIRS = 3;
 
 /**
- * The candidate query. One branch per signal, each served by its own GIN index and pre-ranked
- * (same class, live, similarity) with its own limit, then merged and deduplicated:
+ * The candidate query. One branch per signal, each served by a GIN index (keys and classes,
+ * look-alike keys, or trigrams) and pre-ranked (same class, live, similarity) with its own limit,
+ * then merged and deduplicated:
  *
  * - phonetic key overlap `&&` (sound codes of the words and of the whole mark, rare ones only);
  * - initials and meaning keys; a crowded one only among the records in the searched classes;
